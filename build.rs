@@ -1,0 +1,24 @@
+// Declares the app's own commands so that each gets an `allow-…` permission,
+// and only those granted in capabilities/ can be called from the window.
+const COMMANDS: &[&str] = &[
+    "app_info",
+    "settings_save",
+    "demo_load",
+    "ui_painted",
+    "mentions_list",
+    "platforms",
+    "sources_list",
+    "source_add",
+    "source_test",
+    "source_poll",
+    "poll_all",
+    "source_remove",
+];
+
+fn main() {
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("failed to run tauri-build");
+}

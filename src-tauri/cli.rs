@@ -1,0 +1,375 @@
+//! The command line: the same core as the window, for scripts and tests.
+//! Results go to stdout (`--json` for machines), errors to stderr with a
+//! non-zero exit code. Secrets come from stdin or a prompt, never from argv.
+
+use std::collections::BTreeMap;
+use std::io::{IsTerminal, Read, Write};
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::model::{NewSource, Platform};
+use crate::workspace::Workspace;
+use crate::{demo, paths, secrets};
+
+/// Exit codes scripts can rely on.
+pub mod exit {
+    pub const OK: i32 = 0;
+    pub const ERROR: i32 = 1;
+    /// clap's own code for a malformed command line.
+    pub const USAGE: i32 = 2;
+    /// `poll` ran, but at least one source failed (the report says which).
+    pub const SOME_SOURCES_FAILED: i32 = 3;
+}
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "hearken",
+    version,
+    about = "Hearken: listen for what customers say about your business, and follow up by the rules.",
+    long_about = "Hearken: listen for what customers say about your business, and follow up by the rules.\n\nWith no command, opens the Hearken window."
+)]
+pub struct Cli {
+    /// Folder for Hearken's data (default: the OS data folder; or set HEARKEN_DATA_DIR).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Print results as JSON.
+    #[arg(long, global = true)]
+    pub json: bool,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Add, list, test and remove the places Hearken listens.
+    #[command(subcommand)]
+    Source(SourceCommand),
+    /// Check sources for new mentions.
+    Poll {
+        /// Check every enabled source once, print what was found, and exit.
+        #[arg(long)]
+        once: bool,
+    },
+    /// Read stored mentions.
+    #[command(subcommand)]
+    Mentions(MentionsCommand),
+    /// Load the sample workspace (a fictional bike shop) to explore Hearken.
+    Demo,
+    /// Write everything Hearken holds (except credentials) to a JSON file.
+    Export {
+        /// File to write, or - for standard output.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SourceCommand {
+    /// Add a source. Its key, if it needs one, is read from stdin or a prompt.
+    Add {
+        /// rss, google_alerts, x, facebook, instagram, youtube, reddit, mastodon, bluesky, hacker_news, google_reviews, trustpilot or yelp.
+        #[arg(long)]
+        platform: String,
+        /// A name you'll recognise.
+        #[arg(long)]
+        label: String,
+        /// The feed or instance address, for platforms that need one.
+        #[arg(long)]
+        url: Option<String>,
+        /// A platform setting, as name=value (repeatable).
+        #[arg(long = "setting", value_name = "NAME=VALUE")]
+        settings: Vec<String>,
+        /// Read the key from standard input instead of prompting.
+        #[arg(long)]
+        secret_stdin: bool,
+    },
+    /// List sources with their health.
+    List,
+    /// Ask the platform and say in plain words what it answered; stores nothing.
+    Test { id: i64 },
+    /// Remove a source and its key. Its mentions are kept.
+    Remove { id: i64 },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MentionsCommand {
+    /// Newest first.
+    List {
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+    },
+}
+
+/// Runs a subcommand and returns the process exit code.
+pub fn run(cli: Cli) -> i32 {
+    let json = cli.json;
+    let Some(command) = cli.command else {
+        return exit::USAGE;
+    };
+    let data_dir = paths::data_dir(cli.data_dir);
+    let _log = crate::logging::init(&data_dir);
+    match execute(command, &data_dir, json) {
+        Ok(code) => code,
+        Err(e) => {
+            if json {
+                let body = crate::error::CommandError::from(e);
+                eprintln!("{}", serde_json::to_string(&body).unwrap_or_default());
+            } else {
+                eprintln!("hearken: {e}");
+            }
+            exit::ERROR
+        }
+    }
+}
+
+fn execute(command: Command, data_dir: &std::path::Path, json: bool) -> Result<i32> {
+    let ws = Workspace::open(data_dir)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(Error::internal)?;
+    match command {
+        Command::Source(SourceCommand::Add {
+            platform,
+            label,
+            url,
+            settings,
+            secret_stdin,
+        }) => {
+            secrets::init_os_keyring();
+            let platform = Platform::parse(&platform).ok_or_else(|| {
+                Error::invalid(format!(
+                    "\"{platform}\" isn't a platform Hearken knows. Use one of: {}.",
+                    Platform::ALL.map(|p| p.as_str()).join(", ")
+                ))
+            })?;
+            let settings = parse_settings(&settings)?;
+            let info = crate::sources::catalog::info(platform);
+            let secret = if secret_stdin {
+                let mut s = String::new();
+                std::io::stdin().read_to_string(&mut s).map_err(|_| {
+                    Error::invalid("The key on standard input isn't readable text.")
+                })?;
+                Some(s)
+            } else if info.needs_secret && std::io::stdin().is_terminal() {
+                let prompt = format!(
+                    "{} for {} (typing is hidden): ",
+                    info.secret_label.as_deref().unwrap_or("Key"),
+                    info.name
+                );
+                Some(rpassword::prompt_password(prompt).map_err(Error::internal)?)
+            } else {
+                None
+            };
+            let source = ws.add_source(NewSource {
+                platform: Some(platform),
+                label,
+                url,
+                settings,
+                secret,
+            })?;
+            print_out(json, &source, || {
+                format!(
+                    "Added source {} \"{}\" ({}).",
+                    source.id,
+                    source.label,
+                    platform.display_name()
+                )
+            });
+            Ok(exit::OK)
+        }
+        Command::Source(SourceCommand::List) => {
+            let sources = ws.list_sources()?;
+            print_out(json, &sources, || {
+                if sources.is_empty() {
+                    return "No sources yet. Add one with: hearken source add --platform rss --label NAME --url FEED-ADDRESS".into();
+                }
+                sources
+                    .iter()
+                    .map(|s| {
+                        let health = match (&s.last_error, &s.last_ok_at) {
+                            (Some(e), _) => format!("last error: {e}"),
+                            (None, Some(ok)) => format!("last checked {ok}"),
+                            (None, None) if s.sample => "sample, not connected".into(),
+                            (None, None) => "not checked yet".into(),
+                        };
+                        format!(
+                            "{:>4}  {:<16} {:<40} {:>5} mentions  {}",
+                            s.id,
+                            s.platform.display_name(),
+                            s.label,
+                            s.mention_count,
+                            health
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+            Ok(exit::OK)
+        }
+        Command::Source(SourceCommand::Test { id }) => {
+            secrets::init_os_keyring();
+            let report = runtime.block_on(ws.poller.test_source(id))?;
+            print_out(json, &report, || report.message.clone());
+            Ok(if report.ok {
+                exit::OK
+            } else {
+                exit::SOME_SOURCES_FAILED
+            })
+        }
+        Command::Source(SourceCommand::Remove { id }) => {
+            secrets::init_os_keyring();
+            let source = ws.source(id)?;
+            ws.remove_source(id)?;
+            print_out(json, &serde_json::json!({"removed": id}), || {
+                format!(
+                    "Removed source {id} \"{}\" and its key. Its mentions are kept.",
+                    source.label
+                )
+            });
+            Ok(exit::OK)
+        }
+        Command::Poll { once } => {
+            secrets::init_os_keyring();
+            if !once {
+                return Err(Error::invalid(
+                    "Use `hearken poll --once` to check every source now. Regular checks run while the Hearken window is open.",
+                ));
+            }
+            let reports = runtime.block_on(ws.poller.poll_all())?;
+            let failed = reports.iter().any(|r| !r.ok);
+            print_out(json, &reports, || {
+                if reports.is_empty() {
+                    return "No sources to check. Add one with `hearken source add`.".into();
+                }
+                reports
+                    .iter()
+                    .map(|r| match (&r.error, r.not_modified) {
+                        (Some(e), _) => format!("{:>4}  {}: failed — {e}", r.source_id, r.label),
+                        (None, true) => {
+                            format!("{:>4}  {}: nothing new (unchanged)", r.source_id, r.label)
+                        }
+                        (None, false) => format!(
+                            "{:>4}  {}: {} new of {} fetched",
+                            r.source_id, r.label, r.new_mentions, r.fetched
+                        ),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+            Ok(if failed {
+                exit::SOME_SOURCES_FAILED
+            } else {
+                exit::OK
+            })
+        }
+        Command::Mentions(MentionsCommand::List { limit }) => {
+            if !(1..=crate::store::mentions::MAX_PAGE).contains(&limit) {
+                return Err(Error::invalid(format!(
+                    "--limit must be between 1 and {}.",
+                    crate::store::mentions::MAX_PAGE
+                )));
+            }
+            let page = ws.mentions_page(None, limit)?;
+            print_out(json, &page, || {
+                if page.mentions.is_empty() {
+                    return "No mentions yet. Add a source, or try `hearken demo`.".into();
+                }
+                page.mentions
+                    .iter()
+                    .map(|m| {
+                        let who = m
+                            .author_name
+                            .as_deref()
+                            .or(m.author_handle.as_deref())
+                            .unwrap_or("someone");
+                        let text: String = m.text.replace('\n', " ").chars().take(100).collect();
+                        format!(
+                            "{}  {:<14} {:<20} {}",
+                            m.created_at,
+                            m.platform.display_name(),
+                            who,
+                            text
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+            Ok(exit::OK)
+        }
+        Command::Demo => {
+            let summary = demo::load(&ws)?;
+            print_out(json, &summary, || {
+                if summary.loaded_now {
+                    format!(
+                        "Loaded the sample workspace for {}: {} sources, {} mentions, {} outreach records.",
+                        summary.business_name, summary.sources, summary.mentions, summary.outreach
+                    )
+                } else {
+                    "The sample workspace is already loaded; nothing was added twice.".into()
+                }
+            });
+            Ok(exit::OK)
+        }
+        Command::Export { out } => {
+            let export = ws.export()?;
+            let body = serde_json::to_string_pretty(&export).map_err(Error::internal)?;
+            if out.as_os_str() == "-" {
+                println!("{body}");
+            } else {
+                write_file(&out, body.as_bytes())?;
+                if !json {
+                    println!(
+                        "Exported {} mentions and {} sources to {}.",
+                        export.mentions.len(),
+                        export.sources.len(),
+                        out.display()
+                    );
+                }
+            }
+            Ok(exit::OK)
+        }
+    }
+}
+
+fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
+    let mut f = std::fs::File::create(path).map_err(|e| {
+        Error::invalid(format!(
+            "Couldn't write {}: {e}. Choose a folder you can write to.",
+            path.display()
+        ))
+    })?;
+    f.write_all(bytes)
+        .and_then(|_| f.sync_all())
+        .map_err(|e| Error::invalid(format!("Couldn't finish writing {}: {e}.", path.display())))
+}
+
+fn parse_settings(raw: &[String]) -> Result<BTreeMap<String, String>> {
+    raw.iter()
+        .map(|kv| {
+            kv.split_once('=')
+                .map(|(k, v)| (k.trim().to_string(), v.to_string()))
+                .ok_or_else(|| {
+                    Error::invalid(format!(
+                        "--setting needs the form name=value (got \"{}\").",
+                        kv.chars().take(40).collect::<String>()
+                    ))
+                })
+        })
+        .collect()
+}
+
+fn print_out<T: Serialize>(json: bool, value: &T, human: impl FnOnce() -> String) {
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(value).unwrap_or_default()
+        );
+    } else {
+        println!("{}", human());
+    }
+}

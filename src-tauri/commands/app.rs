@@ -1,0 +1,38 @@
+use tauri::{AppHandle, Emitter, State};
+
+use super::{blocking, AppState, CmdResult};
+use crate::model::{AppInfo, DemoSummary, MentionsAdded, Settings};
+
+#[tauri::command]
+pub async fn app_info(state: State<'_, AppState>) -> CmdResult<AppInfo> {
+    let ws = state.workspace()?;
+    blocking(move || ws.app_info()).await
+}
+
+#[tauri::command]
+pub async fn settings_save(state: State<'_, AppState>, settings: Settings) -> CmdResult<Settings> {
+    let ws = state.workspace()?;
+    blocking(move || ws.save_settings(&settings)).await
+}
+
+#[tauri::command]
+pub async fn demo_load(app: AppHandle, state: State<'_, AppState>) -> CmdResult<DemoSummary> {
+    let ws = state.workspace()?;
+    let summary = blocking(move || crate::demo::load(&ws)).await?;
+    if summary.mentions > 0 {
+        let _ = app.emit(
+            "mentions-added",
+            MentionsAdded {
+                count: summary.mentions,
+            },
+        );
+    }
+    let _ = app.emit("sources-changed", ());
+    Ok(summary)
+}
+
+/// The UI calls this once its first Inbox page is on screen (for the start-up benchmark).
+#[tauri::command]
+pub fn ui_painted() {
+    crate::startup::painted();
+}

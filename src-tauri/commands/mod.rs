@@ -1,0 +1,58 @@
+//! Thin `#[tauri::command]` adapters: parse input, call the workspace on a
+//! blocking thread, map the error. No SQL, HTTP or business rules here.
+
+pub mod app;
+pub mod inbox;
+pub mod sources;
+
+use crate::error::{CommandError, Error};
+use crate::workspace::Workspace;
+
+/// The managed state: either a working workspace, or the reason there isn't one
+/// (shown by the UI instead of a blank window).
+pub enum AppState {
+    Ready(Workspace),
+    Broken(CommandError),
+}
+
+impl AppState {
+    pub fn workspace(&self) -> Result<Workspace, CommandError> {
+        match self {
+            AppState::Ready(ws) => Ok(ws.clone()),
+            AppState::Broken(e) => Err(e.clone()),
+        }
+    }
+}
+
+pub type CmdResult<T> = Result<T, CommandError>;
+
+/// Runs blocking workspace code off the async runtime.
+pub async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> crate::error::Result<T> + Send + 'static,
+) -> CmdResult<T> {
+    tauri::async_runtime::spawn_blocking(f)
+        .await
+        .map_err(|e| CommandError::from(Error::internal(e)))?
+        .map_err(CommandError::from)
+}
+
+/// The commands the app exposes, as declared in build.rs for the capability file.
+#[macro_export]
+macro_rules! app_commands {
+    () => {
+        tauri::generate_handler![
+            $crate::commands::app::app_info,
+            $crate::commands::app::settings_save,
+            $crate::commands::app::demo_load,
+            $crate::commands::app::ui_painted,
+            $crate::commands::inbox::mentions_list,
+            $crate::commands::sources::platforms,
+            $crate::commands::sources::sources_list,
+            $crate::commands::sources::source_add,
+            $crate::commands::sources::source_test,
+            $crate::commands::sources::source_poll,
+            $crate::commands::sources::poll_all,
+            $crate::commands::sources::source_remove,
+        ]
+    };
+}

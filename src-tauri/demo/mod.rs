@@ -1,0 +1,131 @@
+//! "Explore with sample data": loads the sample workspace through the same
+//! store code that real polling uses, once.
+
+mod content;
+
+use std::collections::HashMap;
+
+use crate::clock;
+use crate::error::{Error, Result};
+use crate::model::{DemoSummary, Platform};
+use crate::store::{self, mentions::NewMention, outreach::OutreachRecord};
+use crate::workspace::Workspace;
+
+pub use content::{sample_workspace, SampleKind, SampleWorkspace};
+
+pub fn load(ws: &Workspace) -> Result<DemoSummary> {
+    load_at(ws, clock::now())
+}
+
+pub fn load_at(ws: &Workspace, now: time::OffsetDateTime) -> Result<DemoSummary> {
+    let sample = sample_workspace(now);
+    let already = ws
+        .store
+        .read(|c| store::settings::get_value(c, store::settings::SAMPLE_LOADED))?
+        .is_some();
+    if already {
+        return Ok(DemoSummary {
+            business_name: sample.business_name,
+            sources: 0,
+            mentions: 0,
+            outreach: 0,
+            loaded_now: false,
+        });
+    }
+    let now_s = clock::format(now);
+    ws.store.write(|tx| {
+        let mut source_ids = Vec::new();
+        for (i, s) in sample.sources.iter().enumerate() {
+            let platform = Platform::parse(s.platform)
+                .ok_or_else(|| Error::internal(format!("sample platform {}", s.platform)))?;
+            let insert = store::sources::SourceInsert {
+                platform,
+                label: format!("{} (sample)", s.label),
+                base_url: s.base_url.clone(),
+                settings: Default::default(),
+                needs_secret: false,
+                enabled: false,
+                sample: true,
+                interval_secs: 900,
+            };
+            // Sample labels could clash with a real source's: number them then.
+            let id = match store::sources::insert(tx, &insert, &now_s) {
+                Err(Error::DuplicateLabel(_)) => {
+                    let mut again = insert.clone();
+                    again.label = format!("{} (sample {})", s.label, i + 1);
+                    store::sources::insert(tx, &again, &now_s)?
+                }
+                other => other?,
+            };
+            source_ids.push(id);
+        }
+        let mut mentions = 0;
+        for m in &sample.mentions {
+            let platform = Platform::parse(m.platform)
+                .ok_or_else(|| Error::internal(format!("sample platform {}", m.platform)))?;
+            let new = NewMention {
+                platform,
+                external_id: m.external_id.clone(),
+                url: m.url.clone(),
+                author_id: None,
+                author_handle: m.author_handle.clone(),
+                author_name: m.author_name.clone(),
+                text: m.text.clone(),
+                language: m.language.clone(),
+                created_at: clock::format(m.created_at),
+            };
+            mentions +=
+                store::mentions::insert_new(tx, source_ids.get(m.source).copied(), &[new], &now_s)?;
+        }
+        let mut ids: HashMap<(String, String), i64> = HashMap::new();
+        {
+            let mut stmt = tx
+                .prepare("SELECT platform, external_id, id FROM mentions")
+                .map_err(|e| Error::Database(e.to_string()))?;
+            let rows = stmt
+                .query_map([], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))
+                .map_err(|e| Error::Database(e.to_string()))?;
+            for row in rows {
+                let (k, v) = row.map_err(|e| Error::Database(e.to_string()))?;
+                ids.insert(k, v);
+            }
+        }
+        let mut outreach = 0;
+        for o in &sample.outreach {
+            let m = &sample.mentions[o.mention];
+            let record = OutreachRecord {
+                mention_id: ids
+                    .get(&(m.platform.to_string(), m.external_id.clone()))
+                    .copied(),
+                platform: m.platform.to_string(),
+                author_handle: m
+                    .author_handle
+                    .clone()
+                    .or_else(|| m.author_name.clone())
+                    .unwrap_or_default(),
+                channel: o.channel.to_string(),
+                message: o.message.clone(),
+                status: o.status.to_string(),
+                occurred_at: clock::format(o.occurred_at),
+                follow_up_at: o.follow_up_at.map(clock::format),
+                outcome: o.outcome.clone(),
+                notice_given: o.notice_given,
+                notes: o.notes.clone(),
+            };
+            store::outreach::insert(tx, &record, &now_s)?;
+            outreach += 1;
+        }
+        let business = store::settings::get_value(tx, "business_name")?;
+        if business.as_deref().unwrap_or("").is_empty() {
+            store::settings::set_value(tx, "business_name", &sample.business_name)?;
+        }
+        store::settings::set_value(tx, store::settings::SAMPLE_LOADED, &now_s)?;
+        Ok(DemoSummary {
+            business_name: sample.business_name.clone(),
+            sources: source_ids.len() as i64,
+            mentions,
+            outreach,
+            loaded_now: true,
+        })
+    })
+}

@@ -1,0 +1,77 @@
+//! Hearken: a local-first desktop app for proactive, privacy-respecting
+//! customer care. The core (store, sources, poller, workspace) is plain Rust
+//! that the CLI and tests call directly; `commands` adapts it for the window.
+
+pub mod cli;
+pub mod clock;
+pub mod commands;
+pub mod demo;
+pub mod error;
+pub mod logging;
+pub mod model;
+pub mod paths;
+pub mod poller;
+pub mod secrets;
+pub mod sources;
+pub mod startup;
+pub mod store;
+pub mod workspace;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use tauri::{Emitter, Manager};
+
+use commands::AppState;
+use error::CommandError;
+use model::MentionsAdded;
+use workspace::Workspace;
+
+/// How often the window's scheduler looks for due sources.
+const SCHEDULER_TICK: Duration = Duration::from_secs(60);
+
+/// Opens the window. `data_dir` comes from `--data-dir` (or `HEARKEN_DATA_DIR`).
+pub fn run_gui(data_dir: Option<PathBuf>) {
+    let data_dir = paths::data_dir(data_dir);
+    let _log = logging::init(&data_dir);
+    secrets::init_os_keyring();
+    let state = match Workspace::open(&data_dir) {
+        Ok(ws) => AppState::Ready(ws),
+        Err(e) => {
+            tracing::error!("couldn't open the workspace: {e}");
+            AppState::Broken(CommandError::from(e))
+        }
+    };
+    let scheduler = match &state {
+        AppState::Ready(ws) => Some(ws.poller.clone()),
+        AppState::Broken(_) => None,
+    };
+    let result = tauri::Builder::default()
+        // First, so a second launch hands over before doing anything else.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.show();
+                let _ = window.set_focus();
+            }
+        }))
+        .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(tauri_plugin_opener::init())
+        .manage(state)
+        .setup(move |app| {
+            if let Some(poller) = scheduler {
+                let handle = app.handle().clone();
+                tauri::async_runtime::spawn(poller.run(SCHEDULER_TICK, move |count| {
+                    let _ = handle.emit("mentions-added", MentionsAdded { count });
+                    let _ = handle.emit("sources-changed", ());
+                }));
+            }
+            Ok(())
+        })
+        .invoke_handler(app_commands!())
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        eprintln!("hearken: the window couldn't start: {e}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,337 @@
+//! The product's nouns as they cross the IPC boundary and the CLI's `--json`.
+//! TypeScript bindings in `ui/src/lib/bindings/` are generated from these
+//! types (`tests/bindings.rs` checks they are current).
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// A platform Hearken can listen on. Stored as its `as_str()` name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum Platform {
+    Rss,
+    GoogleAlerts,
+    X,
+    Facebook,
+    Instagram,
+    Youtube,
+    Reddit,
+    Mastodon,
+    Bluesky,
+    HackerNews,
+    GoogleReviews,
+    Trustpilot,
+    Yelp,
+}
+
+impl Platform {
+    pub const ALL: [Platform; 13] = [
+        Platform::Rss,
+        Platform::GoogleAlerts,
+        Platform::X,
+        Platform::Facebook,
+        Platform::Instagram,
+        Platform::Youtube,
+        Platform::Reddit,
+        Platform::Mastodon,
+        Platform::Bluesky,
+        Platform::HackerNews,
+        Platform::GoogleReviews,
+        Platform::Trustpilot,
+        Platform::Yelp,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Platform::Rss => "rss",
+            Platform::GoogleAlerts => "google_alerts",
+            Platform::X => "x",
+            Platform::Facebook => "facebook",
+            Platform::Instagram => "instagram",
+            Platform::Youtube => "youtube",
+            Platform::Reddit => "reddit",
+            Platform::Mastodon => "mastodon",
+            Platform::Bluesky => "bluesky",
+            Platform::HackerNews => "hacker_news",
+            Platform::GoogleReviews => "google_reviews",
+            Platform::Trustpilot => "trustpilot",
+            Platform::Yelp => "yelp",
+        }
+    }
+
+    /// The name a shop owner knows the platform by.
+    pub fn display_name(self) -> &'static str {
+        match self {
+            Platform::Rss => "RSS / Atom feed",
+            Platform::GoogleAlerts => "Google Alerts",
+            Platform::X => "X",
+            Platform::Facebook => "Facebook",
+            Platform::Instagram => "Instagram",
+            Platform::Youtube => "YouTube",
+            Platform::Reddit => "Reddit",
+            Platform::Mastodon => "Mastodon",
+            Platform::Bluesky => "Bluesky",
+            Platform::HackerNews => "Hacker News",
+            Platform::GoogleReviews => "Google reviews",
+            Platform::Trustpilot => "Trustpilot",
+            Platform::Yelp => "Yelp",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Platform> {
+        let norm = s.trim().to_ascii_lowercase().replace(['-', ' '], "_");
+        let norm = match norm.as_str() {
+            "atom" | "feed" => "rss",
+            "twitter" => "x",
+            "hn" => "hacker_news",
+            other => other,
+        }
+        .to_string();
+        Platform::ALL.into_iter().find(|p| p.as_str() == norm)
+    }
+}
+
+/// Where a mention is in the owner's workflow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum MentionStatus {
+    New,
+    NeedsReply,
+    Contacted,
+    Resolved,
+    Ignored,
+}
+
+impl MentionStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MentionStatus::New => "new",
+            MentionStatus::NeedsReply => "needs_reply",
+            MentionStatus::Contacted => "contacted",
+            MentionStatus::Resolved => "resolved",
+            MentionStatus::Ignored => "ignored",
+        }
+    }
+    pub fn parse(s: &str) -> Option<MentionStatus> {
+        [
+            MentionStatus::New,
+            MentionStatus::NeedsReply,
+            MentionStatus::Contacted,
+            MentionStatus::Resolved,
+            MentionStatus::Ignored,
+        ]
+        .into_iter()
+        .find(|m| m.as_str() == s)
+    }
+}
+
+/// A stored public post that mentions the business. All text fields are
+/// untrusted plain text: render them as text, never as HTML.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Mention {
+    #[ts(type = "number")]
+    pub id: i64,
+    #[ts(type = "number | null")]
+    pub source_id: Option<i64>,
+    pub platform: Platform,
+    pub external_id: String,
+    pub url: Option<String>,
+    pub author_handle: Option<String>,
+    pub author_name: Option<String>,
+    pub text: String,
+    pub language: Option<String>,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+    pub fetched_at: String,
+    pub sentiment: Option<f64>,
+    pub complaint: Option<f64>,
+    pub label: Option<String>,
+    pub status: MentionStatus,
+}
+
+/// One page of the Inbox, newest first. Pass `next` back as `before` for the next page.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct MentionPage {
+    pub mentions: Vec<Mention>,
+    pub next: Option<MentionCursor>,
+    #[ts(type = "number")]
+    pub total: i64,
+}
+
+/// Keyset cursor: the (created_at, id) of the last mention on the previous page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct MentionCursor {
+    pub created_at: String,
+    #[ts(type = "number")]
+    pub id: i64,
+}
+
+/// The state of a source's credential. The secret itself never leaves the keyring.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum CredentialState {
+    /// This source needs no credential.
+    NotNeeded,
+    /// A credential is stored in the OS keyring.
+    Configured,
+    /// The source needs a credential and none is stored.
+    Missing,
+    /// The platform refused the stored credential.
+    Rejected,
+}
+
+/// A place Hearken listens: one platform account, feed or search.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Source {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub platform: Platform,
+    pub label: String,
+    /// Public address (feed URL, instance URL). None when the address is itself secret.
+    pub base_url: Option<String>,
+    pub settings: std::collections::BTreeMap<String, String>,
+    pub credential: CredentialState,
+    pub enabled: bool,
+    /// True for the sources of the sample workspace: shown, never polled.
+    pub sample: bool,
+    #[ts(type = "number")]
+    pub interval_secs: i64,
+    pub last_ok_at: Option<String>,
+    pub last_checked_at: Option<String>,
+    pub last_error: Option<String>,
+    #[ts(type = "number")]
+    pub error_count: i64,
+    pub next_check_at: Option<String>,
+    #[ts(type = "number")]
+    pub mention_count: i64,
+}
+
+/// What the owner fills in to add a source. `secret` goes straight to the keyring.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct NewSource {
+    pub platform: Option<Platform>,
+    pub label: String,
+    pub url: Option<String>,
+    #[serde(default)]
+    pub settings: std::collections::BTreeMap<String, String>,
+    pub secret: Option<String>,
+}
+
+/// What one platform needs, for the Sources screen's add form.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PlatformInfo {
+    pub platform: Platform,
+    pub name: String,
+    /// A connector exists in this version.
+    pub available: bool,
+    pub needs_url: bool,
+    pub url_label: Option<String>,
+    pub needs_secret: bool,
+    pub secret_label: Option<String>,
+    /// Plain words on where to get the credential or address.
+    pub how_to: String,
+}
+
+/// The result of polling one source once.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PollReport {
+    #[ts(type = "number")]
+    pub source_id: i64,
+    pub label: String,
+    pub platform: Platform,
+    pub ok: bool,
+    /// Items the platform returned.
+    #[ts(type = "number")]
+    pub fetched: i64,
+    /// Of those, mentions not seen before.
+    #[ts(type = "number")]
+    pub new_mentions: i64,
+    /// The platform said nothing changed (HTTP 304).
+    pub not_modified: bool,
+    /// Plain-words error, when `ok` is false.
+    pub error: Option<String>,
+}
+
+/// What "Test" found: what the platform answered, in plain words.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SourceTestReport {
+    #[ts(type = "number")]
+    pub source_id: i64,
+    pub ok: bool,
+    pub message: String,
+    /// Title of the feed or account, when known.
+    pub title: Option<String>,
+    #[ts(type = "number")]
+    pub items: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum Theme {
+    System,
+    Light,
+    Dark,
+}
+
+/// The owner's settings.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Settings {
+    pub theme: Theme,
+    pub business_name: String,
+}
+
+/// What the shell needs at start-up.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AppInfo {
+    pub version: String,
+    pub data_dir: String,
+    pub database_path: String,
+    /// False when the OS keyring could not be reached; the message says why.
+    pub keyring_available: bool,
+    pub keyring_message: Option<String>,
+    #[ts(type = "number")]
+    pub mention_count: i64,
+    #[ts(type = "number")]
+    pub source_count: i64,
+    #[ts(type = "number")]
+    pub outreach_count: i64,
+    pub sample_loaded: bool,
+    pub settings: Settings,
+}
+
+/// What loading the sample workspace added.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct DemoSummary {
+    pub business_name: String,
+    #[ts(type = "number")]
+    pub sources: i64,
+    #[ts(type = "number")]
+    pub mentions: i64,
+    #[ts(type = "number")]
+    pub outreach: i64,
+    /// False when the sample was already loaded (nothing was added twice).
+    pub loaded_now: bool,
+}
+
+/// The payload of the `mentions-added` event.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct MentionsAdded {
+    #[ts(type = "number")]
+    pub count: i64,
+}

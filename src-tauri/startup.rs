@@ -1,0 +1,25 @@
+//! Start-up timing for the benchmark in benches/startup: with HEARKEN_BENCH=1
+//! the app prints how long it took from launch until the Inbox was painted.
+
+use std::io::Write;
+use std::sync::OnceLock;
+use std::time::Instant;
+
+static START: OnceLock<Instant> = OnceLock::new();
+static PAINTED: OnceLock<u128> = OnceLock::new();
+
+/// Call first thing in `main`.
+pub fn mark_launch() {
+    START.get_or_init(Instant::now);
+}
+
+pub fn painted() {
+    let Some(start) = START.get() else { return };
+    let ms = *PAINTED.get_or_init(|| start.elapsed().as_millis());
+    tracing::info!("inbox painted {ms} ms after launch");
+    if std::env::var_os("HEARKEN_BENCH").is_some() {
+        let mut out = std::io::stdout();
+        let _ = writeln!(out, "HEARKEN_PAINTED_MS={ms}");
+        let _ = out.flush();
+    }
+}

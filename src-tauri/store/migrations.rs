@@ -1,0 +1,270 @@
+//! Versioned schema migrations, tracked in `PRAGMA user_version`. Each entry
+//! takes a database made by the version before it; never edit a released
+//! migration, add a new one.
+
+use rusqlite::Connection;
+
+use crate::error::{Error, Result};
+
+/// Migration N (1-based) is `MIGRATIONS[N - 1]`.
+pub const MIGRATIONS: &[&str] = &[
+    // 1 — listening: where mentions come from, what to listen for, the mentions.
+    r#"
+    CREATE TABLE sources (
+        id INTEGER PRIMARY KEY,
+        platform TEXT NOT NULL,
+        label TEXT NOT NULL COLLATE NOCASE UNIQUE,
+        base_url TEXT,
+        settings TEXT NOT NULL DEFAULT '{}',
+        -- the keyring entry's user name; never the secret itself
+        secret_ref TEXT,
+        credential_rejected INTEGER NOT NULL DEFAULT 0,
+        enabled INTEGER NOT NULL DEFAULT 1,
+        sample INTEGER NOT NULL DEFAULT 0,
+        interval_secs INTEGER NOT NULL DEFAULT 900,
+        cursor TEXT,
+        etag TEXT,
+        last_modified TEXT,
+        next_check_at TEXT,
+        error_count INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        last_ok_at TEXT,
+        last_checked_at TEXT,
+        created_at TEXT NOT NULL
+    );
+
+    CREATE TABLE watches (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        terms TEXT NOT NULL DEFAULT '[]',
+        include_terms TEXT NOT NULL DEFAULT '[]',
+        exclude_terms TEXT NOT NULL DEFAULT '[]',
+        purpose TEXT,
+        legitimate_interests TEXT,
+        enabled INTEGER NOT NULL DEFAULT 1,
+        created_at TEXT NOT NULL
+    );
+
+    CREATE TABLE mentions (
+        id INTEGER PRIMARY KEY,
+        source_id INTEGER REFERENCES sources(id) ON DELETE SET NULL,
+        platform TEXT NOT NULL,
+        external_id TEXT NOT NULL,
+        url TEXT,
+        author_id TEXT,
+        author_handle TEXT,
+        author_name TEXT,
+        text TEXT NOT NULL,
+        language TEXT,
+        created_at TEXT NOT NULL,
+        fetched_at TEXT NOT NULL,
+        sentiment REAL,
+        complaint REAL,
+        label TEXT,
+        status TEXT NOT NULL DEFAULT 'new'
+            CHECK (status IN ('new', 'needs_reply', 'contacted', 'resolved', 'ignored')),
+        UNIQUE (platform, external_id)
+    );
+    CREATE INDEX mentions_newest ON mentions (created_at DESC, id DESC);
+    CREATE INDEX mentions_source ON mentions (source_id);
+    CREATE INDEX mentions_author ON mentions (platform, author_handle);
+
+    CREATE TABLE mention_watches (
+        mention_id INTEGER NOT NULL REFERENCES mentions(id) ON DELETE CASCADE,
+        watch_id INTEGER NOT NULL REFERENCES watches(id) ON DELETE CASCADE,
+        PRIMARY KEY (mention_id, watch_id)
+    ) WITHOUT ROWID;
+
+    CREATE VIRTUAL TABLE mentions_fts USING fts5(
+        text, author_name, author_handle,
+        content = 'mentions', content_rowid = 'id',
+        tokenize = 'unicode61 remove_diacritics 2'
+    );
+    CREATE TRIGGER mentions_fts_insert AFTER INSERT ON mentions BEGIN
+        INSERT INTO mentions_fts (rowid, text, author_name, author_handle)
+        VALUES (new.id, new.text, new.author_name, new.author_handle);
+    END;
+    CREATE TRIGGER mentions_fts_delete AFTER DELETE ON mentions BEGIN
+        INSERT INTO mentions_fts (mentions_fts, rowid, text, author_name, author_handle)
+        VALUES ('delete', old.id, old.text, old.author_name, old.author_handle);
+    END;
+    CREATE TRIGGER mentions_fts_update AFTER UPDATE OF text, author_name, author_handle ON mentions BEGIN
+        INSERT INTO mentions_fts (mentions_fts, rowid, text, author_name, author_handle)
+        VALUES ('delete', old.id, old.text, old.author_name, old.author_handle);
+        INSERT INTO mentions_fts (rowid, text, author_name, author_handle)
+        VALUES (new.id, new.text, new.author_name, new.author_handle);
+    END;
+    "#,
+    // 2 — care: outreach, do-not-contact, audit, the customer guide, settings.
+    r#"
+    CREATE TABLE outreach (
+        id INTEGER PRIMARY KEY,
+        mention_id INTEGER REFERENCES mentions(id) ON DELETE SET NULL,
+        platform TEXT NOT NULL,
+        author_handle TEXT NOT NULL,
+        channel TEXT NOT NULL
+            CHECK (channel IN ('public_reply', 'direct_message', 'email', 'phone', 'in_person')),
+        direction TEXT NOT NULL DEFAULT 'outbound' CHECK (direction IN ('outbound', 'inbound')),
+        message TEXT NOT NULL,
+        status TEXT NOT NULL
+            CHECK (status IN ('planned', 'sent', 'replied', 'resolved', 'no_response', 'declined')),
+        occurred_at TEXT NOT NULL,
+        follow_up_at TEXT,
+        outcome TEXT,
+        notice_given INTEGER NOT NULL DEFAULT 0,
+        notes TEXT,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX outreach_person ON outreach (platform, author_handle);
+
+    CREATE TABLE suppression (
+        id INTEGER PRIMARY KEY,
+        platform TEXT,
+        handle TEXT,
+        -- keyed hash of platform + handle: what survives erasure
+        handle_hash TEXT NOT NULL UNIQUE,
+        reason TEXT,
+        since TEXT NOT NULL
+    );
+
+    CREATE TABLE audit (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        subject TEXT,
+        detail TEXT,
+        prev_hash TEXT,
+        hash TEXT NOT NULL
+    );
+    CREATE TRIGGER audit_is_append_only_update BEFORE UPDATE ON audit BEGIN
+        SELECT RAISE(ABORT, 'the audit trail is append-only');
+    END;
+    CREATE TRIGGER audit_is_append_only_delete BEFORE DELETE ON audit BEGIN
+        SELECT RAISE(ABORT, 'the audit trail is append-only');
+    END;
+
+    CREATE TABLE guide_sessions (
+        code TEXT PRIMARY KEY,
+        platforms TEXT NOT NULL DEFAULT '[]',
+        progress TEXT NOT NULL DEFAULT '{}',
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+
+    CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    ) WITHOUT ROWID;
+    "#,
+];
+
+pub const LATEST: i64 = MIGRATIONS.len() as i64;
+
+pub fn version(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("PRAGMA user_version", [], |r| r.get(0))
+}
+
+/// Brings the database up to `target`, one migration per transaction.
+pub fn migrate_to(conn: &mut Connection, target: i64) -> Result<()> {
+    let current = version(conn).map_err(|e| Error::Database(e.to_string()))?;
+    if current > LATEST {
+        return Err(Error::DatabaseTooNew {
+            found: current,
+            supported: LATEST,
+        });
+    }
+    for v in (current + 1)..=target.min(LATEST) {
+        let tx = conn
+            .transaction()
+            .map_err(|e| Error::Database(e.to_string()))?;
+        tx.execute_batch(MIGRATIONS[(v - 1) as usize])
+            .and_then(|_| tx.pragma_update(None, "user_version", v))
+            .and_then(|_| tx.commit())
+            .map_err(|e| Error::Database(format!("upgrading the database to version {v}: {e}")))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn db_at(version: i64) -> Connection {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate_to(&mut conn, version).unwrap();
+        conn
+    }
+
+    #[test]
+    fn a_new_database_reaches_the_latest_version() {
+        let conn = db_at(LATEST);
+        assert_eq!(version(&conn).unwrap(), LATEST);
+    }
+
+    #[test]
+    fn migration_2_keeps_what_version_1_stored() {
+        let mut conn = db_at(1);
+        conn.execute_batch(
+            "INSERT INTO sources (platform, label, created_at) VALUES ('rss', 'Blog', '2026-01-01T00:00:00Z');
+             INSERT INTO mentions (source_id, platform, external_id, text, created_at, fetched_at)
+             VALUES (1, 'rss', 'a', 'Lovely shop', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z');",
+        )
+        .unwrap();
+        migrate_to(&mut conn, 2).unwrap();
+        assert_eq!(version(&conn).unwrap(), 2);
+        let text: String = conn
+            .query_row(
+                "SELECT text FROM mentions WHERE external_id = 'a'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(text, "Lovely shop");
+        let hits: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM mentions_fts WHERE mentions_fts MATCH 'lovely'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(hits, 1);
+        conn.execute(
+            "INSERT INTO outreach (mention_id, platform, author_handle, channel, message, status, occurred_at, created_at)
+             VALUES (1, 'rss', 'someone', 'email', 'Thanks!', 'sent', '2026-01-02T00:00:00Z', '2026-01-02T00:00:00Z')",
+            [],
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn every_migration_applies_to_the_database_made_by_the_one_before() {
+        for v in 1..=LATEST {
+            let mut conn = db_at(v - 1);
+            migrate_to(&mut conn, v).unwrap();
+            assert_eq!(version(&conn).unwrap(), v);
+        }
+    }
+
+    #[test]
+    fn a_database_from_a_newer_version_is_refused_untouched() {
+        let mut conn = db_at(LATEST);
+        conn.pragma_update(None, "user_version", LATEST + 1)
+            .unwrap();
+        let err = migrate_to(&mut conn, LATEST).unwrap_err();
+        assert_eq!(err.code(), "database_too_new");
+        assert_eq!(version(&conn).unwrap(), LATEST + 1);
+    }
+
+    #[test]
+    fn the_audit_trail_refuses_edits_and_deletes() {
+        let conn = db_at(LATEST);
+        conn.execute(
+            "INSERT INTO audit (at, actor, action, hash) VALUES ('t', 'owner', 'export', 'h')",
+            [],
+        )
+        .unwrap();
+        assert!(conn.execute("UPDATE audit SET action = 'x'", []).is_err());
+        assert!(conn.execute("DELETE FROM audit", []).is_err());
+    }
+}

@@ -1,0 +1,277 @@
+//! The SQLite store: one file, WAL, versioned migrations, one writer and a
+//! small pool of readers. WAL lets readers go on while the writer commits.
+//! Calls block: async callers run them in `spawn_blocking`.
+
+pub mod mentions;
+pub mod migrations;
+pub mod outreach;
+pub mod settings;
+pub mod sources;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction};
+
+use crate::error::{Error, Result};
+
+pub const DB_FILE: &str = "hearken.sqlite3";
+
+#[derive(Clone)]
+pub struct Store {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    path: PathBuf,
+    writer: Mutex<Connection>,
+    readers: Mutex<Vec<Connection>>,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database in `data_dir` and migrates it.
+    pub fn open_in(data_dir: &Path) -> Result<Store> {
+        std::fs::create_dir_all(data_dir).map_err(|e| Error::DataDir {
+            path: data_dir.to_path_buf(),
+            reason: e.to_string(),
+        })?;
+        Store::open(&data_dir.join(DB_FILE))
+    }
+
+    pub fn open(path: &Path) -> Result<Store> {
+        let mut writer = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| db_error(e, path))?;
+        writer
+            .execute_batch(
+                "PRAGMA busy_timeout = 5000;
+                 PRAGMA journal_mode = WAL;
+                 PRAGMA synchronous = NORMAL;
+                 PRAGMA foreign_keys = ON;",
+            )
+            .map_err(|e| db_error(e, path))?;
+        // Reading the schema is the first thing that notices a damaged file.
+        migrations::version(&writer).map_err(|e| db_error(e, path))?;
+        migrations::migrate_to(&mut writer, migrations::LATEST).map_err(|e| match e {
+            Error::Database(msg) if msg.contains("readonly") || msg.contains("read-only") => {
+                Error::DatabaseReadOnly {
+                    path: path.to_path_buf(),
+                }
+            }
+            other => other,
+        })?;
+        Ok(Store {
+            inner: Arc::new(Inner {
+                path: path.to_path_buf(),
+                writer: Mutex::new(writer),
+                readers: Mutex::new(Vec::new()),
+            }),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.inner.path
+    }
+
+    /// Runs `f` in one write transaction: all of it commits, or none of it.
+    pub fn write<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let mut conn = lock(&self.inner.writer);
+        let tx = conn
+            .transaction()
+            .map_err(|e| db_error(e, &self.inner.path))?;
+        let value = f(&tx).map_err(|e| self.with_path(e))?;
+        tx.commit().map_err(|e| db_error(e, &self.inner.path))?;
+        Ok(value)
+    }
+
+    /// Runs `f` on a read-only connection; never waits for the writer.
+    pub fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let conn = match lock(&self.inner.readers).pop() {
+            Some(c) => c,
+            None => self.open_reader()?,
+        };
+        let result = f(&conn).map_err(|e| self.with_path(e));
+        let mut pool = lock(&self.inner.readers);
+        if pool.len() < 4 {
+            pool.push(conn);
+        }
+        result
+    }
+
+    fn open_reader(&self) -> Result<Connection> {
+        let path = &self.inner.path;
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| db_error(e, path))?;
+        conn.execute_batch("PRAGMA busy_timeout = 5000; PRAGMA query_only = ON;")
+            .map_err(|e| db_error(e, path))?;
+        Ok(conn)
+    }
+
+    /// Errors made inside closures don't know the file's path; name it.
+    fn with_path(&self, e: Error) -> Error {
+        let path = self.inner.path.clone();
+        match e {
+            Error::DatabaseDamaged { .. } => Error::DatabaseDamaged { path },
+            Error::DatabaseReadOnly { .. } => Error::DatabaseReadOnly { path },
+            other => other,
+        }
+    }
+
+    /// Maps a SQLite error from this store into advice.
+    pub fn err(&self, e: rusqlite::Error) -> Error {
+        db_error(e, &self.inner.path)
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while holding the lock leaves SQLite consistent (the
+    // transaction rolls back on drop), so the connection is still usable.
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Turns a SQLite error into advice for the owner.
+pub fn db_error(e: rusqlite::Error, path: &Path) -> Error {
+    if let Some(code) = e.sqlite_error_code() {
+        match code {
+            ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt => {
+                return Error::DatabaseDamaged {
+                    path: path.to_path_buf(),
+                }
+            }
+            ErrorCode::ReadOnly => {
+                return Error::DatabaseReadOnly {
+                    path: path.to_path_buf(),
+                }
+            }
+            ErrorCode::DiskFull => return Error::DiskFull,
+            ErrorCode::CannotOpen | ErrorCode::PermissionDenied => {
+                return Error::DataDir {
+                    path: path.parent().unwrap_or(path).to_path_buf(),
+                    reason: "the database file can't be opened".into(),
+                }
+            }
+            _ => {}
+        }
+    }
+    Error::Database(e.to_string())
+}
+
+/// `?`-friendly mapping for code inside `read`/`write` closures, where the
+/// path is not at hand; `Store::write` re-maps commit errors with the path.
+pub(crate) trait SqlResult<T> {
+    fn db(self) -> Result<T>;
+}
+
+impl<T> SqlResult<T> for rusqlite::Result<T> {
+    fn db(self) -> Result<T> {
+        self.map_err(|e| db_error(e, Path::new("the database")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn opening_twice_keeps_the_data_and_uses_wal() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_in(dir.path()).unwrap();
+        store
+            .write(|tx| {
+                tx.execute("INSERT INTO settings (key, value) VALUES ('k', 'v')", [])
+                    .db()?;
+                Ok(())
+            })
+            .unwrap();
+        drop(store);
+        let store = Store::open_in(dir.path()).unwrap();
+        let (mode, value): (String, String) = store
+            .read(|c| {
+                let mode = c.query_row("PRAGMA journal_mode", [], |r| r.get(0)).db()?;
+                let value = c
+                    .query_row("SELECT value FROM settings WHERE key = 'k'", [], |r| {
+                        r.get(0)
+                    })
+                    .db()?;
+                Ok((mode, value))
+            })
+            .unwrap();
+        assert_eq!(mode, "wal");
+        assert_eq!(value, "v");
+    }
+
+    #[test]
+    fn a_failed_write_rolls_back_everything_in_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_in(dir.path()).unwrap();
+        let result: Result<()> = store.write(|tx| {
+            tx.execute("INSERT INTO settings (key, value) VALUES ('a', '1')", [])
+                .db()?;
+            Err(Error::invalid("stop"))
+        });
+        assert!(result.is_err());
+        let n: i64 = store
+            .read(|c| {
+                c.query_row("SELECT count(*) FROM settings", [], |r| r.get(0))
+                    .db()
+            })
+            .unwrap();
+        assert_eq!(n, 0);
+    }
+
+    #[test]
+    fn readers_are_not_blocked_by_an_open_write_transaction() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_in(dir.path()).unwrap();
+        let reader_store = store.clone();
+        store
+            .write(|tx| {
+                tx.execute("INSERT INTO settings (key, value) VALUES ('a', '1')", [])
+                    .db()?;
+                // While this transaction is open, a reader on another thread
+                // sees the last committed state at once.
+                let seen = std::thread::spawn(move || {
+                    reader_store.read(|c| {
+                        c.query_row("SELECT count(*) FROM settings", [], |r| r.get::<_, i64>(0))
+                            .db()
+                    })
+                })
+                .join()
+                .unwrap()?;
+                assert_eq!(seen, 0);
+                Ok(())
+            })
+            .unwrap();
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_database_is_reported_as_damaged_and_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(DB_FILE);
+        let junk = b"this is not sqlite, it is a shopping list: tubes, chain oil".repeat(100);
+        std::fs::write(&path, &junk).unwrap();
+        let err = Store::open(&path).err().expect("must fail");
+        assert_eq!(err.code(), "database_damaged");
+        assert!(err.to_string().contains("left it untouched"));
+        assert_eq!(std::fs::read(&path).unwrap(), junk);
+    }
+
+    #[test]
+    fn a_data_dir_that_cannot_be_created_says_so() {
+        let dir = tempfile::tempdir().unwrap();
+        let blocker = dir.path().join("a-file");
+        std::fs::write(&blocker, b"x").unwrap();
+        let err = Store::open_in(&blocker.join("sub"))
+            .err()
+            .expect("must fail");
+        assert_eq!(err.code(), "data_dir");
+        assert!(err.to_string().contains("--data-dir"));
+    }
+}

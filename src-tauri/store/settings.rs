@@ -1,0 +1,49 @@
+//! The owner's settings, as key/value rows.
+
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+
+use super::SqlResult;
+use crate::error::Result;
+use crate::model::{Settings, Theme};
+
+pub const SAMPLE_LOADED: &str = "sample_loaded";
+
+pub fn get_value(conn: &Connection, key: &str) -> Result<Option<String>> {
+    conn.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+        r.get(0)
+    })
+    .optional()
+    .db()
+}
+
+pub fn set_value(tx: &Transaction<'_>, key: &str, value: &str) -> Result<()> {
+    tx.execute(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        params![key, value],
+    )
+    .db()?;
+    Ok(())
+}
+
+pub fn load(conn: &Connection) -> Result<Settings> {
+    let theme = match get_value(conn, "theme")?.as_deref() {
+        Some("light") => Theme::Light,
+        Some("dark") => Theme::Dark,
+        _ => Theme::System,
+    };
+    Ok(Settings {
+        theme,
+        business_name: get_value(conn, "business_name")?.unwrap_or_default(),
+    })
+}
+
+pub fn save(tx: &Transaction<'_>, s: &Settings) -> Result<()> {
+    let theme = match s.theme {
+        Theme::System => "system",
+        Theme::Light => "light",
+        Theme::Dark => "dark",
+    };
+    set_value(tx, "theme", theme)?;
+    set_value(tx, "business_name", s.business_name.trim())
+}

@@ -1,0 +1,245 @@
+//! Credentials against the real OS keyring: gnome-keyring on a private D-Bus
+//! session started by the test. A recognisable token is planted and must be
+//! found nowhere but the keyring.
+
+mod support;
+
+use std::path::Path;
+use std::process::Command;
+
+use support::{atom_feed, file_contains, files_under, hearken, FakeServer, KeyringSession, Reply};
+
+const CANARY: &str = "HkCanary7f3e9b21Secret";
+
+fn secret_tool_lookup(session: &KeyringSession, user: &str) -> Option<String> {
+    let out = Command::new("secret-tool")
+        .args(["lookup", "service", "hearken", "username", user])
+        .env("DBUS_SESSION_BUS_ADDRESS", &session.bus_address)
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+        .filter(|s| !s.is_empty())
+}
+
+#[test]
+fn a_planted_token_reaches_the_keyring_and_nothing_else() {
+    let session = KeyringSession::start();
+    let env = [("DBUS_SESSION_BUS_ADDRESS", session.bus_address.as_str())];
+    let feed = atom_feed(
+        "Google Alert - Pedal",
+        &[(
+            "tag:google.com,2013:googlealerts/feed:123",
+            "Pedal &amp; Pine in the news",
+            "2026-11-28T10:00:00Z",
+        )],
+    );
+    let server = FakeServer::start(move |req| {
+        if req.path.contains(CANARY) {
+            Reply::ok("application/atom+xml", feed.clone())
+        } else {
+            Reply::status(404, "text/plain", "no")
+        }
+    });
+    let secret_url = server.url(&format!("/alerts/feeds/0123/{CANARY}"));
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let mut outputs = Vec::new();
+    let mut step = |args: &[&str], stdin: Option<&[u8]>| {
+        let (code, out, err) = hearken(data, args, stdin, &env);
+        outputs.push(format!("{args:?}\n{out}\n{err}"));
+        (code, out, err)
+    };
+
+    let (code, out, err) = step(
+        &[
+            "--json",
+            "source",
+            "add",
+            "--platform",
+            "google_alerts",
+            "--label",
+            "Alert: Pedal",
+            "--secret-stdin",
+        ],
+        Some(format!("{secret_url}\n").as_bytes()),
+    );
+    assert_eq!(code, 0, "{err}");
+    let id = serde_json::from_str::<serde_json::Value>(&out).unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(
+        secret_tool_lookup(&session, &format!("source-{id}")).as_deref(),
+        Some(secret_url.as_str()),
+        "the secret must be in the keyring under service hearken"
+    );
+    let id = id.to_string();
+
+    // The poll can only reach the feed through the secret from the keyring.
+    let (code, out, err) = step(&["--json", "poll", "--once"], None);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("\"new_mentions\": 1"), "{out}");
+    step(&["--json", "source", "test", &id], None);
+    step(&["source", "test", &id], None);
+    step(&["--json", "source", "list"], None);
+    step(&["source", "list"], None);
+    step(&["--json", "mentions", "list"], None);
+    let export = data.join("export.json");
+    let (code, _, err) = step(&["export", "--out", export.to_str().unwrap()], None);
+    assert_eq!(code, 0, "{err}");
+
+    // A poll that fails must not put the address in its error either.
+    server.set(|_| Reply::status(500, "text/html", "<h1>oops</h1>"));
+    let (code, out, _) = step(&["poll", "--once"], None);
+    assert_eq!(code, 3);
+    assert!(out.contains("HTTP 500"), "{out}");
+    step(&["--json", "source", "list"], None);
+
+    let (code, _, err) = step(&["source", "remove", &id], None);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        secret_tool_lookup(&session, &format!("source-{id}")),
+        None,
+        "removal deletes the key"
+    );
+
+    for text in &outputs {
+        assert!(
+            !text.contains(CANARY),
+            "secret leaked into CLI output: {text}"
+        );
+    }
+    let files = files_under(data);
+    assert!(files.iter().any(|f| f.ends_with("hearken.sqlite3")));
+    assert!(files.iter().any(|f| f.to_string_lossy().contains("logs")));
+    for f in &files {
+        assert!(
+            !file_contains(f, CANARY.as_bytes()),
+            "secret leaked into {}",
+            f.display()
+        );
+    }
+}
+
+#[test]
+fn the_ipc_replies_never_carry_the_secret() {
+    // The window's commands return exactly these workspace results; check them serialised.
+    let session = KeyringSession::start();
+    // SAFETY: set before any thread of this test binary talks to D-Bus.
+    unsafe { std::env::set_var("DBUS_SESSION_BUS_ADDRESS", &session.bus_address) };
+    assert_eq!(hearken_lib::secrets::init_os_keyring(), None);
+    let feed = atom_feed(
+        "Alert",
+        &[(
+            "tag:google.com,2013:googlealerts/feed:9",
+            "hello",
+            "2026-11-28T10:00:00Z",
+        )],
+    );
+    let server = FakeServer::start(move |_| Reply::ok("application/atom+xml", feed.clone()));
+    let dir = tempfile::tempdir().unwrap();
+    let ws = hearken_lib::workspace::Workspace::open(dir.path()).unwrap();
+    let source = ws
+        .add_source(hearken_lib::model::NewSource {
+            platform: Some(hearken_lib::model::Platform::GoogleAlerts),
+            label: "Alert".into(),
+            secret: Some(server.url(&format!("/feeds/{CANARY}"))),
+            ..Default::default()
+        })
+        .unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let replies = vec![
+        serde_json::to_string(&source).unwrap(),
+        serde_json::to_string(&rt.block_on(ws.poller.poll_source(source.id)).unwrap()).unwrap(),
+        serde_json::to_string(&rt.block_on(ws.poller.test_source(source.id)).unwrap()).unwrap(),
+        serde_json::to_string(&rt.block_on(ws.poller.poll_all()).unwrap()).unwrap(),
+        serde_json::to_string(&ws.list_sources().unwrap()).unwrap(),
+        serde_json::to_string(&ws.mentions_page(None, 50).unwrap()).unwrap(),
+        serde_json::to_string(&ws.app_info().unwrap()).unwrap(),
+        serde_json::to_string(&hearken_lib::sources::catalog::all()).unwrap(),
+    ];
+    assert!(replies[1].contains("\"new_mentions\":1"), "{}", replies[1]);
+    for r in &replies {
+        assert!(!r.contains(CANARY), "secret in an IPC reply: {r}");
+    }
+    ws.remove_source(source.id).unwrap();
+    assert_eq!(
+        hearken_lib::secrets::load(&format!("source-{}", source.id)).unwrap(),
+        None
+    );
+    drop(ws);
+    for f in files_under(dir.path()) {
+        assert!(
+            !file_contains(&f, CANARY.as_bytes()),
+            "secret in {}",
+            f.display()
+        );
+    }
+}
+
+fn add_alert(data: &Path, env: &[(&str, &str)]) -> (i32, String, String) {
+    hearken(
+        data,
+        &[
+            "source",
+            "add",
+            "--platform",
+            "google_alerts",
+            "--label",
+            "Alert",
+            "--secret-stdin",
+        ],
+        Some(format!("https://www.google.com/alerts/feeds/1/{CANARY}").as_bytes()),
+        env,
+    )
+}
+
+#[test]
+fn with_no_keyring_the_secret_is_refused_and_saved_nowhere() {
+    let dir = tempfile::tempdir().unwrap();
+    // `hearken()` points D-Bus at a socket that does not exist.
+    let (code, out, err) = add_alert(dir.path(), &[]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("keyring can't be reached") && err.contains("was not saved"),
+        "{err}"
+    );
+    assert!(!err.contains(CANARY) && !out.contains(CANARY));
+    let (_, out, _) = hearken(dir.path(), &["--json", "source", "list"], None, &[]);
+    assert_eq!(out.trim(), "[]");
+    for f in files_under(dir.path()) {
+        assert!(
+            !file_contains(&f, CANARY.as_bytes()),
+            "secret in {}",
+            f.display()
+        );
+    }
+}
+
+#[test]
+fn with_a_locked_keyring_the_secret_is_refused_and_saved_nowhere() {
+    let session = KeyringSession::start();
+    session.lock_all();
+    let env = [("DBUS_SESSION_BUS_ADDRESS", session.bus_address.as_str())];
+    let dir = tempfile::tempdir().unwrap();
+    let (code, _, err) = add_alert(dir.path(), &env);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("keyring is locked") || err.contains("keyring can't be reached"),
+        "{err}"
+    );
+    assert!(
+        err.contains("Nothing was saved elsewhere") || err.contains("was not saved"),
+        "{err}"
+    );
+    let (_, out, _) = hearken(dir.path(), &["--json", "source", "list"], None, &env);
+    assert_eq!(out.trim(), "[]");
+    for f in files_under(dir.path()) {
+        assert!(
+            !file_contains(&f, CANARY.as_bytes()),
+            "secret in {}",
+            f.display()
+        );
+    }
+}

@@ -1,0 +1,85 @@
+// Typed calls into the Rust core. One function per command; no logic here.
+import { invoke } from '@tauri-apps/api/core';
+import { listen, type UnlistenFn } from '@tauri-apps/api/event';
+import type { AppInfo } from './bindings/AppInfo';
+import type { DemoSummary } from './bindings/DemoSummary';
+import type { MentionCursor } from './bindings/MentionCursor';
+import type { MentionPage } from './bindings/MentionPage';
+import type { MentionsAdded } from './bindings/MentionsAdded';
+import type { NewSource } from './bindings/NewSource';
+import type { PlatformInfo } from './bindings/PlatformInfo';
+import type { PollReport } from './bindings/PollReport';
+import type { Settings } from './bindings/Settings';
+import type { Source } from './bindings/Source';
+import type { SourceTestReport } from './bindings/SourceTestReport';
+
+/** How every command fails: `message` is already written for the shop owner. */
+export type AppError = { code: string; message: string };
+
+const FALLBACK_MESSAGE =
+  'Something went wrong inside Hearken. Please try again; if it keeps happening, restart the app.';
+
+/** Turns whatever a rejected call gave us into an AppError, without inventing details. */
+export function toAppError(err: unknown): AppError {
+  if (typeof err === 'string' && err.trim() !== '') {
+    return { code: 'unknown', message: err };
+  }
+  if (typeof err === 'object' && err !== null) {
+    const { code, message } = err as { code?: unknown; message?: unknown };
+    if (typeof message === 'string' && message.trim() !== '') {
+      return { code: typeof code === 'string' ? code : 'unknown', message };
+    }
+  }
+  return { code: 'unknown', message: FALLBACK_MESSAGE };
+}
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (err) {
+    throw toAppError(err);
+  }
+}
+
+export const PAGE_SIZE = 50;
+
+export const api = {
+  appInfo: () => call<AppInfo>('app_info'),
+  mentionsList: (before: MentionCursor | null, limit: number = PAGE_SIZE) =>
+    call<MentionPage>('mentions_list', { before, limit }),
+  platforms: () => call<PlatformInfo[]>('platforms'),
+  sourcesList: () => call<Source[]>('sources_list'),
+  sourceAdd: (input: NewSource) => call<Source>('source_add', { input }),
+  sourceTest: (id: number) => call<SourceTestReport>('source_test', { id }),
+  sourcePoll: (id: number) => call<PollReport>('source_poll', { id }),
+  pollAll: () => call<PollReport[]>('poll_all'),
+  sourceRemove: (id: number) => call<null>('source_remove', { id }),
+  demoLoad: () => call<DemoSummary>('demo_load'),
+  settingsSave: (settings: Settings) => call<Settings>('settings_save', { settings }),
+  /** Tells the core the first Inbox page is on screen (its start-up timing). */
+  uiPainted: () => call<null>('ui_painted'),
+};
+
+/** Subscribes to the core's events. A failed subscription never stops the app. */
+export async function onCoreEvents(handlers: {
+  mentionsAdded: (payload: MentionsAdded) => void;
+  sourcesChanged: () => void;
+}): Promise<() => void> {
+  const unlisteners: UnlistenFn[] = [];
+  try {
+    unlisteners.push(
+      await listen<MentionsAdded>('mentions-added', (event) => handlers.mentionsAdded(event.payload)),
+    );
+    unlisteners.push(await listen('sources-changed', () => handlers.sourcesChanged()));
+  } catch (err) {
+    console.warn('Hearken: could not listen for updates', err);
+  }
+  return () => {
+    for (const unlisten of unlisteners) {
+      // Unlistening is asynchronous inside Tauri; a failure there (window closing) is harmless.
+      void Promise.resolve()
+        .then(() => unlisten())
+        .catch(() => {});
+    }
+  };
+}

@@ -1,0 +1,62 @@
+import { api, toAppError, type AppError } from '../api';
+import type { AppInfo } from '../bindings/AppInfo';
+import type { Settings } from '../bindings/Settings';
+import type { Theme } from '../bindings/Theme';
+import { applyTheme } from '../theme';
+
+export type Screen = 'inbox' | 'outreach' | 'guide' | 'sources' | 'privacy' | 'settings';
+
+/** Start-up, navigation and the owner's settings. */
+export class AppState {
+  info = $state.raw<AppInfo | null>(null);
+  startupError = $state.raw<AppError | null>(null);
+  starting = $state(true);
+  screen = $state<Screen>('inbox');
+
+  /** Asks the core what it has; a failure becomes the full-page error. */
+  async start(): Promise<boolean> {
+    this.starting = true;
+    try {
+      const info = await api.appInfo();
+      this.info = info;
+      this.startupError = null;
+      applyTheme(info.settings.theme);
+      return true;
+    } catch (err) {
+      this.startupError = toAppError(err);
+      return false;
+    } finally {
+      this.starting = false;
+    }
+  }
+
+  /** Refreshes the counts and status; keeps the old ones if the core is busy. */
+  async refreshInfo(): Promise<void> {
+    try {
+      this.info = await api.appInfo();
+    } catch {
+      // The next refresh will catch up; the screens already show their own errors.
+    }
+  }
+
+  go(screen: Screen): void {
+    this.screen = screen;
+  }
+
+  /** Applies the theme now, then saves it. Rejects with an AppError if saving failed. */
+  async setTheme(theme: Theme): Promise<void> {
+    applyTheme(theme);
+    await this.save({ theme });
+  }
+
+  async setBusinessName(name: string): Promise<void> {
+    await this.save({ business_name: name });
+  }
+
+  private async save(change: Partial<Settings>): Promise<void> {
+    const current = this.info?.settings ?? { theme: 'system', business_name: '' };
+    const saved = await api.settingsSave({ ...current, ...change });
+    if (this.info) this.info = { ...this.info, settings: saved };
+    applyTheme(saved.theme);
+  }
+}

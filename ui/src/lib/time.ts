@@ -1,0 +1,45 @@
+// Times as a shop owner reads them: "3 h ago", "in 10 min", with the full date on hover.
+
+const MINUTE = 60;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+function parse(iso: string): Date | null {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/** "just now", "5 min ago", "3 h ago", "yesterday", "4 days ago", then a date; "in 10 min" for the future. */
+export function formatRelative(iso: string, now: Date = new Date()): string {
+  const date = parse(iso);
+  if (!date) return 'unknown time';
+  const seconds = Math.round((now.getTime() - date.getTime()) / 1000);
+  const future = seconds < 0;
+  const abs = Math.abs(seconds);
+
+  if (abs < 45) return future ? 'in a moment' : 'just now';
+  if (abs < HOUR) {
+    const n = Math.max(1, Math.round(abs / MINUTE));
+    return future ? `in ${n} min` : `${n} min ago`;
+  }
+  if (abs < DAY) {
+    const n = Math.round(abs / HOUR);
+    if (n < 24) return future ? `in ${n} h` : `${n} h ago`;
+  }
+  const days = Math.round(abs / DAY);
+  if (days <= 1) return future ? 'tomorrow' : 'yesterday';
+  if (days < 7) return future ? `in ${days} days` : `${days} days ago`;
+  const sameYear = date.getFullYear() === now.getFullYear();
+  return date.toLocaleDateString(undefined, {
+    day: 'numeric',
+    month: 'short',
+    ...(sameYear ? {} : { year: 'numeric' }),
+  });
+}
+
+/** The full local date and time, for a title or tooltip. */
+export function formatAbsolute(iso: string): string {
+  const date = parse(iso);
+  if (!date) return iso;
+  return date.toLocaleString(undefined, { dateStyle: 'full', timeStyle: 'short' });
+}

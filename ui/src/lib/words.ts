@@ -1,0 +1,54 @@
+// Plain words for what the core reports. Presentation only: the core decides, this file phrases.
+import type { CredentialState } from './bindings/CredentialState';
+import type { PollReport } from './bindings/PollReport';
+
+export function plural(n: number, one: string, many: string = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+export const CREDENTIAL_WORDS: Record<CredentialState, string> = {
+  not_needed: 'No key needed',
+  configured: "Key saved in your computer's keyring",
+  missing: 'Key missing',
+  rejected: 'Key refused by the platform',
+};
+
+/** One sentence on one poll, e.g. "3 new mentions (12 items checked)." */
+export function pollReportWords(report: PollReport): string {
+  if (!report.ok) return report.error ?? 'The check did not work. Please try again later.';
+  if (report.not_modified) return 'Nothing new since the last check.';
+  if (report.new_mentions === 0) {
+    return report.fetched === 0 ? 'Nothing new.' : `Nothing new (${plural(report.fetched, 'item')} looked at).`;
+  }
+  return `${plural(report.new_mentions, 'new mention')} (${plural(report.fetched, 'item')} looked at).`;
+}
+
+export type CheckSummary = { headline: string; problems: { label: string; error: string }[] };
+
+/** Sums up "Check now" across all sources. */
+export function checkSummary(reports: PollReport[]): CheckSummary {
+  if (reports.length === 0) {
+    return { headline: 'There are no connected sources to check yet. Add a source to start listening.', problems: [] };
+  }
+  const newMentions = reports.reduce((sum, r) => sum + (r.ok ? r.new_mentions : 0), 0);
+  const failed = reports.filter((r) => !r.ok);
+  const checked = plural(reports.length, 'source');
+  const found = newMentions === 0 ? 'nothing new' : plural(newMentions, 'new mention');
+  const headline =
+    failed.length === 0
+      ? `Checked ${checked}: ${found}.`
+      : `Checked ${checked}: ${found}. ${plural(failed.length, 'source')} could not be checked.`;
+  return {
+    headline,
+    problems: failed.map((r) => ({
+      label: r.label,
+      error: r.error ?? 'The check did not work. Please try again later.',
+    })),
+  };
+}
+
+/** "Needs reply" from "needs_reply": labels from the core, readable. */
+export function humanize(value: string): string {
+  const words = value.replace(/[_-]+/g, ' ').trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}

@@ -1,0 +1,133 @@
+import { emit } from '@tauri-apps/api/event';
+import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import { describe, expect, test } from 'vitest';
+import App from '../src/App.svelte';
+import { appInfo, fakeCore, mention, page, refuse } from './backend';
+
+describe('starting Hearken', () => {
+  test('a core that cannot open its database gives a full-page explanation, not a blank window', async () => {
+    let broken = true;
+    const core = fakeCore({
+      app_info: () =>
+        broken
+          ? Promise.reject({ code: 'database', message: 'Hearken could not open its database: the file is locked by another program.' })
+          : appInfo(),
+    });
+    render(App);
+
+    const error = await screen.findByTestId('app-error');
+    expect(core.called('ui_painted')).toHaveLength(0);
+    expect(error.textContent).toContain('Hearken could not open its database: the file is locked by another program.');
+
+    broken = false;
+    await fireEvent.click(screen.getByRole('button', { name: 'Try again' }));
+    expect(await screen.findByTestId('screen-inbox')).toBeTruthy();
+  });
+
+  test('an error without a message still shows words', async () => {
+    fakeCore({ app_info: refuse('x', '') });
+    render(App);
+    expect((await screen.findByTestId('app-error')).textContent).toMatch(/Something went wrong/);
+  });
+
+  test('opens on the inbox, applies the saved theme, and reports the first paint', async () => {
+    const core = fakeCore({ app_info: () => appInfo({ settings: { theme: 'dark', business_name: 'Corner Bakery' } }) });
+    render(App);
+    expect(await screen.findByTestId('screen-inbox')).toBeTruthy();
+    expect(document.documentElement.dataset.theme).toBe('dark');
+    expect(screen.getByTestId('nav-inbox').getAttribute('aria-current')).toBe('page');
+    await waitFor(() => expect(core.called('ui_painted')).toHaveLength(1));
+  });
+});
+
+describe('moving around', () => {
+  test('every screen is reachable from the sidebar and none is blank', async () => {
+    fakeCore({ app_info: () => appInfo({ outreach_count: 3 }) });
+    render(App);
+    await screen.findByTestId('screen-inbox');
+
+    const expected: [string, RegExp][] = [
+      ['outreach', /Do-not-contact always wins[\s\S]*3 outreach records are already kept/],
+      ['guide', /printable[\s\S]*Facebook[\s\S]*Instagram[\s\S]*Google Maps reviews/],
+      ['sources', /Add a source/],
+      ['privacy', /Do-not-contact list[\s\S]*Retention limits[\s\S]*Access and erasure[\s\S]*audit trail/],
+      ['settings', /Theme/],
+      ['inbox', /No mentions yet/],
+    ];
+    for (const [name, text] of expected) {
+      await fireEvent.click(screen.getByTestId(`nav-${name}`));
+      const root = await screen.findByTestId(`screen-${name}`);
+      expect(root.textContent).toMatch(text);
+      expect(screen.getByTestId(`nav-${name}`).getAttribute('aria-current')).toBe('page');
+      await waitFor(() => expect(document.activeElement).toBe(root.querySelector('h1')));
+    }
+  });
+
+  test('every button has an accessible name', async () => {
+    fakeCore({ mentions_list: () => page([mention({ text: 'Great bread' })]) });
+    render(App);
+    await screen.findByText('Great bread');
+    for (const name of ['inbox', 'sources', 'settings']) {
+      await fireEvent.click(screen.getByTestId(`nav-${name}`));
+      await screen.findByTestId(`screen-${name}`);
+      for (const button of screen.getAllByRole('button')) expect(button.textContent?.trim()).not.toBe('');
+      for (const control of document.querySelectorAll('input, select')) {
+        expect(control.id && document.querySelector(`label[for="${control.id}"]`)).toBeTruthy();
+      }
+    }
+  });
+
+  test('"Add a source" in the empty inbox opens Sources', async () => {
+    fakeCore();
+    render(App);
+    await fireEvent.click(await screen.findByRole('button', { name: 'Add a source' }));
+    expect(await screen.findByTestId('screen-sources')).toBeTruthy();
+  });
+});
+
+describe('events from the core', () => {
+  test('mentions-added reloads the inbox', async () => {
+    let stored = [mention({ id: 1, text: 'older post' })];
+    const core = fakeCore({ mentions_list: () => page(stored) });
+    render(App);
+    await screen.findByText('older post');
+
+    stored = [mention({ id: 2, text: 'brand new post' }), ...stored];
+    await emit('mentions-added', { count: 1 });
+    expect(await screen.findByText('brand new post')).toBeTruthy();
+    expect(screen.getByTestId('inbox-total').textContent).toBe('2');
+    expect(core.called('mentions_list').length).toBeGreaterThanOrEqual(2);
+  });
+
+  test('sources-changed refreshes the sources list', async () => {
+    let labels = ['Shop blog'];
+    const core = fakeCore({
+      sources_list: () => labels.map((label, i) => ({ ...baseSource, id: i + 1, label })),
+    });
+    render(App);
+    await screen.findByTestId('screen-inbox');
+    await fireEvent.click(screen.getByTestId('nav-sources'));
+    await screen.findByText('Shop blog');
+
+    labels = ['Shop blog', 'Added from the command line'];
+    await emit('sources-changed');
+    expect(await screen.findByText('Added from the command line')).toBeTruthy();
+    expect(core.called('sources_list').length).toBeGreaterThanOrEqual(2);
+  });
+});
+
+const baseSource = {
+  platform: 'rss',
+  base_url: null,
+  settings: {},
+  credential: 'not_needed',
+  enabled: true,
+  sample: false,
+  interval_secs: 900,
+  last_ok_at: null,
+  last_checked_at: null,
+  last_error: null,
+  error_count: 0,
+  next_check_at: null,
+  mention_count: 0,
+};

@@ -1,0 +1,73 @@
+import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import { describe, expect, test } from 'vitest';
+import SettingsScreen from '../src/lib/components/SettingsScreen.svelte';
+import type { Settings } from '../src/lib/bindings/Settings';
+import { AppState } from '../src/lib/stores/app.svelte';
+import { SampleDataState } from '../src/lib/stores/sample.svelte';
+import { appInfo, fakeCore, refuse } from './backend';
+
+async function showSettings() {
+  const app = new AppState();
+  await app.start();
+  render(SettingsScreen, { app, sample: new SampleDataState(async () => {}) });
+  return app;
+}
+
+describe('settings', () => {
+  test('choosing a theme applies it at once and saves it', async () => {
+    const core = fakeCore({ settings_save: (args) => args.settings as Settings });
+    await showSettings();
+    expect(document.documentElement.dataset.theme).toBe('system');
+
+    const select = screen.getByTestId('theme-select') as HTMLSelectElement;
+    expect(Array.from(select.options).map((o) => o.value)).toEqual(['system', 'light', 'dark']);
+    await fireEvent.change(select, { target: { value: 'dark' } });
+
+    expect(document.documentElement.dataset.theme).toBe('dark');
+    await waitFor(() => expect(core.called('settings_save')).toHaveLength(1));
+    expect(core.called('settings_save')[0]!.args.settings).toEqual({ theme: 'dark', business_name: 'Corner Bakery' });
+  });
+
+  test('the theme saved at start-up is applied', async () => {
+    fakeCore({ app_info: () => appInfo({ settings: { theme: 'light', business_name: '' } }) });
+    await showSettings();
+    expect(document.documentElement.dataset.theme).toBe('light');
+    expect((screen.getByTestId('theme-select') as HTMLSelectElement).value).toBe('light');
+  });
+
+  test('a theme that cannot be saved still shows, with the reason', async () => {
+    fakeCore({ settings_save: refuse('store', 'The settings could not be saved: the disk is full.') });
+    await showSettings();
+    await fireEvent.change(screen.getByTestId('theme-select'), { target: { value: 'light' } });
+    expect(document.documentElement.dataset.theme).toBe('light');
+    expect(await screen.findByText(/The settings could not be saved: the disk is full\./)).toBeTruthy();
+  });
+
+  test('shows where the data lives and that keys are in the keyring', async () => {
+    fakeCore();
+    await showSettings();
+    expect(screen.getByTestId('data-dir').textContent).toBe('/home/sam/.local/share/hearken');
+    expect(screen.getByText('/home/sam/.local/share/hearken/hearken.sqlite3')).toBeTruthy();
+    expect(screen.getByText(/kept in your computer’s keyring/)).toBeTruthy();
+    expect(screen.getByText('Hearken version 0.1.0')).toBeTruthy();
+  });
+
+  test('says plainly when the keyring cannot be reached', async () => {
+    fakeCore({
+      app_info: () =>
+        appInfo({ keyring_available: false, keyring_message: 'No keyring is running. Keys cannot be saved until one is.' }),
+    });
+    await showSettings();
+    expect(screen.getByText('No keyring is running. Keys cannot be saved until one is.')).toBeTruthy();
+  });
+
+  test('saves the business name', async () => {
+    const core = fakeCore({ settings_save: (args) => args.settings as Settings });
+    const app = await showSettings();
+    await fireEvent.input(screen.getByLabelText('Business name'), { target: { value: '  Corner Bakery & Café ' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    expect(await screen.findByText('Saved.')).toBeTruthy();
+    expect(core.called('settings_save')[0]!.args.settings).toEqual({ theme: 'system', business_name: 'Corner Bakery & Café' });
+    expect(app.info?.settings.business_name).toBe('Corner Bakery & Café');
+  });
+});

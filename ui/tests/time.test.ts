@@ -1,0 +1,36 @@
+import { describe, expect, test } from 'vitest';
+import { formatAbsolute, formatRelative } from '../src/lib/time';
+
+const now = new Date('2025-06-15T12:00:00Z');
+const ago = (seconds: number) => new Date(now.getTime() - seconds * 1000).toISOString();
+
+describe('relative times', () => {
+  test.each([
+    [10, 'just now'],
+    [90, '2 min ago'],
+    [59 * 60, '59 min ago'],
+    [3 * 3600, '3 h ago'],
+    [23 * 3600, '23 h ago'],
+    [30 * 3600, 'yesterday'],
+    [4 * 86400, '4 days ago'],
+    [-10 * 60, 'in 10 min'],
+    [-2 * 3600, 'in 2 h'],
+  ])('%i seconds ago reads "%s"', (seconds, expected) => {
+    expect(formatRelative(ago(seconds), now)).toBe(expected);
+  });
+
+  test('older than a week shows the date, with the year only when it differs', () => {
+    expect(formatRelative('2025-05-01T09:00:00Z', now)).toMatch(/1/);
+    expect(formatRelative('2025-05-01T09:00:00Z', now)).not.toMatch(/2025/);
+    expect(formatRelative('2023-05-01T09:00:00Z', now)).toMatch(/2023/);
+  });
+
+  test('a timestamp that cannot be read says so instead of "NaN"', () => {
+    expect(formatRelative('not a time', now)).toBe('unknown time');
+    expect(formatAbsolute('not a time')).toBe('not a time');
+  });
+
+  test('the absolute time names the year', () => {
+    expect(formatAbsolute('2025-06-15T12:00:00Z')).toMatch(/2025/);
+  });
+});
