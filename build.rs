@@ -13,6 +13,16 @@ const COMMANDS: &[&str] = &[
     "source_poll",
     "poll_all",
     "source_remove",
+    "guide_list",
+    "guide_start",
+    "guide_resume",
+    "guide_answer",
+    "guide_go",
+    "guide_handout",
+    "guide_save_handout",
+    "guide_step_add",
+    "guide_step_delete",
+    "guide_step_hide",
 ];
 
 fn main() {

@@ -3,7 +3,7 @@
 //! non-zero exit code. Secrets come from stdin or a prompt, never from argv.
 
 use std::collections::BTreeMap;
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
@@ -58,6 +58,9 @@ pub enum Command {
     Mentions(MentionsCommand),
     /// Load the sample workspace (a fictional bike shop) to explore Hearken.
     Demo,
+    /// The customer privacy-settings guide.
+    #[command(subcommand)]
+    Guide(GuideCommand),
     /// Write everything Hearken holds (except credentials) to a JSON file.
     Export {
         /// File to write, or - for standard output.
@@ -92,6 +95,24 @@ pub enum SourceCommand {
     Test { id: i64 },
     /// Remove a source and its key. Its mentions are kept.
     Remove { id: i64 },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GuideCommand {
+    /// List the guides with their steps.
+    List,
+    /// Write the printable checklist (a web page) for the chosen apps or goal.
+    Handout {
+        /// Comma-separated: facebook, instagram, x, youtube_google, tiktok, whatsapp, linkedin, reddit, google_maps.
+        #[arg(long, value_delimiter = ',')]
+        platforms: Vec<String>,
+        /// lockdown, findability or posts.
+        #[arg(long)]
+        goal: Option<String>,
+        /// File to write, or - for standard output.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -315,13 +336,79 @@ fn execute(command: Command, data_dir: &std::path::Path, json: bool) -> Result<i
             });
             Ok(exit::OK)
         }
+        Command::Guide(GuideCommand::List) => {
+            let guides = crate::guide::guides(&ws.store, crate::clock::now().date())?;
+            print_out(json, &guides, || {
+                guides
+                    .iter()
+                    .map(|g| {
+                        let mut lines = vec![format!(
+                            "{} ({}): {} steps{}",
+                            g.guide.name,
+                            g.guide.platform,
+                            g.guide.steps.len(),
+                            if g.guide.may_be_out_of_date {
+                                " — may be out of date"
+                            } else {
+                                ""
+                            }
+                        )];
+                        for s in &g.guide.steps {
+                            let hidden = if g.hidden.contains(&s.id) {
+                                " (hidden)"
+                            } else {
+                                ""
+                            };
+                            lines.push(format!("  - {}{hidden}", s.title));
+                        }
+                        lines.join("\n")
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+            Ok(exit::OK)
+        }
+        Command::Guide(GuideCommand::Handout {
+            platforms,
+            goal,
+            out,
+        }) => {
+            let goal = match goal.as_deref() {
+                None => None,
+                Some(g) => Some(crate::guide::Goal::parse(g).ok_or_else(|| {
+                    Error::invalid(format!(
+                        "\"{g}\" isn't a goal. Use lockdown, findability or posts."
+                    ))
+                })?),
+            };
+            let handout = ws.guide_blank_handout(&platforms, goal)?;
+            let html = crate::guide::handout::render_html(&handout);
+            if out.as_os_str() == "-" {
+                print!("{html}");
+            } else {
+                crate::workspace::write_new_file(&out, html.as_bytes())?;
+                print_out(
+                    json,
+                    &serde_json::json!({"path": out, "steps": handout.to_do.len()}),
+                    || {
+                        format!(
+                            "Wrote a checklist of {} steps for {} to {}.",
+                            handout.to_do.len(),
+                            handout.platforms.join(", "),
+                            out.display()
+                        )
+                    },
+                );
+            }
+            Ok(exit::OK)
+        }
         Command::Export { out } => {
             let export = ws.export()?;
             let body = serde_json::to_string_pretty(&export).map_err(Error::internal)?;
             if out.as_os_str() == "-" {
                 println!("{body}");
             } else {
-                write_file(&out, body.as_bytes())?;
+                crate::workspace::write_new_file(&out, body.as_bytes())?;
                 if !json {
                     println!(
                         "Exported {} mentions and {} sources to {}.",
@@ -334,18 +421,6 @@ fn execute(command: Command, data_dir: &std::path::Path, json: bool) -> Result<i
             Ok(exit::OK)
         }
     }
-}
-
-fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<()> {
-    let mut f = std::fs::File::create(path).map_err(|e| {
-        Error::invalid(format!(
-            "Couldn't write {}: {e}. Choose a folder you can write to.",
-            path.display()
-        ))
-    })?;
-    f.write_all(bytes)
-        .and_then(|_| f.sync_all())
-        .map_err(|e| Error::invalid(format!("Couldn't finish writing {}: {e}.", path.display())))
 }
 
 fn parse_settings(raw: &[String]) -> Result<BTreeMap<String, String>> {

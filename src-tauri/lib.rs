@@ -7,6 +7,7 @@ pub mod clock;
 pub mod commands;
 pub mod demo;
 pub mod error;
+pub mod guide;
 pub mod logging;
 pub mod model;
 pub mod paths;

@@ -291,6 +291,8 @@ pub enum Theme {
 pub struct Settings {
     pub theme: Theme,
     pub business_name: String,
+    /// How customers reach the business (phone, email, address), for the guide's handout.
+    pub business_contact: String,
 }
 
 /// What the shell needs at start-up.

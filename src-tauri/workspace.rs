@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::clock;
 use crate::error::{Error, Result};
+use crate::guide;
 use crate::model::{AppInfo, MentionCursor, MentionPage, NewSource, Settings, Source};
 use crate::poller::Poller;
 use crate::secrets;
@@ -218,8 +219,61 @@ impl Workspace {
                 "The business name is too long: keep it under 120 characters.",
             ));
         }
+        if settings.business_contact.chars().count() > 200 {
+            return Err(Error::invalid(
+                "The contact details are too long: keep them under 200 characters.",
+            ));
+        }
         self.store.write(|tx| store::settings::save(tx, settings))?;
         self.store.read(store::settings::load)
+    }
+
+    /// The handout for a guide walk, with the business's name and contact.
+    pub fn guide_handout(&self, code: &str) -> Result<guide::handout::Handout> {
+        let session = guide::load(&self.store, code)?;
+        let settings = self.store.read(store::settings::load)?;
+        let names = self.guide_names()?;
+        Ok(guide::handout::for_session(
+            &session,
+            &settings.business_name,
+            &settings.business_contact,
+            clock::now().date(),
+            &|p| names.get(p).cloned().unwrap_or_else(|| p.to_string()),
+        ))
+    }
+
+    /// A blank handout for the chosen platforms and goal (the CLI's `guide handout`).
+    pub fn guide_blank_handout(
+        &self,
+        platforms: &[String],
+        goal: Option<guide::Goal>,
+    ) -> Result<guide::handout::Handout> {
+        let session = guide::start(&self.store, platforms, goal)?;
+        let mut handout = self.guide_handout(&session.code)?;
+        handout.code = None;
+        guide::forget(&self.store, &session.code)?;
+        Ok(handout)
+    }
+
+    fn guide_names(&self) -> Result<std::collections::BTreeMap<String, String>> {
+        Ok(guide::guides(&self.store, clock::now().date())?
+            .into_iter()
+            .map(|g| (g.guide.platform, g.guide.name))
+            .collect())
+    }
+
+    /// Writes the handout as a web page into `dir` (the Downloads folder by
+    /// default) and returns the file's path.
+    pub fn save_guide_handout(&self, code: &str, dir: Option<PathBuf>) -> Result<PathBuf> {
+        let handout = self.guide_handout(code)?;
+        let dir = dir
+            .or_else(|| {
+                directories::UserDirs::new().and_then(|u| u.download_dir().map(Path::to_path_buf))
+            })
+            .unwrap_or_else(|| self.data_dir.clone());
+        let path = dir.join(format!("privacy-checklist-{}.html", clock::now().date()));
+        write_new_file(&path, guide::handout::render_html(&handout).as_bytes())?;
+        Ok(path)
     }
 
     /// Everything Hearken holds except credentials, as JSON.
@@ -236,6 +290,19 @@ impl Workspace {
             })
         })
     }
+}
+
+/// Writes a whole file, saying in plain words where it could not.
+pub fn write_new_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    let fail = |e: std::io::Error| {
+        Error::invalid(format!(
+            "Couldn't save {}: {e}. Choose a folder you can write to, and check the disk isn't full.",
+            path.display()
+        ))
+    };
+    let mut f = std::fs::File::create(path).map_err(fail)?;
+    f.write_all(bytes).and_then(|_| f.sync_all()).map_err(fail)
 }
 
 #[derive(Debug, Serialize)]

@@ -400,3 +400,92 @@ fn unknown_platforms_and_bad_limits_are_explained() {
     assert_eq!(code, 1);
     assert!(err.contains("--limit must be between 1 and 500"), "{err}");
 }
+
+#[test]
+fn guide_handout_writes_a_printable_checklist_for_the_chosen_apps() {
+    let dir = tempfile::tempdir().unwrap();
+    run(dir.path(), &["demo"]);
+    let out = dir.path().join("handout.html");
+    let (code, stdout, err) = run(
+        dir.path(),
+        &[
+            "guide",
+            "handout",
+            "--platforms",
+            "facebook,instagram",
+            "--out",
+            out.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(stdout.contains("for Facebook, Instagram"), "{stdout}");
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(
+        html.contains("Pedal &amp; Pine Cycles"),
+        "the business name from settings"
+    );
+    assert!(html.contains("Check these settings again around"));
+    assert!(
+        html.contains("<strong>Facebook</strong>") && html.contains("<strong>Instagram</strong>")
+    );
+    assert!(!html.contains("<strong>X</strong>"));
+    assert!(html.contains("In the app:</span>"));
+    assert!(!html.contains("<script"), "a handout runs no scripts");
+    assert!(
+        !html.contains("Checklist code"),
+        "a blank CLI handout has no walk code"
+    );
+    // The blank handout leaves no walk behind in the database.
+    let (_, list, _) = run(dir.path(), &["--json", "guide", "list"]);
+    let guides = json(&list);
+    assert_eq!(guides.as_array().unwrap().len(), 9);
+    for g in guides.as_array().unwrap() {
+        assert!(g["guide"]["steps"].as_array().unwrap().len() >= 6);
+    }
+}
+
+#[test]
+fn guide_handout_explains_bad_choices_and_unwritable_folders() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, _, err) = run(
+        dir.path(),
+        &["guide", "handout", "--platforms", "myspace", "--out", "-"],
+    );
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("no guide for \"myspace\"") && err.contains("google_maps"),
+        "{err}"
+    );
+    let (code, _, err) = run(
+        dir.path(),
+        &["guide", "handout", "--goal", "everything", "--out", "-"],
+    );
+    assert_eq!(code, 1);
+    assert!(err.contains("isn't a goal"), "{err}");
+    let blocker = dir.path().join("file");
+    std::fs::write(&blocker, "x").unwrap();
+    let target = blocker.join("handout.html");
+    let (code, _, err) = run(
+        dir.path(),
+        &[
+            "guide",
+            "handout",
+            "--goal",
+            "findability",
+            "--out",
+            target.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("Couldn't save") && err.contains("folder you can write to"),
+        "{err}"
+    );
+    let (code, out, _) = run(
+        dir.path(),
+        &["guide", "handout", "--goal", "findability", "--out", "-"],
+    );
+    assert_eq!(code, 0);
+    assert!(out.contains("<strong>WhatsApp</strong>") && out.contains("<strong>LinkedIn</strong>"));
+}

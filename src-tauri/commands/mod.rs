@@ -2,6 +2,7 @@
 //! blocking thread, map the error. No SQL, HTTP or business rules here.
 
 pub mod app;
+pub mod guide;
 pub mod inbox;
 pub mod sources;
 
@@ -53,6 +54,16 @@ macro_rules! app_commands {
             $crate::commands::sources::source_poll,
             $crate::commands::sources::poll_all,
             $crate::commands::sources::source_remove,
+            $crate::commands::guide::guide_list,
+            $crate::commands::guide::guide_start,
+            $crate::commands::guide::guide_resume,
+            $crate::commands::guide::guide_answer,
+            $crate::commands::guide::guide_go,
+            $crate::commands::guide::guide_handout,
+            $crate::commands::guide::guide_save_handout,
+            $crate::commands::guide::guide_step_add,
+            $crate::commands::guide::guide_step_delete,
+            $crate::commands::guide::guide_step_hide,
         ]
     };
 }

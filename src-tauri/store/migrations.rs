@@ -157,6 +157,32 @@ pub const MIGRATIONS: &[&str] = &[
         value TEXT NOT NULL
     ) WITHOUT ROWID;
     "#,
+    // 3 — the customer guide: frozen step lists, a position, and the owner's own
+    // steps and hidden steps, kept apart from the shipped guides so they
+    // survive guide updates.
+    r#"
+    ALTER TABLE guide_sessions ADD COLUMN goal TEXT;
+    ALTER TABLE guide_sessions ADD COLUMN step_ids TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE guide_sessions ADD COLUMN position INTEGER NOT NULL DEFAULT 0;
+
+    CREATE TABLE guide_custom_steps (
+        id TEXT PRIMARY KEY,
+        platform TEXT NOT NULL,
+        title TEXT NOT NULL,
+        where_app TEXT NOT NULL,
+        where_web TEXT NOT NULL,
+        why TEXT NOT NULL,
+        what_changes TEXT NOT NULL,
+        strength TEXT NOT NULL CHECK (strength IN ('basic', 'strong')),
+        goals TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+
+    CREATE TABLE guide_hidden_steps (
+        step_id TEXT PRIMARY KEY,
+        hidden_at TEXT NOT NULL
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -232,6 +258,34 @@ mod tests {
         conn.execute(
             "INSERT INTO outreach (mention_id, platform, author_handle, channel, message, status, occurred_at, created_at)
              VALUES (1, 'rss', 'someone', 'email', 'Thanks!', 'sent', '2026-01-02T00:00:00Z', '2026-01-02T00:00:00Z')",
+            [],
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn migration_3_keeps_guide_sessions_made_by_version_2() {
+        let mut conn = db_at(2);
+        conn.execute(
+            "INSERT INTO guide_sessions (code, platforms, progress, created_at, updated_at)
+             VALUES ('ABCD2345', '[\"x\"]', '{}', 't', 't')",
+            [],
+        )
+        .unwrap();
+        migrate_to(&mut conn, 3).unwrap();
+        let (platforms, position, step_ids): (String, i64, String) = conn
+            .query_row(
+                "SELECT platforms, position, step_ids FROM guide_sessions WHERE code = 'ABCD2345'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            (platforms.as_str(), position, step_ids.as_str()),
+            ("[\"x\"]", 0, "[]")
+        );
+        conn.execute(
+            "INSERT INTO guide_hidden_steps (step_id, hidden_at) VALUES ('x-protect-posts', 't')",
             [],
         )
         .unwrap();

@@ -35,6 +35,7 @@ pub fn load(conn: &Connection) -> Result<Settings> {
     Ok(Settings {
         theme,
         business_name: get_value(conn, "business_name")?.unwrap_or_default(),
+        business_contact: get_value(conn, "business_contact")?.unwrap_or_default(),
     })
 }
 
@@ -45,5 +46,6 @@ pub fn save(tx: &Transaction<'_>, s: &Settings) -> Result<()> {
         Theme::Dark => "dark",
     };
     set_value(tx, "theme", theme)?;
-    set_value(tx, "business_name", s.business_name.trim())
+    set_value(tx, "business_name", s.business_name.trim())?;
+    set_value(tx, "business_contact", s.business_contact.trim())
 }

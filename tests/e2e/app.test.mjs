@@ -66,18 +66,19 @@ async function sourceRow(label) {
 }
 
 /**
- * Find the mention-text element whose text contains `needle`. The Inbox list
- * may be virtualised, so when it is not among the rendered rows, scroll the
- * list a page at a time (and back to the top at the end) until it shows up.
+ * Find the mention-text element whose rendered text (innerText) contains
+ * `needle`; returns { el, text }. The Inbox list may be
+ * virtualised, so when no rendered row has it, scroll the list a page at a
+ * time (back to the top at the end) until it shows up.
  */
 function findMentionText(needle, timeout = LONG) {
   return waitUntil(
     async () => {
-      const found = await S.execute(
+      const el = await S.execute(
         `const needle = arguments[0];
          const hit = Array.from(document.querySelectorAll('[data-testid="mention-text"]'))
            .find((el) => el.textContent.includes(needle));
-         if (hit) { hit.scrollIntoView({ block: 'center' }); return hit; }
+         if (hit) return hit;
          const row = document.querySelector('[data-testid="mention-row"]');
          let box = row ? row.parentElement : null;
          while (box && !(box.scrollHeight > box.clientHeight + 1 &&
@@ -88,9 +89,15 @@ function findMentionText(needle, timeout = LONG) {
          return null;`,
         needle,
       );
-      return found ?? null;
+      if (!el) return null;
+      // innerText is the text as laid out on screen. (WebDriver's "get element
+      // text" returns "" here: WebKitWebDriver's visibility atom counts an
+      // element with overflow: hidden and -webkit-line-clamp as not shown,
+      // although the screenshots show it.)
+      const text = await el.property('innerText');
+      return text.includes(needle) ? { el, text } : null;
     },
-    { timeout, interval: 300, message: `a mention-text containing ${JSON.stringify(needle)}` },
+    { timeout, interval: 300, message: `a mention-text showing ${JSON.stringify(needle)}` },
   );
 }
 
@@ -202,8 +209,7 @@ describe('Hearken, end to end', () => {
 
       await openScreen('inbox');
       const first = feed.entries[0];
-      const el = await findMentionText(first.marker);
-      const text = await el.text();
+      const { text } = await findMentionText(first.marker);
       assert.ok(text.includes('Pedal'), `the entry's text is shown: ${JSON.stringify(text)}`);
       assert.ok(!/<\/?b>|&lt;|&amp;/.test(text), `the feed's HTML is turned into plain text: ${JSON.stringify(text)}`);
       await findMentionText(feed.entries[1].marker);
@@ -212,11 +218,26 @@ describe('Hearken, end to end', () => {
     });
   });
 
+  it('polling again sends the ETag back and the unchanged feed answers 304', STEP, (t) => {
+    if (!state.polled) return t.skip('the source was not polled');
+    return step('poll again with etag', async () => {
+      const before = feed.requests.length;
+      await openScreen('sources');
+      const row = await waitUntil(() => sourceRow(sourceLabel), { timeout: SHORT, message: 'the new source-row' });
+      await (await row.find(tid('source-poll'))).click();
+      await waitUntil(() => feed.requests.slice(before).some((r) => r.status === 304), {
+        timeout: LONG,
+        message: 'a conditional request (If-None-Match) answered 304',
+      });
+      t.diagnostic(`feed requests: ${JSON.stringify(feed.requests.map((r) => [r.ifNoneMatch, r.status]))}`);
+    });
+  });
+
   it('a hostile entry is shown literally as text and runs no script', STEP, (t) => {
     if (!state.polled) return t.skip('the source was not polled');
     return step('hostile entry shown as text', async () => {
-      const el = await findMentionText('<script>');
-      const text = await el.text();
+      await openScreen('inbox');
+      const { text } = await findMentionText('<script>');
       assert.ok(text.includes("<script>document.title='pwned'</script>"), `shown literally: ${JSON.stringify(text)}`);
       assert.ok(text.includes('onerror='), `the <img> markup is shown as text too: ${JSON.stringify(text)}`);
       assert.ok(HOSTILE_TITLE.includes('<script>'));

@@ -33,7 +33,7 @@ describe('the list of sources', () => {
           credential: 'rejected',
           last_error: 'Mastodon refused the access token (401). Create a new token and add the source again.',
         }),
-        source({ id: 3, label: 'Sample reviews', credential: 'configured', sample: true, base_url: null }),
+        source({ id: 3, label: 'Sample reviews', credential: 'not_needed', sample: true, base_url: null }),
         source({ id: 4, label: 'Lost key', credential: 'missing' }),
       ],
     });
@@ -52,7 +52,12 @@ describe('the list of sources', () => {
 
     const sample = rowNamed('Sample reviews');
     expect(sample.textContent).toContain('Sample — not connected');
-    expect(sample.textContent).toContain("Key saved in your computer's keyring");
+    expect(sample.textContent).toContain('No key needed');
+    // A sample source is not connected to anything: nothing to test or check.
+    expect(within(sample).queryByTestId('source-test')).toBeNull();
+    expect(within(sample).queryByTestId('source-poll')).toBeNull();
+    expect(within(sample).getByTestId('source-remove')).toBeTruthy();
+    expect(within(blog).getByTestId('source-test')).toBeTruthy();
 
     expect(rowNamed('Lost key').textContent).toContain('Key missing');
   });

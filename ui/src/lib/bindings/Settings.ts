@@ -4,4 +4,8 @@ import type { Theme } from "./Theme";
 /**
  * The owner's settings.
  */
-export type Settings = { theme: Theme, business_name: string, };
+export type Settings = { theme: Theme, business_name: string, 
+/**
+ * How customers reach the business (phone, email, address), for the guide's handout.
+ */
+business_contact: string, };
