@@ -75,7 +75,7 @@ pub struct GuideStep {
     pub custom: bool,
 }
 
-/// A platform's guide, with the owner's own steps added and hidden ones removed.
+/// A platform's guide, with the owner's own steps added (see `GuideWithHidden` for which are hidden).
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct Guide {

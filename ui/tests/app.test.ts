@@ -31,7 +31,7 @@ describe('starting Hearken', () => {
   });
 
   test('opens on the inbox, applies the saved theme, and reports the first paint', async () => {
-    const core = fakeCore({ app_info: () => appInfo({ settings: { theme: 'dark', business_name: 'Corner Bakery' } }) });
+    const core = fakeCore({ app_info: () => appInfo({ settings: { theme: 'dark', business_name: 'Corner Bakery', business_contact: '' } }) });
     render(App);
     expect(await screen.findByTestId('screen-inbox')).toBeTruthy();
     expect(document.documentElement.dataset.theme).toBe('dark');
@@ -48,7 +48,7 @@ describe('moving around', () => {
 
     const expected: [string, RegExp][] = [
       ['outreach', /Do-not-contact always wins[\s\S]*3 outreach records are already kept/],
-      ['guide', /printable[\s\S]*Facebook[\s\S]*Instagram[\s\S]*Google Maps reviews/],
+      ['guide', /Walk through this with your customer[\s\S]*Facebook[\s\S]*Google Maps reviews[\s\S]*Continue a checklist/],
       ['sources', /Add a source/],
       ['privacy', /Do-not-contact list[\s\S]*Retention limits[\s\S]*Access and erasure[\s\S]*audit trail/],
       ['settings', /Theme/],
@@ -57,17 +57,25 @@ describe('moving around', () => {
     for (const [name, text] of expected) {
       await fireEvent.click(screen.getByTestId(`nav-${name}`));
       const root = await screen.findByTestId(`screen-${name}`);
-      expect(root.textContent).toMatch(text);
+      await waitFor(() => expect(root.textContent).toMatch(text));
       expect(screen.getByTestId(`nav-${name}`).getAttribute('aria-current')).toBe('page');
       await waitFor(() => expect(document.activeElement).toBe(root.querySelector('h1')));
     }
+  });
+
+  test('only screens still being built are marked as coming soon', async () => {
+    fakeCore();
+    render(App);
+    await screen.findByTestId('screen-inbox');
+    expect(screen.getByTestId('nav-guide').textContent).not.toMatch(/soon/i);
+    expect(screen.getByTestId('nav-outreach').textContent).toMatch(/soon/i);
   });
 
   test('every button has an accessible name', async () => {
     fakeCore({ mentions_list: () => page([mention({ text: 'Great bread' })]) });
     render(App);
     await screen.findByText('Great bread');
-    for (const name of ['inbox', 'sources', 'settings']) {
+    for (const name of ['inbox', 'sources', 'guide', 'settings']) {
       await fireEvent.click(screen.getByTestId(`nav-${name}`));
       await screen.findByTestId(`screen-${name}`);
       for (const button of screen.getAllByRole('button')) expect(button.textContent?.trim()).not.toBe('');

@@ -2,13 +2,21 @@
 // how the commands it cares about answer, and reads back what was sent.
 import { mockIPC } from '@tauri-apps/api/mocks';
 import type { AppInfo } from '../src/lib/bindings/AppInfo';
+import type { Goal } from '../src/lib/bindings/Goal';
+import type { Guide } from '../src/lib/bindings/Guide';
+import type { GuideSession } from '../src/lib/bindings/GuideSession';
+import type { GuideStep } from '../src/lib/bindings/GuideStep';
+import type { GuideWithHidden } from '../src/lib/bindings/GuideWithHidden';
+import type { Handout } from '../src/lib/bindings/Handout';
+import type { HandoutStep } from '../src/lib/bindings/HandoutStep';
 import type { Mention } from '../src/lib/bindings/Mention';
 import type { MentionPage } from '../src/lib/bindings/MentionPage';
 import type { PlatformInfo } from '../src/lib/bindings/PlatformInfo';
 import type { Source } from '../src/lib/bindings/Source';
+import type { StepStatus } from '../src/lib/bindings/StepStatus';
 
 export type Call = { cmd: string; args: Record<string, unknown> };
-type Handler = (args: Record<string, unknown>) => unknown;
+export type Handler = (args: Record<string, unknown>) => unknown;
 
 /** Installs the fake core. Unknown commands answer null. Events are mocked too. */
 export function fakeCore(handlers: Record<string, Handler> = {}): { calls: Call[]; called: (cmd: string) => Call[] } {
@@ -18,6 +26,7 @@ export function fakeCore(handlers: Record<string, Handler> = {}): { calls: Call[
     platforms: () => PLATFORMS,
     sources_list: () => [],
     mentions_list: () => page([]),
+    guide_list: () => new FakeGuides().list(),
     ...handlers,
   };
   mockIPC(
@@ -48,7 +57,7 @@ export function appInfo(overrides: Partial<AppInfo> = {}): AppInfo {
     source_count: 0,
     outreach_count: 0,
     sample_loaded: false,
-    settings: { theme: 'system', business_name: 'Corner Bakery' },
+    settings: { theme: 'system', business_name: 'Corner Bakery', business_contact: '01234 567890' },
     ...overrides,
   };
 }
@@ -134,3 +143,266 @@ export const PLATFORMS: PlatformInfo[] = [
     how_to: 'Coming in a later version.',
   },
 ];
+
+export function guideStep(overrides: Partial<GuideStep> = {}): GuideStep {
+  return {
+    id: 'facebook-future-posts',
+    platform: 'facebook',
+    title: 'Choose who sees your future posts',
+    where_app: 'Menu (☰) → Settings & privacy → Settings → Audience and visibility → Posts',
+    where_web: 'Your profile picture → Settings & privacy → Settings → Privacy → Your activity',
+    why: 'Facebook remembers the audience you used last.',
+    what_changes: 'New posts go to the audience you pick, such as Friends.',
+    strength: 'basic',
+    goals: ['lockdown', 'posts'],
+    last_checked: '2026-11-30',
+    reference: 'https://www.facebook.com/help/336801584336688',
+    custom: false,
+    ...overrides,
+  };
+}
+
+function guideOf(platform: string, name: string, steps: GuideStep[], overrides: Partial<Guide> = {}): Guide {
+  return {
+    platform,
+    name,
+    summary: `Privacy settings for ${name}.`,
+    review_period_days: 180,
+    last_reviewed: '2026-11-30',
+    may_be_out_of_date: false,
+    steps,
+    ...overrides,
+  };
+}
+
+/** Three small guides: enough to pick apps, filter by goal and see an out-of-date one. */
+export function sampleGuides(): Guide[] {
+  return [
+    guideOf('facebook', 'Facebook', [
+      guideStep(),
+      guideStep({
+        id: 'facebook-search-engines',
+        title: 'Stop search engines linking to your profile',
+        where_app: 'Menu (☰) → Settings & privacy → How people find and contact you',
+        where_web: 'Same as the app',
+        why: 'Someone who types your name into a search engine may land on your profile.',
+        what_changes: 'Search engines are asked to stop showing your profile.',
+        goals: ['lockdown', 'findability'],
+        reference: null,
+      }),
+    ]),
+    guideOf(
+      'youtube_google',
+      'YouTube / Google account',
+      [
+        guideStep({
+          id: 'youtube-subscriptions',
+          platform: 'youtube_google',
+          title: 'Keep your subscriptions private',
+          where_app: 'You → Settings → Privacy',
+          where_web: 'studio.youtube.com → Settings → Community',
+          why: 'Your subscriptions say a lot about you.',
+          what_changes: 'Only you see which channels you follow.',
+          strength: 'strong',
+          goals: ['lockdown', 'findability', 'posts'],
+        }),
+      ],
+      { may_be_out_of_date: true },
+    ),
+    guideOf('google_maps', 'Google Maps reviews', [
+      guideStep({
+        id: 'maps-restrict-profile',
+        platform: 'google_maps',
+        title: 'Restrict your Maps profile',
+        where_app: 'Your profile picture → Your profile → Edit profile',
+        where_web: 'Not available on the website — use the app',
+        why: 'Your reviews together show where you live and shop.',
+        what_changes: 'Only people you approve see your reviews on your profile.',
+        goals: ['lockdown', 'findability'],
+      }),
+    ]),
+  ];
+}
+
+type Walk = { goal: Goal | null; platforms: string[]; stepIds: string[]; progress: Map<string, StepStatus>; position: number };
+
+/**
+ * The guide part of the core, in memory and kept simple: it answers the same
+ * commands with the same rules (a goal or apps are needed, hidden steps are
+ * left out, an answer moves to the next step, positions are clamped).
+ */
+export class FakeGuides {
+  guides: Guide[];
+  hidden = new Set<string>();
+  walks = new Map<string, Walk>();
+  business = { name: 'Corner Bakery', contact: '01234 567890 · hello@bakery.example' };
+  private codes: string[];
+  private customCount = 0;
+
+  constructor(guides: Guide[] = sampleGuides(), codes: string[] = ['K7QM-3PXA', 'W4RT-9BNC', 'H2JD-6FPE']) {
+    this.guides = guides;
+    this.codes = [...codes];
+  }
+
+  handlers(): Record<string, Handler> {
+    return {
+      guide_list: () => this.list(),
+      guide_start: (a) => this.start(a.platforms as string[], a.goal as Goal | null),
+      guide_resume: (a) => this.session(this.key(a.code as string)),
+      guide_answer: (a) => this.answer(a.code as string, a.step_id as string, a.status as StepStatus),
+      guide_go: (a) => this.go(a.code as string, a.position as number),
+      guide_handout: (a) => this.handout(a.code as string),
+      guide_save_handout: (a) => {
+        const key = this.key(a.code as string);
+        return `/home/sam/Downloads/privacy-checklist-${key}.html`;
+      },
+      guide_step_add: (a) => this.add(a.input as Record<string, unknown>),
+      guide_step_delete: (a) => this.remove(a.id as string),
+      guide_step_hide: (a) => {
+        this.find(a.step_id as string);
+        if (a.hidden) this.hidden.add(a.step_id as string);
+        else this.hidden.delete(a.step_id as string);
+        return null;
+      },
+    };
+  }
+
+  list(): GuideWithHidden[] {
+    return this.guides.map((guide) => ({ guide, hidden: guide.steps.filter((s) => this.hidden.has(s.id)).map((s) => s.id) }));
+  }
+
+  start(platforms: string[], goal: Goal | null): GuideSession {
+    if (platforms.length === 0 && goal === null) {
+      throw invalid('Choose the apps the customer uses, or what they want to achieve.');
+    }
+    const steps = this.guides
+      .filter((g) => platforms.length === 0 || platforms.includes(g.platform))
+      .flatMap((g) => g.steps)
+      .filter((s) => !this.hidden.has(s.id) && (goal === null || s.goals.includes(goal)));
+    if (steps.length === 0) throw invalid('No steps match that choice. Choose more apps or another goal.');
+    const code = this.codes.shift() ?? `CODE-${this.walks.size}`;
+    this.walks.set(code.replace('-', ''), { goal, platforms, stepIds: steps.map((s) => s.id), progress: new Map(), position: 0 });
+    return this.session(code.replace('-', ''));
+  }
+
+  answer(code: string, stepId: string, status: StepStatus): GuideSession {
+    const key = this.key(code);
+    const walk = this.walk(key);
+    const index = walk.stepIds.indexOf(stepId);
+    if (index < 0) throw { code: 'not_found', message: 'That step was not found.' };
+    walk.progress.set(stepId, status);
+    walk.position = index + 1;
+    return this.session(key);
+  }
+
+  go(code: string, position: number): GuideSession {
+    const key = this.key(code);
+    const walk = this.walk(key);
+    walk.position = Math.min(Math.max(position, 0), walk.stepIds.length);
+    return this.session(key);
+  }
+
+  handout(code: string): Handout {
+    const session = this.session(this.key(code));
+    const name = (platform: string) => this.guides.find((g) => g.platform === platform)?.name ?? platform;
+    const short = (s: GuideStep): HandoutStep => ({
+      platform: name(s.platform),
+      title: s.title,
+      where_app: s.where_app,
+      where_web: s.where_web,
+      strength: s.strength,
+    });
+    const done = session.steps.filter((_, i) => session.statuses[i] === 'done');
+    const toDo = session.steps.filter((_, i) => session.statuses[i] !== 'done' && session.statuses[i] !== 'not_applicable');
+    return {
+      business_name: this.business.name,
+      business_contact: this.business.contact,
+      made_on: '30 November 2026',
+      recheck_on: '28 February 2027',
+      code: session.code,
+      platforms: [...new Set(session.steps.map((s) => name(s.platform)))],
+      done: done.map(short),
+      to_do: toDo.map(short),
+      not_applicable: session.statuses.filter((s) => s === 'not_applicable').length,
+    };
+  }
+
+  add(input: Record<string, unknown>): GuideStep {
+    const guide = this.guides.find((g) => g.platform === input.platform);
+    if (!guide) throw invalid('Choose which platform’s guide this step belongs to.');
+    for (const [field, what] of [
+      ['title', 'what the setting is'],
+      ['where_app', 'where to find it in the phone app'],
+      ['why', 'why it matters'],
+      ['what_changes', 'what changes once it is set'],
+    ] as const) {
+      if (String(input[field] ?? '').trim() === '') throw invalid(`Fill in ${what}.`);
+    }
+    const goals = input.goals as Goal[];
+    if (goals.length === 0) {
+      throw invalid('Choose whether this step helps stop strangers finding the customer, or controls who sees their posts (or both).');
+    }
+    const step = guideStep({
+      id: `custom-${++this.customCount}`,
+      platform: guide.platform,
+      title: String(input.title).trim(),
+      where_app: String(input.where_app).trim(),
+      where_web: String(input.where_web).trim() || 'Same as the app',
+      why: String(input.why).trim(),
+      what_changes: String(input.what_changes).trim(),
+      strength: (input.strength as GuideStep['strength'] | null) ?? 'basic',
+      goals: ['lockdown', ...goals],
+      last_checked: '2026-11-30',
+      reference: null,
+      custom: true,
+    });
+    guide.steps = [...guide.steps, step];
+    return step;
+  }
+
+  remove(id: string): null {
+    const guide = this.guides.find((g) => g.steps.some((s) => s.id === id && s.custom));
+    if (!guide) throw { code: 'not_found', message: 'That step was not found.' };
+    guide.steps = guide.steps.filter((s) => s.id !== id);
+    return null;
+  }
+
+  session(key: string): GuideSession {
+    const walk = this.walk(key);
+    const steps = walk.stepIds.map((id) => this.find(id));
+    const covered = new Set(steps.map((s) => s.platform));
+    return {
+      code: `${key.slice(0, 4)}-${key.slice(4)}`,
+      goal: walk.goal,
+      platforms: walk.platforms,
+      steps,
+      statuses: steps.map((s) => walk.progress.get(s.id) ?? null),
+      position: walk.position,
+      out_of_date: this.guides.filter((g) => g.may_be_out_of_date && covered.has(g.platform)).map((g) => g.name),
+      updated_at: '2026-11-30T10:00:00Z',
+    };
+  }
+
+  /** Accepts a code as typed: any case, with or without the dash. */
+  key(code: string): string {
+    return code.replace(/[\s-]/g, '').toUpperCase();
+  }
+
+  private walk(key: string): Walk {
+    const walk = this.walks.get(key);
+    if (!walk) {
+      throw invalid(`No checklist has the code ${key.slice(0, 4)}-${key.slice(4)}. Codes are kept for 30 days after the last change; start a new one if it has gone.`);
+    }
+    return walk;
+  }
+
+  private find(id: string): GuideStep {
+    const step = this.guides.flatMap((g) => g.steps).find((s) => s.id === id);
+    if (!step) throw { code: 'not_found', message: 'That step was not found.' };
+    return step;
+  }
+}
+
+function invalid(message: string): { code: string; message: string } {
+  return { code: 'invalid', message };
+}

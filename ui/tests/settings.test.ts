@@ -25,11 +25,15 @@ describe('settings', () => {
 
     expect(document.documentElement.dataset.theme).toBe('dark');
     await waitFor(() => expect(core.called('settings_save')).toHaveLength(1));
-    expect(core.called('settings_save')[0]!.args.settings).toEqual({ theme: 'dark', business_name: 'Corner Bakery' });
+    expect(core.called('settings_save')[0]!.args.settings).toEqual({
+      theme: 'dark',
+      business_name: 'Corner Bakery',
+      business_contact: '01234 567890',
+    });
   });
 
   test('the theme saved at start-up is applied', async () => {
-    fakeCore({ app_info: () => appInfo({ settings: { theme: 'light', business_name: '' } }) });
+    fakeCore({ app_info: () => appInfo({ settings: { theme: 'light', business_name: '', business_contact: '' } }) });
     await showSettings();
     expect(document.documentElement.dataset.theme).toBe('light');
     expect((screen.getByTestId('theme-select') as HTMLSelectElement).value).toBe('light');
@@ -67,7 +71,29 @@ describe('settings', () => {
     await fireEvent.input(screen.getByLabelText('Business name'), { target: { value: '  Corner Bakery & Café ' } });
     await fireEvent.click(screen.getByRole('button', { name: 'Save' }));
     expect(await screen.findByText('Saved.')).toBeTruthy();
-    expect(core.called('settings_save')[0]!.args.settings).toEqual({ theme: 'system', business_name: 'Corner Bakery & Café' });
+    expect(core.called('settings_save')[0]!.args.settings).toEqual({
+      theme: 'system',
+      business_name: 'Corner Bakery & Café',
+      business_contact: '01234 567890',
+    });
     expect(app.info?.settings.business_name).toBe('Corner Bakery & Café');
+  });
+
+  test('saves the contact details for handouts together with the name', async () => {
+    const core = fakeCore({ settings_save: (args) => args.settings as Settings });
+    const app = await showSettings();
+    const contact = screen.getByTestId('business-contact') as HTMLInputElement;
+    expect(contact.value).toBe('01234 567890');
+    expect(screen.getByLabelText('Contact details for handouts')).toBe(contact);
+    await fireEvent.input(contact, { target: { value: ' 01234 567890 · hello@shop.example ' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    expect(await screen.findByText('Saved.')).toBeTruthy();
+    expect(core.called('settings_save')[0]!.args.settings).toEqual({
+      theme: 'system',
+      business_name: 'Corner Bakery',
+      business_contact: '01234 567890 · hello@shop.example',
+    });
+    expect(app.info?.settings.business_contact).toBe('01234 567890 · hello@shop.example');
+    expect(contact.value).toBe('01234 567890 · hello@shop.example');
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { formatAbsolute, formatRelative } from '../src/lib/time';
+import { formatAbsolute, formatDay, formatRelative } from '../src/lib/time';
 
 const now = new Date('2025-06-15T12:00:00Z');
 const ago = (seconds: number) => new Date(now.getTime() - seconds * 1000).toISOString();
@@ -32,5 +32,17 @@ describe('relative times', () => {
 
   test('the absolute time names the year', () => {
     expect(formatAbsolute('2025-06-15T12:00:00Z')).toMatch(/2025/);
+  });
+});
+
+describe('calendar days', () => {
+  test('a YYYY-MM-DD day reads as "30 Nov 2026", whatever the time zone', () => {
+    expect(formatDay('2026-11-30')).toBe('30 Nov 2026');
+    expect(formatDay('2027-01-05')).toBe('5 Jan 2027');
+  });
+
+  test('anything else is shown as it came', () => {
+    expect(formatDay('soon')).toBe('soon');
+    expect(formatDay('2026-13-01')).toBe('2026-13-01');
   });
 });

@@ -3,15 +3,22 @@ import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type { AppInfo } from './bindings/AppInfo';
 import type { DemoSummary } from './bindings/DemoSummary';
+import type { Goal } from './bindings/Goal';
+import type { GuideSession } from './bindings/GuideSession';
+import type { GuideStep } from './bindings/GuideStep';
+import type { GuideWithHidden } from './bindings/GuideWithHidden';
+import type { Handout } from './bindings/Handout';
 import type { MentionCursor } from './bindings/MentionCursor';
 import type { MentionPage } from './bindings/MentionPage';
 import type { MentionsAdded } from './bindings/MentionsAdded';
+import type { NewGuideStep } from './bindings/NewGuideStep';
 import type { NewSource } from './bindings/NewSource';
 import type { PlatformInfo } from './bindings/PlatformInfo';
 import type { PollReport } from './bindings/PollReport';
 import type { Settings } from './bindings/Settings';
 import type { Source } from './bindings/Source';
 import type { SourceTestReport } from './bindings/SourceTestReport';
+import type { StepStatus } from './bindings/StepStatus';
 
 /** How every command fails: `message` is already written for the shop owner. */
 export type AppError = { code: string; message: string };
@@ -56,6 +63,21 @@ export const api = {
   sourceRemove: (id: number) => call<null>('source_remove', { id }),
   demoLoad: () => call<DemoSummary>('demo_load'),
   settingsSave: (settings: Settings) => call<Settings>('settings_save', { settings }),
+  guideList: () => call<GuideWithHidden[]>('guide_list'),
+  /** Platforms are guide ids ("facebook"); with none, the goal picks steps from every guide. */
+  guideStart: (platforms: string[], goal: Goal | null) => call<GuideSession>('guide_start', { platforms, goal }),
+  /** The code as typed: the core accepts any case, with or without the dash. */
+  guideResume: (code: string) => call<GuideSession>('guide_resume', { code }),
+  guideAnswer: (code: string, stepId: string, status: StepStatus) =>
+    call<GuideSession>('guide_answer', { code, step_id: stepId, status }),
+  /** Moves to a step; `position === steps.length` is the end. */
+  guideGo: (code: string, position: number) => call<GuideSession>('guide_go', { code, position }),
+  guideHandout: (code: string) => call<Handout>('guide_handout', { code }),
+  /** Saves the handout as a web page in Downloads; answers with its path. */
+  guideSaveHandout: (code: string) => call<string>('guide_save_handout', { code }),
+  guideStepAdd: (input: NewGuideStep) => call<GuideStep>('guide_step_add', { input }),
+  guideStepDelete: (id: string) => call<null>('guide_step_delete', { id }),
+  guideStepHide: (stepId: string, hidden: boolean) => call<null>('guide_step_hide', { step_id: stepId, hidden }),
   /** Tells the core the first Inbox page is on screen (its start-up timing). */
   uiPainted: () => call<null>('ui_painted'),
 };

@@ -43,3 +43,13 @@ export function formatAbsolute(iso: string): string {
   if (!date) return iso;
   return date.toLocaleString(undefined, { dateStyle: 'full', timeStyle: 'short' });
 }
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** "30 Nov 2026" from "2026-11-30": a calendar day, so no time zone can shift it. */
+export function formatDay(ymd: string): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(ymd.trim());
+  const month = match ? MONTHS[Number(match[2]) - 1] : undefined;
+  if (!match || !month) return ymd;
+  return `${Number(match[3])} ${month} ${match[1]}`;
+}

@@ -1,6 +1,9 @@
 // Plain words for what the core reports. Presentation only: the core decides, this file phrases.
 import type { CredentialState } from './bindings/CredentialState';
+import type { Goal } from './bindings/Goal';
 import type { PollReport } from './bindings/PollReport';
+import type { StepStatus } from './bindings/StepStatus';
+import type { Strength } from './bindings/Strength';
 
 export function plural(n: number, one: string, many: string = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
@@ -52,3 +55,26 @@ export function humanize(value: string): string {
   const words = value.replace(/[_-]+/g, ' ').trim();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
+
+/** The three things a customer can want from the guide, as the goal cards put them. */
+export const GOAL_WORDS: Record<Goal, { title: string; text: string }> = {
+  lockdown: { title: 'Lock everything down', text: 'Every step for the apps they use.' },
+  findability: {
+    title: 'Stop strangers finding me',
+    text: 'Make it harder for people and businesses to look them up.',
+  },
+  posts: { title: 'Control who sees my posts and reviews', text: 'Choose who can see what they share.' },
+};
+
+export const GOALS: Goal[] = ['lockdown', 'findability', 'posts'];
+
+export const STRENGTH_WORDS: Record<Strength, string> = { basic: 'Basic', strong: 'Stronger' };
+
+export const STEP_STATUS_WORDS: Record<StepStatus, string> = {
+  done: 'Done',
+  skipped: 'Skipped for now',
+  not_applicable: 'Doesn’t apply',
+};
+
+/** What the guides say in `where_web` when the website has the same menus as the app. */
+export const SAME_AS_APP = 'Same as the app';

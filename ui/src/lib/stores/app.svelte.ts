@@ -49,12 +49,13 @@ export class AppState {
     await this.save({ theme });
   }
 
-  async setBusinessName(name: string): Promise<void> {
-    await this.save({ business_name: name });
+  /** Saves the shop's name and how customers reach it (printed on the guide's handout). */
+  async setBusiness(details: { name: string; contact: string }): Promise<void> {
+    await this.save({ business_name: details.name, business_contact: details.contact });
   }
 
   private async save(change: Partial<Settings>): Promise<void> {
-    const current = this.info?.settings ?? { theme: 'system', business_name: '' };
+    const current: Settings = this.info?.settings ?? { theme: 'system', business_name: '', business_contact: '' };
     const saved = await api.settingsSave({ ...current, ...change });
     if (this.info) this.info = { ...this.info, settings: saved };
     applyTheme(saved.theme);

@@ -1,5 +1,6 @@
 import { onCoreEvents } from '../api';
 import { AppState } from './app.svelte';
+import { GuideState } from './guide.svelte';
 import { InboxState } from './inbox.svelte';
 import { PlatformsState } from './platforms.svelte';
 import { SampleDataState } from './sample.svelte';
@@ -11,6 +12,7 @@ export class Workspace {
   readonly inbox = new InboxState();
   readonly sources = new SourcesState();
   readonly platforms = new PlatformsState();
+  readonly guide = new GuideState();
   readonly sample = new SampleDataState(() => this.refreshAll());
   /** Start-up: app info first (a failure there is the full-page error), then the lists. */
   async start(): Promise<boolean> {
