@@ -35,7 +35,7 @@ const SCHEDULER_TICK: Duration = Duration::from_secs(60);
 pub fn run_gui(data_dir: Option<PathBuf>) {
     let data_dir = paths::data_dir(data_dir);
     let _log = logging::init(&data_dir);
-    secrets::init_os_keyring();
+    secrets::init_os_keyring_in_background();
     let state = match Workspace::open(&data_dir) {
         Ok(ws) => AppState::Ready(ws),
         Err(e) => {
@@ -43,6 +43,7 @@ pub fn run_gui(data_dir: Option<PathBuf>) {
             AppState::Broken(CommandError::from(e))
         }
     };
+    tracing::info!("workspace open {} ms after launch", startup::since_launch_ms());
     let scheduler = match &state {
         AppState::Ready(ws) => Some(ws.poller.clone()),
         AppState::Broken(_) => None,
@@ -60,6 +61,7 @@ pub fn run_gui(data_dir: Option<PathBuf>) {
         .plugin(tauri_plugin_opener::init())
         .manage(state)
         .setup(move |app| {
+            tracing::info!("window set up {} ms after launch", startup::since_launch_ms());
             if let Some(poller) = scheduler {
                 let handle = app.handle().clone();
                 tauri::async_runtime::spawn(poller.run(SCHEDULER_TICK, move |count| {

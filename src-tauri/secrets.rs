@@ -21,6 +21,16 @@ pub const MAX_SECRET_BYTES: usize = 4096;
 const CALL_LIMIT: Duration = Duration::from_secs(15);
 
 static INIT_PROBLEM: OnceLock<Option<String>> = OnceLock::new();
+static INIT_STARTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Connects the keyring on another thread, so the window needn't wait for
+/// D-Bus; keyring calls made meanwhile wait for it to finish.
+pub fn init_os_keyring_in_background() {
+    INIT_STARTED.store(true, std::sync::atomic::Ordering::SeqCst);
+    std::thread::spawn(|| {
+        init_os_keyring();
+    });
+}
 
 /// Connects the OS keyring as the default store. Returns why it can't be
 /// reached, if it can't; Hearken still runs, but can't save credentials.
@@ -59,6 +69,9 @@ pub fn use_mock_store() {
 
 /// Whether the keyring answered at start-up, and if not, why.
 pub fn status() -> Option<String> {
+    if INIT_STARTED.load(std::sync::atomic::Ordering::SeqCst) {
+        return INIT_PROBLEM.wait().clone();
+    }
     INIT_PROBLEM.get().cloned().flatten()
 }
 

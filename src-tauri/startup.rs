@@ -13,6 +13,11 @@ pub fn mark_launch() {
     START.get_or_init(Instant::now);
 }
 
+/// Milliseconds since `mark_launch`, for start-up log lines.
+pub fn since_launch_ms() -> u128 {
+    START.get().map(|s| s.elapsed().as_millis()).unwrap_or(0)
+}
+
 pub fn painted() {
     let Some(start) = START.get() else { return };
     let ms = *PAINTED.get_or_init(|| start.elapsed().as_millis());

@@ -132,6 +132,22 @@ describe('one step at a time', () => {
     expect(byId('guide-step').textContent).toContain('Marked: Done');
   });
 
+  test('"Stop here for now" leaves the walk for the next customer; its code brings it back', async () => {
+    const { core } = setUp();
+    await startWith(['facebook']);
+    await fireEvent.click(byId('guide-done'));
+    await waitFor(() => expect(text('guide-step-count')).toBe('Step 2 of 2'));
+    const code = text('guide-code')!;
+    await fireEvent.click(byId('guide-leave'));
+    const input = (await screen.findByTestId('guide-resume-code')) as HTMLInputElement;
+    expect(screen.queryByTestId('guide-step')).toBeNull();
+    await fireEvent.input(input, { target: { value: code.toLowerCase() } });
+    await fireEvent.click(byId('guide-resume'));
+    await screen.findByTestId('guide-step');
+    expect(core.called('guide_resume')[0]!.args).toEqual({ code: code.toLowerCase() });
+    expect(text('guide-step-count')).toBe('Step 2 of 2');
+  });
+
   test('Forward moves on without answering', async () => {
     const { core } = setUp();
     await startWith(['facebook']);

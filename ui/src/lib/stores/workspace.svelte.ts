@@ -14,10 +14,15 @@ export class Workspace {
   readonly platforms = new PlatformsState();
   readonly guide = new GuideState();
   readonly sample = new SampleDataState(() => this.refreshAll());
-  /** Start-up: app info first (a failure there is the full-page error), then the lists. */
+  /**
+   * Start-up: app info and the first Inbox page together (a failure of app
+   * info is the full-page error); the other screens' lists load after the
+   * Inbox is on screen, so they don't delay it.
+   */
   async start(): Promise<boolean> {
-    if (!(await this.app.start())) return false;
-    await Promise.all([this.inbox.reload(), this.sources.refresh(), this.platforms.load()]);
+    const [started] = await Promise.all([this.app.start(), this.inbox.reload()]);
+    if (!started) return false;
+    void Promise.all([this.sources.refresh(), this.platforms.load()]);
     return true;
   }
 
