@@ -21,7 +21,10 @@ pub mod workspace;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use tauri::{Emitter, Manager};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use tauri::{Emitter, Manager, WindowEvent};
+use tauri_plugin_window_state::{AppHandleExt, StateFlags};
 
 use commands::AppState;
 use error::CommandError;
@@ -31,23 +34,36 @@ use workspace::Workspace;
 /// How often the window's scheduler looks for due sources.
 const SCHEDULER_TICK: Duration = Duration::from_secs(60);
 
+/// Saves the window's size and place shortly after it stops moving, so it
+/// is kept even if the app is ended without a clean exit (logout, kill).
+fn remember_window_soon(app: tauri::AppHandle) {
+    static GENERATION: AtomicU64 = AtomicU64::new(0);
+    let mine = GENERATION.fetch_add(1, Ordering::SeqCst) + 1;
+    tauri::async_runtime::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(600)).await;
+        if GENERATION.load(Ordering::SeqCst) == mine {
+            if let Err(e) = app.save_window_state(StateFlags::all()) {
+                tracing::warn!("couldn't save the window's size and place: {e}");
+            }
+        }
+    });
+}
+
 /// Opens the window. `data_dir` comes from `--data-dir` (or `HEARKEN_DATA_DIR`).
 pub fn run_gui(data_dir: Option<PathBuf>) {
     let data_dir = paths::data_dir(data_dir);
     let _log = logging::init(&data_dir);
     secrets::init_os_keyring_in_background();
-    let state = match Workspace::open(&data_dir) {
-        Ok(ws) => AppState::Ready(ws),
-        Err(e) => {
-            tracing::error!("couldn't open the workspace: {e}");
-            AppState::Broken(CommandError::from(e))
-        }
-    };
-    tracing::info!("workspace open {} ms after launch", startup::since_launch_ms());
-    let scheduler = match &state {
-        AppState::Ready(ws) => Some(ws.poller.clone()),
-        AppState::Broken(_) => None,
-    };
+    let workspace = Workspace::open(&data_dir).map_err(|e| {
+        tracing::error!("couldn't open the workspace: {e}");
+        CommandError::from(e)
+    });
+    let state = AppState::new(data_dir.clone(), workspace);
+    tracing::info!(
+        "workspace open {} ms after launch",
+        startup::since_launch_ms()
+    );
+    let scheduler = state.ready().map(|ws| ws.poller.clone());
     let result = tauri::Builder::default()
         // First, so a second launch hands over before doing anything else.
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
@@ -61,7 +77,10 @@ pub fn run_gui(data_dir: Option<PathBuf>) {
         .plugin(tauri_plugin_opener::init())
         .manage(state)
         .setup(move |app| {
-            tracing::info!("window set up {} ms after launch", startup::since_launch_ms());
+            tracing::info!(
+                "window set up {} ms after launch",
+                startup::since_launch_ms()
+            );
             if let Some(poller) = scheduler {
                 let handle = app.handle().clone();
                 tauri::async_runtime::spawn(poller.run(SCHEDULER_TICK, move |count| {
@@ -70,6 +89,11 @@ pub fn run_gui(data_dir: Option<PathBuf>) {
                 }));
             }
             Ok(())
+        })
+        .on_window_event(|window, event| {
+            if matches!(event, WindowEvent::Resized(_) | WindowEvent::Moved(_)) {
+                remember_window_soon(window.app_handle().clone());
+            }
         })
         .invoke_handler(app_commands!())
         .run(tauri::generate_context!());

@@ -5,7 +5,10 @@ use crate::model::{AppInfo, DemoSummary, MentionsAdded, Settings};
 
 #[tauri::command]
 pub async fn app_info(state: State<'_, AppState>) -> CmdResult<AppInfo> {
-    tracing::info!("first app_info {} ms after launch", crate::startup::since_launch_ms());
+    tracing::info!(
+        "first app_info {} ms after launch",
+        crate::startup::since_launch_ms()
+    );
     let ws = state.workspace()?;
     blocking(move || ws.app_info()).await
 }

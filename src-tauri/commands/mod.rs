@@ -10,18 +10,41 @@ use crate::error::{CommandError, Error};
 use crate::workspace::Workspace;
 
 /// The managed state: either a working workspace, or the reason there isn't one
-/// (shown by the UI instead of a blank window).
-pub enum AppState {
-    Ready(Workspace),
-    Broken(CommandError),
+/// (shown by the UI instead of a blank window, with "Try again").
+pub struct AppState {
+    data_dir: std::path::PathBuf,
+    workspace: std::sync::Mutex<Result<Workspace, CommandError>>,
 }
 
 impl AppState {
-    pub fn workspace(&self) -> Result<Workspace, CommandError> {
-        match self {
-            AppState::Ready(ws) => Ok(ws.clone()),
-            AppState::Broken(e) => Err(e.clone()),
+    pub fn new(data_dir: std::path::PathBuf, workspace: Result<Workspace, CommandError>) -> Self {
+        AppState {
+            data_dir,
+            workspace: std::sync::Mutex::new(workspace),
         }
+    }
+
+    /// The workspace; if it couldn't be opened, tries again (the owner may
+    /// have moved a damaged file aside or freed disk space meanwhile).
+    pub fn workspace(&self) -> Result<Workspace, CommandError> {
+        let mut slot = self
+            .workspace
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if slot.is_err() {
+            *slot = Workspace::open(&self.data_dir).map_err(CommandError::from);
+        }
+        slot.clone()
+    }
+
+    /// The workspace if it is open, without retrying (for the scheduler).
+    pub fn ready(&self) -> Option<Workspace> {
+        self.workspace
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .as_ref()
+            .ok()
+            .cloned()
     }
 }
 

@@ -4,7 +4,7 @@
 
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { existsSync, createWriteStream, mkdtempSync, rmSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, createWriteStream, mkdtempSync, rmSync, mkdirSync, readFileSync, cpSync } from 'node:fs';
 import { tmpdir, homedir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,7 +43,7 @@ export const slug = (s) =>
  * Start tauri-driver on free ports, wait until it answers, and open a session
  * on the app with a fresh data folder. Returns { session, dataDir, stop() }.
  */
-export async function startApp({ name = 'e2e' } = {}) {
+export async function startApp({ name = 'e2e', prepare = null } = {}) {
   const app = appBinary();
   if (!existsSync(app)) {
     throw new Error(`the app binary ${app} does not exist: build it with 'cargo build' (scripts/test-all.sh does)`);
@@ -53,6 +53,8 @@ export async function startApp({ name = 'e2e' } = {}) {
   const dataDir = join(tmp, 'data');
   const home = join(tmp, 'xdg');
   mkdirSync(dataDir, { recursive: true });
+  // Lets a test lay out the data folder first (for example, a damaged database).
+  if (prepare) prepare(dataDir);
   for (const d of ['config', 'cache', 'share']) mkdirSync(join(home, d), { recursive: true });
   mkdirSync(ARTIFACTS, { recursive: true });
 
@@ -112,6 +114,14 @@ export async function startApp({ name = 'e2e' } = {}) {
       }
     }
     log.end();
+    // Keep the app's own log (<data dir>/logs/) with the other artifacts.
+    try {
+      if (existsSync(join(dataDir, 'logs'))) {
+        cpSync(join(dataDir, 'logs'), join(ARTIFACTS, `${name}-logs`), { recursive: true });
+      }
+    } catch {
+      // nothing to keep
+    }
     rmSync(tmp, { recursive: true, force: true, maxRetries: 3 });
   };
 
@@ -149,6 +159,9 @@ export async function startApp({ name = 'e2e' } = {}) {
     session,
     dataDir,
     logFile,
+    // The app's own config folder and environment, for tests of what it keeps there.
+    configDir: join(home, 'config'),
+    env,
     stop,
   };
 }
