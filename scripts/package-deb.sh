@@ -18,11 +18,12 @@ header "Package: tauri build --bundles deb"
 cd "$ROOT"
 tauri="$ROOT/ui/node_modules/.bin/tauri"
 [ -x "$tauri" ] || die "$tauri not found: is @tauri-apps/cli a devDependency of ui/?"
-# tauri.conf.json is at the root and the UI is already built into ui/dist, so
-# the CLI needs no beforeBuildCommand; TAURI_FRONTEND_PATH tells it where the
-# front end lives.
+# tauri.conf.json is at the root and the front end lives in ui/
+# (TAURI_FRONTEND_PATH tells the CLI, which otherwise guesses a folder). The UI
+# was just built above, so the config's beforeBuildCommand is switched off
+# (null removes it), whichever folder it expects to run in.
 export TAURI_FRONTEND_PATH="${TAURI_FRONTEND_PATH:-ui}"
-"$tauri" build --bundles deb
+"$tauri" build --bundles deb --config '{"build":{"beforeBuildCommand":null}}'
 
 bundle_dir="$CARGO_TARGET_DIR/release/bundle/deb"
 shopt -s nullglob

@@ -198,10 +198,12 @@ def launch_once(app: App, idle_s: float, timeout_s: float, workdir: Path, log_di
                 raise RuntimeError(f"{app.name} exited ({proc.returncode}) while idle; see {log_path}")
             tree = process_tree(proc.pid)
             pss = rss = 0
-            for pid in tree:
+            per_process = []
+            for pid, name in tree.items():
                 p, r = memory_kb(pid)
                 pss += p
                 rss += r
+                per_process.append(f"{name} {p / 1024:.0f} MB")
         finally:
             kill_tree(proc)
             reader.join(timeout=5)
@@ -212,7 +214,7 @@ def launch_once(app: App, idle_s: float, timeout_s: float, workdir: Path, log_di
         reported_ms=result["reported_ms"],
         pss_kb=pss,
         rss_kb=rss,
-        processes=sorted(tree.values()),
+        processes=sorted(per_process),
     )
 
 
@@ -280,7 +282,7 @@ def report(apps: list[App], runs: int, idle_s: float) -> str:
         for i, r in enumerate(app.runs, 1):
             lines.append(
                 f"  {app.name} #{i}: paint {r.wall_ms:.0f} ms (self {fmt(r.reported_ms, '.0f')}), "
-                f"PSS {r.pss_kb / 1024:.1f} MB, RSS {r.rss_kb / 1024:.1f} MB, processes: {', '.join(r.processes)}"
+                f"PSS {r.pss_kb / 1024:.1f} MB, RSS {r.rss_kb / 1024:.1f} MB; PSS by process: {', '.join(r.processes)}"
             )
     return "\n".join(lines) + "\n"
 

@@ -35,7 +35,7 @@ HELLO_TARGET="$CARGO_TARGET_DIR/startup-hello"
 HELLO_BIN="$HELLO_TARGET/release/startup-hello"
 HEARKEN_BIN="$CARGO_TARGET_DIR/release/hearken"
 
-header "Same release profile and Tauri version for both apps?"
+header "Same release profile, Tauri version and CSP for both apps?"
 python3 - "$ROOT" "$HERE/hello" <<'EOF'
 import sys, tomllib
 root, hello = sys.argv[1], sys.argv[2]
@@ -58,6 +58,15 @@ print(f"Hearken: {va}\nhello:   {vb}")
 if va and vb and va != vb:
     print("WARNING: the apps use different tauri/wry/tao/webkit2gtk versions; "
           "update benches/startup/hello/Cargo.lock (cargo update -p tauri --precise ...)")
+import json
+def security(p):
+    with open(p) as f:
+        return json.load(f).get("app", {}).get("security", {})
+if security(f"{root}/tauri.conf.json") != security(f"{hello}/tauri.conf.json"):
+    print("WARNING: app.security (CSP) differs between tauri.conf.json and "
+          "benches/startup/hello/tauri.conf.json; copy the app's")
+else:
+    print("app.security (CSP): same")
 EOF
 
 if [ "$build" -eq 1 ]; then

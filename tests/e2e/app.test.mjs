@@ -23,7 +23,7 @@ const SCREENS = ['inbox', 'outreach', 'guide', 'sources', 'privacy', 'settings']
 let app; // { session, dataDir, stop }
 let feed; // the fake feed server
 let S; // app.session, for short
-const state = { sampleLoaded: false, sourceAdded: false, polled: false };
+const state = { sourceAdded: false, polled: false };
 const sourceLabel = `E2E alerts ${process.pid}`;
 
 /** Largest number in a text like "214 mentions" or "1,204 in total". */
@@ -31,6 +31,9 @@ function largestNumber(text) {
   const nums = (text.match(/\d+(?:[,.\u00a0\u202f ]\d{3})*/g) ?? []).map((n) => Number(n.replace(/\D/g, '')));
   return nums.length ? Math.max(...nums) : NaN;
 }
+
+/** Let the page finish drawing before a screenshot (WebKit's snapshot lags a frame or so behind the DOM). */
+const settle = () => sleep(1_200);
 
 /** Run one step; on failure save a screenshot and the page source, then rethrow. */
 async function step(name, fn) {
@@ -41,6 +44,7 @@ async function step(name, fn) {
     const dir = join(ARTIFACTS, 'failures');
     await mkdir(dir, { recursive: true });
     const base = join(dir, slug(name));
+    await settle();
     await S.screenshot(`${base}.png`).catch(() => {});
     await S.source()
       .then((html) => writeFile(`${base}.html`, html))
@@ -54,9 +58,6 @@ async function openScreen(name) {
   await S.click(tid(`nav-${name}`));
   return S.waitFor(tid(`screen-${name}`), { timeout: SHORT });
 }
-
-/** Let the page finish drawing before a screenshot (WebKit's snapshot lags a frame or so behind the DOM). */
-const settle = () => sleep(1_200);
 
 async function sourceRow(label) {
   for (const row of await S.findAll(tid('source-row'))) {
@@ -152,7 +153,6 @@ describe('Hearken, end to end', () => {
       );
       assert.ok(total >= 200, `inbox-total shows ${total}`);
       await S.waitForGone(tid('inbox-empty'), { timeout: SHORT });
-      state.sampleLoaded = true;
     }));
 
   it('every screen opens from the sidebar and is saved as a screenshot', STEP, () =>
