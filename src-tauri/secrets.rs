@@ -28,7 +28,16 @@ static INIT_STARTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBo
 pub fn init_os_keyring_in_background() {
     INIT_STARTED.store(true, std::sync::atomic::Ordering::SeqCst);
     std::thread::spawn(|| {
-        init_os_keyring();
+        let problem = init_os_keyring();
+        tracing::info!(
+            "keyring {} {} ms after launch",
+            if problem.is_none() {
+                "ready"
+            } else {
+                "unavailable"
+            },
+            crate::startup::since_launch_ms()
+        );
     });
 }
 

@@ -10,5 +10,10 @@ pub async fn mentions_list(
     limit: Option<i64>,
 ) -> CmdResult<MentionPage> {
     let ws = state.workspace()?;
-    blocking(move || ws.mentions_page(before.as_ref(), limit.unwrap_or(50))).await
+    let page = blocking(move || ws.mentions_page(before.as_ref(), limit.unwrap_or(50))).await;
+    tracing::debug!(
+        "mentions page ready {} ms after launch",
+        crate::startup::since_launch_ms()
+    );
+    page
 }

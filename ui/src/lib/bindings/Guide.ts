@@ -2,7 +2,7 @@
 import type { GuideStep } from "./GuideStep";
 
 /**
- * A platform's guide, with the owner's own steps added and hidden ones removed.
+ * A platform's guide, with the owner's own steps added (see `GuideWithHidden` for which are hidden).
  */
 export type Guide = { platform: string, name: string, summary: string, review_period_days: number, last_reviewed: string, 
 /**
