@@ -34,6 +34,19 @@ use workspace::Workspace;
 /// How often the window's scheduler looks for due sources.
 const SCHEDULER_TICK: Duration = Duration::from_secs(60);
 
+/// WebKitGTK's accelerated compositing keeps a layer store per scrolling
+/// area; for a calm list-and-form app it costs about 120 MB (measured by
+/// benches/startup) for no visible gain, so Hearken paints without it unless
+/// the user has chosen otherwise (set WEBKIT_DISABLE_COMPOSITING_MODE=0).
+fn use_software_compositing() {
+    #[cfg(target_os = "linux")]
+    if std::env::var_os("WEBKIT_DISABLE_COMPOSITING_MODE").is_none() {
+        // SAFETY: called on the main thread before the window, the runtime or
+        // any other thread that could read the environment has started.
+        unsafe { std::env::set_var("WEBKIT_DISABLE_COMPOSITING_MODE", "1") };
+    }
+}
+
 /// Saves the window's size and place shortly after it stops moving, so it
 /// is kept even if the app is ended without a clean exit (logout, kill).
 fn remember_window_soon(app: tauri::AppHandle) {
@@ -51,6 +64,7 @@ fn remember_window_soon(app: tauri::AppHandle) {
 
 /// Opens the window. `data_dir` comes from `--data-dir` (or `HEARKEN_DATA_DIR`).
 pub fn run_gui(data_dir: Option<PathBuf>) {
+    use_software_compositing();
     let data_dir = paths::data_dir(data_dir);
     let _log = logging::init(&data_dir);
     secrets::init_os_keyring_in_background();

@@ -72,6 +72,9 @@ export async function startApp({ name = 'e2e', prepare = null } = {}) {
     XDG_CONFIG_HOME: join(home, 'config'),
     XDG_CACHE_HOME: join(home, 'cache'),
     RUST_BACKTRACE: '1',
+    // Hearken paints without WebKit's accelerated compositing by default (it
+    // saves memory), but WebKitWebDriver's screenshots need it: "0" keeps it on.
+    WEBKIT_DISABLE_COMPOSITING_MODE: process.env.WEBKIT_DISABLE_COMPOSITING_MODE ?? '0',
   };
   const logFile = join(ARTIFACTS, `${name}-driver.log`);
   const log = createWriteStream(logFile);
