@@ -49,7 +49,7 @@ impl Workspace {
                 keyring_available: keyring_problem.is_none(),
                 keyring_message: keyring_problem.clone(),
                 mention_count: store::mentions::count(c)?,
-                source_count: store::sources::list(c)?.len() as i64,
+                source_count: store::sources::count(c)?,
                 outreach_count: store::outreach::count(c)?,
                 sample_loaded: store::settings::get_value(c, store::settings::SAMPLE_LOADED)?
                     .is_some(),
@@ -248,11 +248,16 @@ impl Workspace {
         platforms: &[String],
         goal: Option<guide::Goal>,
     ) -> Result<guide::handout::Handout> {
-        let session = guide::start(&self.store, platforms, goal)?;
-        let mut handout = self.guide_handout(&session.code)?;
-        handout.code = None;
-        guide::forget(&self.store, &session.code)?;
-        Ok(handout)
+        let (_, steps) = guide::choose_steps(&self.store, platforms, goal)?;
+        let settings = self.store.read(store::settings::load)?;
+        let names = self.guide_names()?;
+        Ok(guide::handout::for_steps(
+            &steps,
+            &settings.business_name,
+            &settings.business_contact,
+            clock::now().date(),
+            &|p| names.get(p).cloned().unwrap_or_else(|| p.to_string()),
+        ))
     }
 
     fn guide_names(&self) -> Result<std::collections::BTreeMap<String, String>> {

@@ -3,8 +3,6 @@
 
 mod content;
 
-use std::collections::HashMap;
-
 use crate::clock;
 use crate::error::{Error, Result};
 use crate::model::{DemoSummary, Platform};
@@ -77,26 +75,11 @@ pub fn load_at(ws: &Workspace, now: time::OffsetDateTime) -> Result<DemoSummary>
             mentions +=
                 store::mentions::insert_new(tx, source_ids.get(m.source).copied(), &[new], &now_s)?;
         }
-        let mut ids: HashMap<(String, String), i64> = HashMap::new();
-        {
-            let mut stmt = tx
-                .prepare("SELECT platform, external_id, id FROM mentions")
-                .map_err(|e| Error::Database(e.to_string()))?;
-            let rows = stmt
-                .query_map([], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))
-                .map_err(|e| Error::Database(e.to_string()))?;
-            for row in rows {
-                let (k, v) = row.map_err(|e| Error::Database(e.to_string()))?;
-                ids.insert(k, v);
-            }
-        }
         let mut outreach = 0;
         for o in &sample.outreach {
             let m = &sample.mentions[o.mention];
             let record = OutreachRecord {
-                mention_id: ids
-                    .get(&(m.platform.to_string(), m.external_id.clone()))
-                    .copied(),
+                mention_id: store::mentions::id_of(tx, m.platform, &m.external_id)?,
                 platform: m.platform.to_string(),
                 author_handle: m
                     .author_handle

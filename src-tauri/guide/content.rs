@@ -252,17 +252,26 @@ fn date_of(d: &toml::value::Datetime) -> Option<Date> {
 /// Every shipped guide, checked. A broken file is a bug in the build, caught
 /// by the tests; at run time it is skipped with a log line rather than crash.
 pub fn shipped(today: Date) -> Vec<Guide> {
-    FILES
+    // The files are built in: parse them once, date them on every call.
+    static PARSED: std::sync::OnceLock<Vec<Guide>> = std::sync::OnceLock::new();
+    PARSED
+        .get_or_init(|| {
+            FILES
+                .iter()
+                .filter_map(|(platform, text)| match parse_file(platform, text) {
+                    Ok(g) => Some(g),
+                    Err(problems) => {
+                        tracing::error!("guide {platform} skipped: {}", problems.join("; "));
+                        None
+                    }
+                })
+                .collect()
+        })
         .iter()
-        .filter_map(|(platform, text)| match parse_file(platform, text) {
-            Ok(mut g) => {
-                g.may_be_out_of_date = out_of_date(&g, today);
-                Some(g)
-            }
-            Err(problems) => {
-                tracing::error!("guide {platform} skipped: {}", problems.join("; "));
-                None
-            }
+        .cloned()
+        .map(|mut g| {
+            g.may_be_out_of_date = out_of_date(&g, today);
+            g
         })
         .collect()
 }

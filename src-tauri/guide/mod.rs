@@ -303,8 +303,13 @@ fn check_platforms(platforms: &[String]) -> Result<Vec<String>> {
     Ok(out)
 }
 
-/// Starts a walk. With no platforms, a goal picks steps from every guide.
-pub fn start(store: &Store, platforms: &[String], goal: Option<Goal>) -> Result<GuideSession> {
+/// The steps for a choice of apps and goal, checked: unknown apps, no choice
+/// at all, or a choice that leaves no step are refused with advice.
+pub fn choose_steps(
+    store: &Store,
+    platforms: &[String],
+    goal: Option<Goal>,
+) -> Result<(Vec<String>, Vec<GuideStep>)> {
     let platforms = check_platforms(platforms)?;
     if platforms.is_empty() && goal.is_none() {
         return Err(Error::invalid(
@@ -318,6 +323,12 @@ pub fn start(store: &Store, platforms: &[String], goal: Option<Goal>) -> Result<
             "No steps match that choice (some may be hidden in \"Customise the guides\"). Choose more apps or another goal.",
         ));
     }
+    Ok((platforms, steps))
+}
+
+/// Starts a walk. With no platforms, a goal picks steps from every guide.
+pub fn start(store: &Store, platforms: &[String], goal: Option<Goal>) -> Result<GuideSession> {
+    let (platforms, steps) = choose_steps(store, platforms, goal)?;
     let now = clock::now_string();
     let ids: Vec<&str> = steps.iter().map(|s| s.id.as_str()).collect();
     let ids_json = serde_json::to_string(&ids).map_err(Error::internal)?;
@@ -464,16 +475,6 @@ pub fn load(store: &Store, code: &str) -> Result<GuideSession> {
         statuses,
         out_of_date,
         updated_at: row.updated_at,
-    })
-}
-
-/// Deletes a walk (the CLI's blank handouts need no session afterwards).
-pub fn forget(store: &Store, code: &str) -> Result<()> {
-    let stored = normalise_code(code)?;
-    store.write(|tx| {
-        tx.execute("DELETE FROM guide_sessions WHERE code = ?1", [stored])
-            .db()?;
-        Ok(())
     })
 }
 

@@ -1,6 +1,6 @@
 //! The `mentions` table: stored posts, de-duplicated by (platform, external id).
 
-use rusqlite::{params, Connection, Row, Transaction};
+use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 
 use super::SqlResult;
 use crate::error::Result;
@@ -55,6 +55,17 @@ pub fn insert_new(
             .db()? as i64;
     }
     Ok(added)
+}
+
+/// The stored id of a platform's post, if it is stored.
+pub fn id_of(conn: &Connection, platform: &str, external_id: &str) -> Result<Option<i64>> {
+    conn.query_row(
+        "SELECT id FROM mentions WHERE platform = ?1 AND external_id = ?2",
+        params![platform, external_id],
+        |r| r.get(0),
+    )
+    .optional()
+    .db()
 }
 
 const COLUMNS: &str = "id, source_id, platform, external_id, url, author_handle, author_name, \

@@ -178,6 +178,11 @@ pub fn list(conn: &Connection) -> Result<Vec<SourceRow>> {
     rows.collect::<rusqlite::Result<Vec<_>>>().db()
 }
 
+pub fn count(conn: &Connection) -> Result<i64> {
+    conn.query_row("SELECT count(*) FROM sources", [], |r| r.get(0))
+        .db()
+}
+
 /// Mentions stored per source id.
 pub fn mention_counts(conn: &Connection) -> Result<BTreeMap<i64, i64>> {
     let mut stmt = conn
