@@ -56,6 +56,9 @@ pub enum Command {
     /// Read stored mentions.
     #[command(subcommand)]
     Mentions(MentionsCommand),
+    /// What Hearken listens for: names, products, handles, hashtags.
+    #[command(subcommand)]
+    Watch(WatchCommand),
     /// Load the sample workspace (a fictional bike shop) to explore Hearken.
     Demo,
     /// The customer privacy-settings guide.
@@ -85,7 +88,16 @@ pub enum SourceCommand {
         /// A platform setting, as name=value (repeatable).
         #[arg(long = "setting", value_name = "NAME=VALUE")]
         settings: Vec<String>,
-        /// Read the key from standard input instead of prompting.
+        /// Read the key from standard input instead of prompting. The first
+        /// line is the key; for platforms that need more keys, each further
+        /// line is NAME=VALUE.
+        #[arg(long)]
+        secret_stdin: bool,
+    },
+    /// Save a new key for a source (after the platform refused the old one).
+    /// Read from standard input like `source add --secret-stdin`, or prompted.
+    Key {
+        id: i64,
         #[arg(long)]
         secret_stdin: bool,
     },
@@ -94,6 +106,35 @@ pub enum SourceCommand {
     /// Ask the platform and say in plain words what it answered; stores nothing.
     Test { id: i64 },
     /// Remove a source and its key. Its mentions are kept.
+    Remove { id: i64 },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum WatchCommand {
+    /// Add a watch.
+    Add {
+        /// A short name, like "Shop name".
+        #[arg(long)]
+        name: String,
+        /// A word or phrase to listen for (repeatable): a name, @handle or #hashtag.
+        #[arg(long = "term", required = true)]
+        terms: Vec<String>,
+        /// Only keep mentions that also contain one of these (repeatable).
+        #[arg(long = "include")]
+        include: Vec<String>,
+        /// Never keep mentions that contain one of these (repeatable).
+        #[arg(long = "exclude")]
+        exclude: Vec<String>,
+        /// Why you listen for this, in a sentence (kept for privacy records).
+        #[arg(long)]
+        purpose: String,
+        /// Legitimate-interests note: purpose, necessity, balance.
+        #[arg(long)]
+        legitimate_interests: Option<String>,
+    },
+    /// List watches with how many mentions each caught.
+    List,
+    /// Remove a watch. Mentions it caught are kept.
     Remove { id: i64 },
 }
 
@@ -170,23 +211,9 @@ fn execute(command: Command, data_dir: &std::path::Path, json: bool) -> Result<i
             })?;
             let settings = parse_settings(&settings)?;
             let info = crate::sources::catalog::info(platform);
-            let secret = if secret_stdin {
-                let mut s = String::new();
-                std::io::stdin().read_to_string(&mut s).map_err(|_| {
-                    Error::invalid("The key on standard input isn't readable text.")
-                })?;
-                Some(s)
-            } else if info.needs_secret && std::io::stdin().is_terminal() {
-                let prompt = format!(
-                    "{} for {} (typing is hidden): ",
-                    info.secret_label.as_deref().unwrap_or("Key"),
-                    info.name
-                );
-                Some(rpassword::prompt_password(prompt).map_err(Error::internal)?)
-            } else {
-                None
-            };
+            let (secret, extra_secrets) = read_secrets(&info, secret_stdin)?;
             let source = ws.add_source(NewSource {
+                extra_secrets,
                 platform: Some(platform),
                 label,
                 url,
@@ -203,6 +230,80 @@ fn execute(command: Command, data_dir: &std::path::Path, json: bool) -> Result<i
             });
             Ok(exit::OK)
         }
+        Command::Source(SourceCommand::Key { id, secret_stdin }) => {
+            secrets::init_os_keyring();
+            let source = ws.source(id)?;
+            let info = crate::sources::catalog::info(source.platform);
+            let (secret, extra) = read_secrets(&info, secret_stdin)?;
+            let source = ws.replace_secret(id, secret, extra)?;
+            print_out(json, &source, || {
+                format!(
+                    "Saved the new key for \"{}\" in your keyring; it will be checked shortly.",
+                    source.label
+                )
+            });
+            Ok(exit::OK)
+        }
+        Command::Watch(WatchCommand::Add {
+            name,
+            terms,
+            include,
+            exclude,
+            purpose,
+            legitimate_interests,
+        }) => {
+            let watch = ws.add_watch(crate::model::NewWatch {
+                name,
+                terms,
+                include_terms: include,
+                exclude_terms: exclude,
+                purpose,
+                legitimate_interests,
+                enabled: true,
+            })?;
+            print_out(json, &watch, || {
+                format!(
+                    "Added watch {} \"{}\": listening for {}.",
+                    watch.id,
+                    watch.name,
+                    watch.terms.join(", ")
+                )
+            });
+            Ok(exit::OK)
+        }
+        Command::Watch(WatchCommand::List) => {
+            let watches = ws.list_watches()?;
+            print_out(json, &watches, || {
+                if watches.is_empty() {
+                    return "No watches yet. Add one with: hearken watch add --name \"Shop name\" --term \"Your Shop\" --purpose \"To answer customers who talk about the shop\"".into();
+                }
+                watches
+                    .iter()
+                    .map(|w| {
+                        let mut line = format!(
+                            "{:>4}  {:<24} {:>5} mentions  {}",
+                            w.id,
+                            w.name,
+                            w.mention_count,
+                            w.terms.join(", ")
+                        );
+                        if !w.exclude_terms.is_empty() {
+                            line.push_str(&format!(" (not: {})", w.exclude_terms.join(", ")));
+                        }
+                        line
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+            Ok(exit::OK)
+        }
+        Command::Watch(WatchCommand::Remove { id }) => {
+            ws.remove_watch(id)?;
+            print_out(json, &serde_json::json!({"removed": id}), || {
+                format!("Removed watch {id}. The mentions it caught are kept.")
+            });
+            Ok(exit::OK)
+        }
         Command::Source(SourceCommand::List) => {
             let sources = ws.list_sources()?;
             print_out(json, &sources, || {
@@ -212,12 +313,18 @@ fn execute(command: Command, data_dir: &std::path::Path, json: bool) -> Result<i
                 sources
                     .iter()
                     .map(|s| {
-                        let health = match (&s.last_error, &s.last_ok_at) {
+                        let mut health = match (&s.last_error, &s.last_ok_at) {
                             (Some(e), _) => format!("last error: {e}"),
                             (None, Some(ok)) => format!("last checked {ok}"),
                             (None, None) if s.sample => "sample, not connected".into(),
                             (None, None) => "not checked yet".into(),
                         };
+                        if s.credential == crate::model::CredentialState::Rejected {
+                            health = format!("needs new credentials ({health})");
+                        }
+                        if let Some(u) = &s.usage {
+                            health.push_str(&format!("; {}", u.summary));
+                        }
                         format!(
                             "{:>4}  {:<16} {:<40} {:>5} mentions  {}",
                             s.id,
@@ -275,8 +382,16 @@ fn execute(command: Command, data_dir: &std::path::Path, json: bool) -> Result<i
                             format!("{:>4}  {}: nothing new (unchanged)", r.source_id, r.label)
                         }
                         (None, false) => format!(
-                            "{:>4}  {}: {} new of {} fetched",
-                            r.source_id, r.label, r.new_mentions, r.fetched
+                            "{:>4}  {}: {} new of {} fetched{}",
+                            r.source_id,
+                            r.label,
+                            r.new_mentions,
+                            r.fetched,
+                            if r.edited > 0 {
+                                format!(", {} edited", r.edited)
+                            } else {
+                                String::new()
+                            }
                         ),
                     })
                     .collect::<Vec<_>>()
@@ -421,6 +536,70 @@ fn execute(command: Command, data_dir: &std::path::Path, json: bool) -> Result<i
             Ok(exit::OK)
         }
     }
+}
+
+/// The main key and any further keys a platform needs: from standard input
+/// (first line the key, then NAME=VALUE lines) or, at a terminal, prompted
+/// with hidden typing. Never from the command line.
+fn read_secrets(
+    info: &crate::model::PlatformInfo,
+    from_stdin: bool,
+) -> Result<(Option<String>, BTreeMap<String, String>)> {
+    let mut extra = BTreeMap::new();
+    if from_stdin {
+        let mut s = String::new();
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .map_err(|_| Error::invalid("The key on standard input isn't readable text."))?;
+        let has_extra = info.fields.iter().any(|f| f.secret);
+        if !has_extra {
+            return Ok((Some(s), extra));
+        }
+        let mut lines = s.lines();
+        let main = lines
+            .next()
+            .map(str::to_string)
+            .filter(|l| !l.trim().is_empty());
+        for line in lines.filter(|l| !l.trim().is_empty()) {
+            let (k, v) = line.split_once('=').ok_or_else(|| {
+                Error::invalid(
+                    "After the first line (the key), each line on standard input should be NAME=VALUE.",
+                )
+            })?;
+            extra.insert(k.trim().to_string(), v.to_string());
+        }
+        return Ok((main, extra));
+    }
+    if !std::io::stdin().is_terminal() {
+        return Ok((None, extra));
+    }
+    let mut main = None;
+    if info.needs_secret {
+        let prompt = format!(
+            "{} for {}{} (typing is hidden): ",
+            info.secret_label.as_deref().unwrap_or("Key"),
+            info.name,
+            if info.secret_optional {
+                ", or Enter for none"
+            } else {
+                ""
+            }
+        );
+        main = Some(rpassword::prompt_password(prompt).map_err(Error::internal)?)
+            .filter(|s| !s.trim().is_empty());
+    }
+    for f in info.fields.iter().filter(|f| f.secret) {
+        let prompt = format!(
+            "{}{} (typing is hidden): ",
+            f.label,
+            if f.required { "" } else { ", or Enter to skip" }
+        );
+        let v = rpassword::prompt_password(prompt).map_err(Error::internal)?;
+        if !v.trim().is_empty() {
+            extra.insert(f.key.clone(), v);
+        }
+    }
+    Ok((main, extra))
 }
 
 fn parse_settings(raw: &[String]) -> Result<BTreeMap<String, String>> {

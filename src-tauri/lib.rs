@@ -10,12 +10,14 @@ pub mod error;
 pub mod guide;
 pub mod logging;
 pub mod model;
+pub mod notify;
 pub mod paths;
 pub mod poller;
 pub mod secrets;
 pub mod sources;
 pub mod startup;
 pub mod store;
+pub mod watch;
 pub mod workspace;
 
 use std::path::PathBuf;
@@ -23,12 +25,11 @@ use std::time::Duration;
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use tauri::{Emitter, Manager, WindowEvent};
+use tauri::{Manager, WindowEvent};
 use tauri_plugin_window_state::{AppHandleExt, StateFlags};
 
 use commands::AppState;
 use error::CommandError;
-use model::MentionsAdded;
 use workspace::Workspace;
 
 /// How often the window's scheduler looks for due sources.
@@ -89,6 +90,7 @@ pub fn run_gui(data_dir: Option<PathBuf>) {
         }))
         .plugin(tauri_plugin_window_state::Builder::default().build())
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_notification::init())
         .manage(state)
         .setup(move |app| {
             tracing::info!(
@@ -97,9 +99,9 @@ pub fn run_gui(data_dir: Option<PathBuf>) {
             );
             if let Some(poller) = scheduler {
                 let handle = app.handle().clone();
-                tauri::async_runtime::spawn(poller.run(SCHEDULER_TICK, move |count| {
-                    let _ = handle.emit("mentions-added", MentionsAdded { count });
-                    let _ = handle.emit("sources-changed", ());
+                let status_poller = poller.clone();
+                tauri::async_runtime::spawn(poller.run(SCHEDULER_TICK, move |summary| {
+                    commands::sources::announce_cycle(&handle, summary, &status_poller);
                 }));
             }
             Ok(())

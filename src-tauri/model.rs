@@ -211,6 +211,27 @@ pub struct Source {
     pub next_check_at: Option<String>,
     #[ts(type = "number")]
     pub mention_count: i64,
+    /// What this source has spent of a platform's allowance (X's paid post
+    /// reads, YouTube's daily quota), when the platform rations it.
+    pub usage: Option<SourceUsage>,
+    /// True while Hearken is waiting for a platform's rate limit to reset.
+    pub rate_limited_until: Option<String>,
+}
+
+/// Spending against a platform's allowance in the current period.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SourceUsage {
+    /// "this month" or "today".
+    pub period: String,
+    #[ts(type = "number")]
+    pub used: i64,
+    #[ts(type = "number | null")]
+    pub limit: Option<i64>,
+    /// What a unit is: "posts read", "quota units".
+    pub unit: String,
+    /// In plain words, e.g. "$1.25 of your $5.00 cap spent this month (250 posts read)".
+    pub summary: String,
 }
 
 /// What the owner fills in to add a source. `secret` goes straight to the keyring.
@@ -223,6 +244,25 @@ pub struct NewSource {
     #[serde(default)]
     pub settings: std::collections::BTreeMap<String, String>,
     pub secret: Option<String>,
+    /// Further secrets some platforms need (keyed as in `PlatformInfo.fields`
+    /// with `secret: true`); each goes to the keyring like `secret`.
+    #[serde(default)]
+    pub extra_secrets: std::collections::BTreeMap<String, String>,
+}
+
+/// One more thing a platform needs from the owner: an account id, a
+/// handle, a spending cap, or (when `secret`) a second key for the keyring.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct SettingField {
+    pub key: String,
+    pub label: String,
+    /// Plain words on what it is and where to find it.
+    pub help: String,
+    pub required: bool,
+    pub placeholder: Option<String>,
+    /// Stored in the keyring, never in the database; shown as a password field.
+    pub secret: bool,
 }
 
 /// What one platform needs, for the Sources screen's add form.
@@ -236,9 +276,17 @@ pub struct PlatformInfo {
     pub needs_url: bool,
     pub url_label: Option<String>,
     pub needs_secret: bool,
+    /// The main secret may be left empty (e.g. Mastodon hashtags are public).
+    pub secret_optional: bool,
     pub secret_label: Option<String>,
     /// Plain words on where to get the credential or address.
     pub how_to: String,
+    /// Further settings this platform needs.
+    pub fields: Vec<SettingField>,
+    /// Uses the watches' terms to search (so it needs at least one watch).
+    pub searches_watches: bool,
+    /// What it costs or how it is rationed, when it is.
+    pub cost_note: Option<String>,
 }
 
 /// The result of polling one source once.
@@ -258,6 +306,11 @@ pub struct PollReport {
     pub new_mentions: i64,
     /// The platform said nothing changed (HTTP 304).
     pub not_modified: bool,
+    /// Stored mentions whose text the platform reported edited.
+    #[ts(type = "number")]
+    pub edited: i64,
+    /// The request never got an answer because this computer seems offline.
+    pub offline: bool,
     /// Plain-words error, when `ok` is false.
     pub error: Option<String>,
 }
@@ -293,6 +346,9 @@ pub struct Settings {
     pub business_name: String,
     /// How customers reach the business (phone, email, address), for the guide's handout.
     pub business_contact: String,
+    /// Show a desktop notification when new mentions arrive.
+    #[serde(default = "yes")]
+    pub notify_new_mentions: bool,
 }
 
 /// What the shell needs at start-up.
@@ -336,4 +392,59 @@ pub struct DemoSummary {
 pub struct MentionsAdded {
     #[ts(type = "number")]
     pub count: i64,
+}
+
+/// What Hearken listens for: a brand, product, handle or hashtag, with
+/// terms that must also appear (include) or must not (exclude). Matching is
+/// whole-word and ignores case and accents.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Watch {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub name: String,
+    /// Any of these catches a mention ("Pedal & Pine", "@pedalpine", "#pedalandpine").
+    pub terms: Vec<String>,
+    /// When not empty, a mention must also contain one of these.
+    pub include_terms: Vec<String>,
+    /// A mention containing any of these is not caught.
+    pub exclude_terms: Vec<String>,
+    /// Why the business listens for this (shown in privacy exports).
+    pub purpose: String,
+    /// The legitimate-interests note: purpose, necessity, balance.
+    pub legitimate_interests: Option<String>,
+    pub enabled: bool,
+    #[ts(type = "number")]
+    pub mention_count: i64,
+}
+
+/// What the owner fills in to add or change a watch.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct NewWatch {
+    pub name: String,
+    pub terms: Vec<String>,
+    #[serde(default)]
+    pub include_terms: Vec<String>,
+    #[serde(default)]
+    pub exclude_terms: Vec<String>,
+    pub purpose: String,
+    pub legitimate_interests: Option<String>,
+    #[serde(default = "yes")]
+    pub enabled: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Whether the scheduler is polling, and why not when it isn't.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PollingStatus {
+    /// False when the last checks found no network; polling pauses quietly.
+    pub online: bool,
+    pub last_cycle_at: Option<String>,
+    /// Plain words for the status bar.
+    pub message: Option<String>,
 }

@@ -3,7 +3,9 @@
 //! one transaction, and record health — errors in plain words, a growing
 //! back-off on failure, reset on success.
 
-use std::sync::Arc;
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use rand::Rng;
@@ -12,22 +14,55 @@ use tokio::task::JoinSet;
 
 use crate::clock;
 use crate::error::{Error, Result};
-use crate::model::{PollReport, SourceTestReport};
+use crate::model::{PollReport, PollingStatus, SourceTestReport, Watch};
 use crate::secrets;
+use crate::sources::api::{Meter, Sessions};
 use crate::sources::http::{FetchError, HttpClient, HttpConfig};
-use crate::sources::{catalog, connector_for, FetchContext, FetchOutcome};
+use crate::sources::{
+    catalog, connector_for, usage_policy, FetchContext, FetchOutcome, UsagePeriod, UsagePolicy,
+};
+use crate::store::mentions::NewMention;
 use crate::store::sources::SourceRow;
 use crate::store::{self, Store};
+use crate::watch::Matcher;
 
 /// At most this many sources are fetched at once.
 const POOL_SIZE: usize = 4;
 /// Back-off never waits longer than this between checks.
 const MAX_BACKOFF_SECS: i64 = 6 * 3600;
+/// While offline, a source is looked at again after this long.
+const OFFLINE_RETRY_SECS: i64 = 120;
 
 #[derive(Clone)]
 pub struct Poller {
     store: Store,
     http: HttpClient,
+    sessions: Sessions,
+    online: Arc<AtomicBool>,
+    last_cycle_at: Arc<Mutex<Option<String>>>,
+}
+
+/// What one scheduled cycle found, for live updates and notifications.
+#[derive(Debug, Clone, Default)]
+pub struct CycleSummary {
+    pub reports: Vec<PollReport>,
+    /// New mentions per watch name (a mention caught by two watches counts for both).
+    pub new_by_watch: BTreeMap<String, i64>,
+    /// The online state changed during this cycle.
+    pub online_changed: bool,
+}
+
+impl CycleSummary {
+    pub fn added(&self) -> i64 {
+        self.reports.iter().map(|r| r.new_mentions).sum()
+    }
+}
+
+/// The part of a fetch that is stored: the outcome plus what was spent.
+struct Fetched {
+    result: Result<FetchOutcome>,
+    units_used: i64,
+    policy: Option<UsagePolicy>,
 }
 
 impl Poller {
@@ -35,61 +70,197 @@ impl Poller {
         Ok(Poller {
             store,
             http: HttpClient::new(config)?,
+            sessions: Sessions::default(),
+            online: Arc::new(AtomicBool::new(true)),
+            last_cycle_at: Arc::new(Mutex::new(None)),
         })
     }
 
-    /// Polls every enabled source whose next check is due.
-    pub async fn poll_due(&self) -> Result<Vec<PollReport>> {
+    /// Whether polling is running or paused for want of a network.
+    pub fn status(&self) -> PollingStatus {
+        let online = self.online.load(Ordering::SeqCst);
+        PollingStatus {
+            online,
+            last_cycle_at: self.last_cycle_at.lock().ok().and_then(|g| g.clone()),
+            message: (!online).then(|| {
+                "This computer seems to be offline. Hearken has paused checking and will carry on by itself when the connection is back.".to_string()
+            }),
+        }
+    }
+
+    /// Forgets a source's session tokens (after its key was replaced).
+    pub fn forget_session(&self, source_id: i64) {
+        self.sessions.forget(source_id);
+    }
+
+    async fn read<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&rusqlite::Connection) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
         let store = self.store.clone();
+        tokio::task::spawn_blocking(move || store.read(f)).await?
+    }
+
+    /// Polls every enabled source whose next check is due. While offline,
+    /// only one source is tried (a probe); when it gets through, the rest follow.
+    pub async fn poll_due(&self) -> Result<Vec<PollReport>> {
+        Ok(self.cycle().await?.reports)
+    }
+
+    /// One scheduled cycle.
+    pub async fn cycle(&self) -> Result<CycleSummary> {
         let now = clock::now_string();
-        let due = tokio::task::spawn_blocking(move || store.read(|c| store::sources::due(c, &now)))
-            .await??;
-        Ok(self.poll_rows(due).await)
+        if !self.online.load(Ordering::SeqCst) {
+            let probe = self
+                .read(|c| {
+                    Ok(store::sources::list(c)?
+                        .into_iter()
+                        .filter(|r| r.enabled && !r.sample)
+                        .min_by(|a, b| a.next_check_at.cmp(&b.next_check_at)))
+                })
+                .await?;
+            let Some(probe) = probe else {
+                self.online.store(true, Ordering::SeqCst);
+                return Ok(CycleSummary::default());
+            };
+            let mut summary = self.poll_rows(vec![probe]).await?;
+            if self.online.load(Ordering::SeqCst) {
+                let now = clock::now_string();
+                let due = self.read(move |c| store::sources::due(c, &now)).await?;
+                let rest = self.poll_rows(due).await?;
+                summary.reports.extend(rest.reports);
+                for (k, v) in rest.new_by_watch {
+                    *summary.new_by_watch.entry(k).or_default() += v;
+                }
+                summary.online_changed = true;
+            }
+            return Ok(summary);
+        }
+        let due = self.read(move |c| store::sources::due(c, &now)).await?;
+        self.poll_rows(due).await
     }
 
     /// Polls every enabled source now, due or not ("Check now").
     pub async fn poll_all(&self) -> Result<Vec<PollReport>> {
-        let store = self.store.clone();
-        let rows = tokio::task::spawn_blocking(move || store.read(store::sources::list)).await??;
+        Ok(self.poll_all_summary().await?.reports)
+    }
+
+    pub async fn poll_all_summary(&self) -> Result<CycleSummary> {
+        let rows = self.read(store::sources::list).await?;
         let rows = rows
             .into_iter()
             .filter(|r| r.enabled && !r.sample)
             .collect();
-        Ok(self.poll_rows(rows).await)
+        self.poll_rows(rows).await
     }
 
     pub async fn poll_source(&self, id: i64) -> Result<PollReport> {
-        let store = self.store.clone();
-        let row = tokio::task::spawn_blocking(move || store.read(|c| store::sources::get(c, id)))
-            .await??;
-        Ok(self.poll_row(row).await)
+        let row = self.read(move |c| store::sources::get(c, id)).await?;
+        let watches = self.read(store::watches::enabled).await?;
+        let (fetched, row) = self.fetch_row(row, &watches).await;
+        let (report, _) = self.settle(row, fetched, &watches, false).await;
+        Ok(report)
     }
 
-    async fn poll_rows(&self, rows: Vec<SourceRow>) -> Vec<PollReport> {
+    async fn poll_rows(&self, rows: Vec<SourceRow>) -> Result<CycleSummary> {
+        let watches = Arc::new(self.read(store::watches::enabled).await?);
         let permits = Arc::new(Semaphore::new(POOL_SIZE));
         let mut set = JoinSet::new();
         for (i, row) in rows.into_iter().enumerate() {
             let poller = self.clone();
             let permits = permits.clone();
+            let watches = watches.clone();
             set.spawn(async move {
                 let _permit = permits.acquire_owned().await;
-                (i, poller.poll_row(row).await)
+                let (fetched, row) = poller.fetch_row(row, &watches).await;
+                (i, row, fetched)
             });
         }
-        let mut reports = Vec::new();
+        let mut fetched = Vec::new();
         while let Some(joined) = set.join_next().await {
             match joined {
-                Ok(r) => reports.push(r),
+                Ok(r) => fetched.push(r),
                 Err(e) => tracing::error!("a poll task failed: {e}"),
             }
         }
-        reports.sort_by_key(|(i, _)| *i);
-        reports.into_iter().map(|(_, r)| r).collect()
+        fetched.sort_by_key(|(i, _, _)| *i);
+        // Offline when every attempt failed for want of a network: either
+        // the network itself is unreachable, or names failed to resolve for
+        // more than one host (one unknown host is more likely a typo).
+        let network_failures: Vec<&Fetched> = fetched
+            .iter()
+            .map(|(_, _, f)| f)
+            .filter(|f| matches!(&f.result, Err(Error::Fetch(e)) if e.is_network()))
+            .collect();
+        let unreachable = network_failures
+            .iter()
+            .any(|f| matches!(&f.result, Err(Error::Fetch(FetchError::Offline { .. }))));
+        let offline = !fetched.is_empty()
+            && network_failures.len() == fetched.len()
+            && (unreachable || network_failures.len() > 1 || !self.online.load(Ordering::SeqCst));
+        let was_online = self.online.swap(!offline, Ordering::SeqCst);
+        if was_online && offline {
+            tracing::warn!("offline: polling paused until the network is back");
+        } else if !was_online && !offline && !fetched.is_empty() {
+            tracing::info!("back online: polling resumed");
+        }
+        let mut summary = CycleSummary {
+            online_changed: was_online == offline && !fetched.is_empty(),
+            ..CycleSummary::default()
+        };
+        for (_, row, f) in fetched {
+            let (report, by_watch) = self.settle(row, f, &watches, offline).await;
+            summary.reports.push(report);
+            for (k, v) in by_watch {
+                *summary.new_by_watch.entry(k).or_default() += v;
+            }
+        }
+        if let Ok(mut at) = self.last_cycle_at.lock() {
+            *at = Some(clock::now_string());
+        }
+        Ok(summary)
     }
 
-    /// Fetches one source and stores the result. Never fails: a failure is
-    /// recorded on the source and described in the report.
-    async fn poll_row(&self, row: SourceRow) -> PollReport {
+    /// Fetches one source; nothing is stored yet.
+    async fn fetch_row(&self, row: SourceRow, watches: &[Watch]) -> (Fetched, SourceRow) {
+        let policy = usage_policy(row.platform, &row.settings);
+        let meter = match &policy {
+            Some(p) => {
+                let (id, period) = (row.id, period_key(p.period));
+                let used = self
+                    .read(move |c| store::usage::spent(c, id, &period))
+                    .await
+                    .unwrap_or(0);
+                Meter::new(p.limit, used)
+            }
+            None => Meter::unlimited(),
+        };
+        let result = if row.sample {
+            Err(Error::invalid(
+                "This source is part of the sample workspace; it isn't connected to anything.",
+            ))
+        } else {
+            self.fetch(&row, watches, &meter).await
+        };
+        (
+            Fetched {
+                result,
+                units_used: meter.used_now(),
+                policy,
+            },
+            row,
+        )
+    }
+
+    /// Stores what a fetch found (or how it failed) and reports it. Never
+    /// fails: a failure is recorded on the source and described in the report.
+    async fn settle(
+        &self,
+        row: SourceRow,
+        fetched: Fetched,
+        watches: &[Watch],
+        offline: bool,
+    ) -> (PollReport, BTreeMap<String, i64>) {
         let mut report = PollReport {
             source_id: row.id,
             label: row.label.clone(),
@@ -98,27 +269,34 @@ impl Poller {
             fetched: 0,
             new_mentions: 0,
             not_modified: false,
+            edited: 0,
+            offline: false,
             error: None,
         };
+        let mut by_watch = BTreeMap::new();
         if row.sample {
-            report.error = Some(
-                "This source is part of the sample workspace; it isn't connected to anything."
-                    .into(),
-            );
-            return report;
+            report.error = fetched.result.err().map(|e| e.to_string());
+            return (report, by_watch);
         }
-        match self.fetch(&row).await {
+        let usage = fetched
+            .policy
+            .as_ref()
+            .map(|p| (period_key(p.period), fetched.units_used));
+        match fetched.result {
             Ok(outcome) => {
                 report.fetched = outcome.mentions.len() as i64;
                 report.not_modified = outcome.not_modified;
-                match self.store_outcome(&row, outcome).await {
-                    Ok(added) => {
+                match self.store_outcome(&row, outcome, watches, usage).await {
+                    Ok((stored, counts)) => {
                         report.ok = true;
-                        report.new_mentions = added;
+                        report.new_mentions = stored.added;
+                        report.edited = stored.edited;
+                        by_watch = counts;
                         tracing::info!(
                             source = row.id,
                             fetched = report.fetched,
-                            new = added,
+                            new = stored.added,
+                            edited = stored.edited,
                             not_modified = report.not_modified,
                             "polled"
                         );
@@ -128,85 +306,185 @@ impl Poller {
             }
             Err(e) => {
                 let message = e.to_string();
-                tracing::warn!(source = row.id, code = e.code(), "poll failed: {message}");
-                if let Err(db) = self.store_failure(&row, &e).await {
+                report.offline = offline;
+                if offline {
+                    tracing::debug!(source = row.id, "offline; will look again");
+                } else {
+                    let code = match &e {
+                        Error::Fetch(f) => f.code(),
+                        other => other.code(),
+                    };
+                    tracing::warn!(source = row.id, code, "poll failed: {message}");
+                }
+                if let Err(db) = self.store_failure(&row, &e, offline, usage).await {
                     tracing::error!(source = row.id, "couldn't record the failure: {db}");
                 }
                 report.error = Some(message);
             }
         }
-        report
+        (report, by_watch)
     }
 
-    async fn fetch(&self, row: &SourceRow) -> Result<FetchOutcome> {
+    async fn fetch(
+        &self,
+        row: &SourceRow,
+        watches: &[Watch],
+        meter: &Meter,
+    ) -> Result<FetchOutcome> {
         let connector = connector_for(row.platform)
             .ok_or(Error::NotAvailable(row.platform.display_name().into()))?;
+        let info = catalog::info(row.platform);
         let secret = match &row.secret_ref {
             Some(r) => {
                 let r = r.clone();
                 let secret = tokio::task::spawn_blocking(move || secrets::load(&r)).await??;
                 if secret.is_none() {
                     return Err(Error::invalid(format!(
-                        "The key for \"{}\" is missing from your keyring. Remove this source and add it again with its key.",
+                        "The key for \"{}\" is missing from your keyring. Use \"Replace key\" to save it again.",
                         row.label
                     )));
                 }
                 secret
             }
-            None if catalog::info(row.platform).needs_secret => {
+            None if info.needs_secret && !info.secret_optional => {
                 return Err(Error::invalid(format!(
-                    "\"{}\" needs a key and has none. Remove it and add it again with its key.",
+                    "\"{}\" needs a key and has none. Use \"Replace key\" to save one.",
                     row.label
                 )))
             }
             None => None,
         };
+        let mut extra_secrets = BTreeMap::new();
+        for field in info.fields.iter().filter(|f| f.secret) {
+            let name = store::sources::extra_secret_ref(row.id, &field.key);
+            let value = tokio::task::spawn_blocking(move || secrets::load(&name)).await??;
+            if let Some(v) = value {
+                extra_secrets.insert(field.key.clone(), v);
+            }
+        }
+        let terms: Vec<String> = {
+            let mut t: Vec<String> = watches.iter().flat_map(|w| w.terms.clone()).collect();
+            t.sort_by_key(|s| s.to_lowercase());
+            t.dedup_by_key(|s| s.to_lowercase());
+            t
+        };
         let ctx = FetchContext {
             source: row,
             secret,
+            extra_secrets,
             http: &self.http,
+            terms: &terms,
+            sessions: &self.sessions,
+            meter,
         };
-        Ok(connector.fetch(&ctx).await?)
+        let result = connector.fetch(&ctx).await;
+        if matches!(result, Err(FetchError::Unauthorized { .. })) {
+            self.sessions.forget(row.id);
+        }
+        Ok(result?)
     }
 
-    async fn store_outcome(&self, row: &SourceRow, outcome: FetchOutcome) -> Result<i64> {
+    async fn store_outcome(
+        &self,
+        row: &SourceRow,
+        outcome: FetchOutcome,
+        watches: &[Watch],
+        usage: Option<(String, i64)>,
+    ) -> Result<(store::mentions::Stored, BTreeMap<String, i64>)> {
         let store = self.store.clone();
         let id = row.id;
-        let next = clock::in_secs(row.interval_secs.max(60));
+        let interval = row.interval_secs.max(60);
+        let wait = outcome.wait_secs.map(|w| w.min(i64::MAX as u64) as i64);
+        let next = clock::in_secs(interval.max(wait.unwrap_or(0)));
+        let limited_until = wait.map(clock::in_secs);
+        let watches = watches.to_vec();
         tokio::task::spawn_blocking(move || {
             let now = clock::now_string();
+            let matched = match_mentions(&watches, outcome.mentions);
             // The mentions and the cursor they came with commit together:
             // a crash leaves either both or neither.
-            store.write(|tx| {
-                let added = store::mentions::insert_new(tx, Some(id), &outcome.mentions, &now)?;
-                store::sources::record_success(tx, id, &outcome.state, &now, &next)?;
-                Ok(added)
-            })
+            let stored = store.write(|tx| {
+                let batch: Vec<(&NewMention, &[i64])> =
+                    matched.iter().map(|(m, w)| (m, w.as_slice())).collect();
+                let stored = store::mentions::store_batch(tx, Some(id), &batch, &now)?;
+                store::sources::record_success(
+                    tx,
+                    id,
+                    &outcome.state,
+                    &now,
+                    &next,
+                    limited_until.as_deref(),
+                )?;
+                if let Some((period, units)) = &usage {
+                    store::usage::add(tx, id, period, *units)?;
+                }
+                Ok(stored)
+            })?;
+            let names: BTreeMap<i64, &str> =
+                watches.iter().map(|w| (w.id, w.name.as_str())).collect();
+            let by_watch = stored
+                .new_by_watch
+                .iter()
+                .filter_map(|(id, n)| names.get(id).map(|name| (name.to_string(), *n)))
+                .collect();
+            Ok((stored, by_watch))
         })
         .await?
     }
 
-    async fn store_failure(&self, row: &SourceRow, e: &Error) -> Result<()> {
+    async fn store_failure(
+        &self,
+        row: &SourceRow,
+        e: &Error,
+        offline: bool,
+        usage: Option<(String, i64)>,
+    ) -> Result<()> {
         let store = self.store.clone();
         let id = row.id;
         let message = e.to_string();
         let rejected = matches!(e, Error::Fetch(FetchError::Unauthorized { .. }));
-        let wait = backoff_secs(row.interval_secs, row.error_count + 1, fetch_retry_after(e));
+        let retry_after = fetch_retry_after(e);
+        let budget = matches!(e, Error::Fetch(FetchError::Budget(_)));
+        let period = usage.as_ref().map(|(p, _)| p.clone());
+        let wait = backoff_secs(row.interval_secs, row.error_count + 1, retry_after);
         let next = clock::in_secs(wait);
         tokio::task::spawn_blocking(move || {
             let now = clock::now_string();
-            store
-                .write(|tx| store::sources::record_failure(tx, id, &message, rejected, &now, &next))
+            store.write(|tx| {
+                if let Some((period, units)) = &usage {
+                    store::usage::add(tx, id, period, *units)?;
+                }
+                if offline {
+                    return store::sources::record_offline(
+                        tx,
+                        id,
+                        &clock::in_secs(OFFLINE_RETRY_SECS),
+                    );
+                }
+                if budget {
+                    let until = period
+                        .as_deref()
+                        .and_then(next_period_start)
+                        .unwrap_or_else(|| clock::in_secs(24 * 3600));
+                    return store::sources::record_wait(tx, id, &message, &now, &until);
+                }
+                store::sources::record_failure(tx, id, &message, rejected, &now, &next)?;
+                if let Some(secs) = retry_after {
+                    tx.execute(
+                        "UPDATE sources SET rate_limited_until = ?2 WHERE id = ?1",
+                        rusqlite::params![id, clock::in_secs(secs.min(i64::MAX as u64) as i64)],
+                    )
+                    .map_err(|e| Error::Database(e.to_string()))?;
+                }
+                Ok(())
+            })
         })
         .await?
     }
 
     /// Fetches without conditions and stores nothing: what would a poll see?
     pub async fn test_source(&self, id: i64) -> Result<SourceTestReport> {
-        let store = self.store.clone();
-        let mut row =
-            tokio::task::spawn_blocking(move || store.read(|c| store::sources::get(c, id)))
-                .await??;
+        let mut row = self.read(move |c| store::sources::get(c, id)).await?;
         if row.sample {
             return Ok(SourceTestReport {
                 source_id: id,
@@ -217,7 +495,18 @@ impl Poller {
             });
         }
         row.state = Default::default();
-        Ok(match self.fetch(&row).await {
+        let watches = self.read(store::watches::enabled).await?;
+        let (fetched, row) = self.fetch_row(row, &watches).await;
+        // A test spends allowance like a poll does; record it.
+        if let (Some(p), units) = (&fetched.policy, fetched.units_used) {
+            let (store, period) = (self.store.clone(), period_key(p.period));
+            let rid = row.id;
+            let _ = tokio::task::spawn_blocking(move || {
+                store.write(|tx| store::usage::add(tx, rid, &period, units))
+            })
+            .await;
+        }
+        Ok(match fetched.result {
             Ok(outcome) => {
                 let n = outcome.mentions.len() as i64;
                 let name = outcome
@@ -247,21 +536,65 @@ impl Poller {
         })
     }
 
-    /// Runs `poll_due` every `tick` until the app exits.
-    pub async fn run(self, tick: Duration, on_new: impl Fn(i64) + Send + 'static) {
+    /// Runs a cycle every `tick` until the app exits.
+    pub async fn run(self, tick: Duration, on_cycle: impl Fn(&CycleSummary) + Send + 'static) {
         let mut interval = tokio::time::interval(tick);
         loop {
             interval.tick().await;
-            match self.poll_due().await {
-                Ok(reports) => {
-                    let added: i64 = reports.iter().map(|r| r.new_mentions).sum();
-                    if added > 0 {
-                        on_new(added);
-                    }
-                }
+            match self.cycle().await {
+                Ok(summary) => on_cycle(&summary),
                 Err(e) => tracing::warn!("scheduled poll skipped: {e}"),
             }
         }
+    }
+}
+
+/// Which watches catch each mention; search results no watch catches are
+/// dropped (an exclude term ruled them out, or the platform's search was looser).
+pub fn match_mentions(watches: &[Watch], mentions: Vec<NewMention>) -> Vec<(NewMention, Vec<i64>)> {
+    let matcher = Matcher::new(watches);
+    mentions
+        .into_iter()
+        .filter_map(|m| {
+            let ids = matcher.matches(&m.text);
+            if m.from_search && ids.is_empty() && !matcher.is_empty() {
+                None
+            } else {
+                Some((m, ids))
+            }
+        })
+        .collect()
+}
+
+/// The usage period key for now: '2026-11' or '2026-11-30'.
+pub fn period_key(period: UsagePeriod) -> String {
+    let now = clock::now();
+    match period {
+        UsagePeriod::Month => format!("{:04}-{:02}", now.year(), now.month() as u8),
+        UsagePeriod::DayPacific => {
+            let t = now - time::Duration::hours(8);
+            format!("{:04}-{:02}-{:02}", t.year(), t.month() as u8, t.day())
+        }
+    }
+}
+
+/// When the period after `key` starts, as a stored timestamp.
+pub fn next_period_start(key: &str) -> Option<String> {
+    let parts: Vec<i32> = key.split('-').filter_map(|p| p.parse().ok()).collect();
+    match parts.as_slice() {
+        [y, m] => {
+            let (y, m) = if *m == 12 { (y + 1, 1) } else { (*y, m + 1) };
+            let month = time::Month::try_from(m as u8).ok()?;
+            let d = time::Date::from_calendar_date(y, month, 1).ok()?;
+            Some(clock::format(d.midnight().assume_utc()))
+        }
+        [y, m, d] => {
+            let month = time::Month::try_from(*m as u8).ok()?;
+            let day = time::Date::from_calendar_date(*y, month, *d as u8).ok()?;
+            let next = day.next_day()?.midnight().assume_utc() + time::Duration::hours(8);
+            Some(clock::format(next))
+        }
+        _ => None,
     }
 }
 
@@ -298,6 +631,65 @@ mod tests {
         assert!((3240..=3960).contains(&third), "{third}");
         let many = backoff_secs(900, 30, None);
         assert!(many <= MAX_BACKOFF_SECS + MAX_BACKOFF_SECS / 10, "{many}");
+    }
+
+    #[test]
+    fn periods_roll_over_at_the_month_and_at_pacific_midnight() {
+        assert_eq!(
+            next_period_start("2026-11").as_deref(),
+            Some("2026-12-01T00:00:00Z")
+        );
+        assert_eq!(
+            next_period_start("2026-12").as_deref(),
+            Some("2027-01-01T00:00:00Z")
+        );
+        assert_eq!(
+            next_period_start("2026-11-30").as_deref(),
+            Some("2026-12-01T08:00:00Z")
+        );
+        assert_eq!(next_period_start("nonsense"), None);
+        assert_eq!(period_key(UsagePeriod::Month).len(), 7);
+        assert_eq!(period_key(UsagePeriod::DayPacific).len(), 10);
+    }
+
+    #[test]
+    fn search_results_no_watch_catches_are_dropped_but_direct_mentions_kept() {
+        let watch = Watch {
+            id: 7,
+            name: "Shop".into(),
+            terms: vec!["Pine".into()],
+            include_terms: vec![],
+            exclude_terms: vec!["pine tree".into()],
+            purpose: "care".into(),
+            legitimate_interests: None,
+            enabled: true,
+            mention_count: 0,
+        };
+        let m = |id: &str, text: &str, from_search: bool| NewMention {
+            platform: crate::model::Platform::X,
+            external_id: id.into(),
+            url: None,
+            author_id: None,
+            author_handle: None,
+            author_name: None,
+            text: text.into(),
+            language: None,
+            created_at: "2026-11-01T00:00:00Z".into(),
+            from_search,
+        };
+        let out = match_mentions(
+            &[watch],
+            vec![
+                m("1", "Pine fixed my bike", true),
+                m("2", "the pine tree by the shop", true),
+                m("3", "@shop your hours?", false),
+            ],
+        );
+        let kept: Vec<(&str, Vec<i64>)> = out
+            .iter()
+            .map(|(m, w)| (m.external_id.as_str(), w.clone()))
+            .collect();
+        assert_eq!(kept, vec![("1", vec![7]), ("3", vec![])]);
     }
 
     #[test]

@@ -8,7 +8,9 @@ use serde::Serialize;
 use crate::clock;
 use crate::error::{Error, Result};
 use crate::guide;
-use crate::model::{AppInfo, MentionCursor, MentionPage, NewSource, Settings, Source};
+use crate::model::{
+    AppInfo, MentionCursor, MentionPage, NewSource, NewWatch, Settings, Source, SourceUsage, Watch,
+};
 use crate::poller::Poller;
 use crate::secrets;
 use crate::sources::{catalog, connector_for, feed};
@@ -64,11 +66,13 @@ impl Workspace {
             Ok(store::sources::list(c)?
                 .into_iter()
                 .map(|row| {
-                    let needs = catalog::info(row.platform).needs_secret;
+                    let info = catalog::info(row.platform);
+                    let needs = info.needs_secret && !info.secret_optional;
                     let n = counts.get(&row.id).copied().unwrap_or(0);
-                    row.to_view(needs, n)
+                    let usage = usage_view(c, &row)?;
+                    Ok(row.to_view(needs, n, usage))
                 })
-                .collect())
+                .collect::<Result<Vec<_>>>()?)
         })
     }
 
@@ -124,8 +128,40 @@ impl Workspace {
             })?;
             Some(url.to_string())
         } else {
-            None
+            // Platforms with a fixed API address may still be pointed
+            // elsewhere (a self-hosted instance, a test server).
+            match input
+                .url
+                .as_deref()
+                .map(str::trim)
+                .filter(|u| !u.is_empty())
+            {
+                Some(raw) => Some(
+                    feed::parse_feed_address(raw)
+                        .map_err(|e| {
+                            Error::invalid(format!(
+                                "The API address isn't right: {}",
+                                e.to_string()
+                                    .trim_start_matches("That address can't be used: ")
+                            ))
+                        })?
+                        .to_string(),
+                ),
+                None => None,
+            }
         };
+        for field in info.fields.iter().filter(|f| f.required && !f.secret) {
+            let filled = input
+                .settings
+                .get(&field.key)
+                .is_some_and(|v| !v.trim().is_empty());
+            if !filled {
+                return Err(Error::invalid(format!(
+                    "Fill in \"{}\". {}",
+                    field.label, field.help
+                )));
+            }
+        }
         for (k, v) in &input.settings {
             let key = k.trim().to_ascii_lowercase();
             if key.is_empty() || k.len() > 64 || v.len() > 500 {
@@ -134,7 +170,8 @@ impl Workspace {
                     k.chars().take(64).collect::<String>()
                 )));
             }
-            if SECRET_LIKE.iter().any(|s| key.contains(s)) {
+            let declared_plain = info.fields.iter().any(|f| f.key == key && !f.secret);
+            if !declared_plain && SECRET_LIKE.iter().any(|s| key.contains(s)) {
                 return Err(Error::invalid(
                     "Keys, tokens and passwords don't go in settings, which are stored in the database. Use the secret field instead: it saves them to your keyring.",
                 ));
@@ -152,6 +189,7 @@ impl Workspace {
                 }
                 Some(secret)
             }
+            (true, _) if info.secret_optional => None,
             (true, _) => {
                 return Err(Error::invalid(format!(
                     "{} needs its {}. {}",
@@ -168,7 +206,33 @@ impl Workspace {
             }
             (false, _) => None,
         };
-        if secret.is_some() {
+        let mut extra_secrets = Vec::new();
+        for field in info.fields.iter().filter(|f| f.secret) {
+            match input.extra_secrets.get(&field.key).map(|v| v.trim()) {
+                Some(v) if !v.is_empty() => {
+                    extra_secrets.push((field.key.clone(), secrets::validate_secret(v)?))
+                }
+                _ if field.required => {
+                    return Err(Error::invalid(format!(
+                        "Fill in \"{}\". {}",
+                        field.label, field.help
+                    )))
+                }
+                _ => {}
+            }
+        }
+        if let Some(k) = input
+            .extra_secrets
+            .keys()
+            .find(|k| !info.fields.iter().any(|f| f.secret && &f.key == *k))
+        {
+            return Err(Error::invalid(format!(
+                "{} has no key called \"{}\", so it wasn't saved.",
+                info.name,
+                k.chars().take(64).collect::<String>()
+            )));
+        }
+        if secret.is_some() || !extra_secrets.is_empty() {
             if let Some(problem) = secrets::status() {
                 return Err(Error::KeyringUnavailable(problem));
             }
@@ -179,7 +243,7 @@ impl Workspace {
             label,
             base_url,
             settings: input.settings.clone(),
-            needs_secret: secret.is_some(),
+            needs_secret: secret.is_some() || !extra_secrets.is_empty(),
             enabled: true,
             sample: false,
             interval_secs: 900,
@@ -187,9 +251,19 @@ impl Workspace {
         let id = self
             .store
             .write(|tx| store::sources::insert(tx, &insert, &now))?;
+        let mut saves: Vec<(String, String)> = Vec::new();
         if let Some(secret) = secret {
-            if let Err(e) = secrets::save(&store::sources::secret_ref_for(id), &secret) {
-                // Undo: a source without its key would only fail later.
+            saves.push((store::sources::secret_ref_for(id), secret));
+        }
+        for (key, value) in extra_secrets {
+            saves.push((store::sources::extra_secret_ref(id, &key), value));
+        }
+        for (i, (name, value)) in saves.iter().enumerate() {
+            if let Err(e) = secrets::save(name, value) {
+                // Undo: a source without its keys would only fail later.
+                for (done, _) in &saves[..i] {
+                    let _ = secrets::delete(done);
+                }
                 let _ = self.store.write(|tx| store::sources::delete(tx, id));
                 return Err(e);
             }
@@ -198,15 +272,145 @@ impl Workspace {
         self.source(id)
     }
 
-    /// Removes a source and its keyring entry. Its mentions stay.
+    /// Removes a source and its keyring entries. Its mentions stay.
     pub fn remove_source(&self, id: i64) -> Result<()> {
         let row = self.store.read(|c| store::sources::get(c, id))?;
         if let Some(secret_ref) = &row.secret_ref {
             secrets::delete(secret_ref)?;
+            for field in catalog::info(row.platform)
+                .fields
+                .iter()
+                .filter(|f| f.secret)
+            {
+                secrets::delete(&store::sources::extra_secret_ref(id, &field.key))?;
+            }
         }
+        self.poller.forget_session(id);
         self.store.write(|tx| store::sources::delete(tx, id))?;
         tracing::info!(source = id, "source removed");
         Ok(())
+    }
+
+    /// Saves a new key for a source (after the platform refused the old one,
+    /// or it was revoked) and checks it again soon.
+    pub fn replace_secret(
+        &self,
+        id: i64,
+        secret: Option<String>,
+        extra: std::collections::BTreeMap<String, String>,
+    ) -> Result<Source> {
+        let row = self.store.read(|c| store::sources::get(c, id))?;
+        if row.sample {
+            return Err(Error::invalid(
+                "Sample sources aren't connected to anything, so they have no key.",
+            ));
+        }
+        let info = catalog::info(row.platform);
+        let mut saves = Vec::new();
+        if let Some(raw) = secret.as_deref().filter(|s| !s.trim().is_empty()) {
+            if !info.needs_secret {
+                return Err(Error::invalid(format!("{} doesn't need a key.", info.name)));
+            }
+            saves.push((
+                store::sources::secret_ref_for(id),
+                secrets::validate_secret(raw)?,
+            ));
+        }
+        for (key, value) in &extra {
+            if !info.fields.iter().any(|f| f.secret && &f.key == key) {
+                return Err(Error::invalid(format!(
+                    "{} has no key called \"{}\".",
+                    info.name,
+                    key.chars().take(64).collect::<String>()
+                )));
+            }
+            if !value.trim().is_empty() {
+                saves.push((
+                    store::sources::extra_secret_ref(id, key),
+                    secrets::validate_secret(value)?,
+                ));
+            }
+        }
+        if saves.is_empty() {
+            return Err(Error::invalid("Paste the new key first."));
+        }
+        if let Some(problem) = secrets::status() {
+            return Err(Error::KeyringUnavailable(problem));
+        }
+        for (name, value) in &saves {
+            secrets::save(name, value)?;
+        }
+        let now = clock::now_string();
+        self.store.write(|tx| {
+            if row.secret_ref.is_none() {
+                tx.execute(
+                    "UPDATE sources SET secret_ref = ?1 WHERE id = ?2",
+                    rusqlite::params![store::sources::secret_ref_for(id), id],
+                )
+                .map_err(|e| Error::Database(e.to_string()))?;
+            }
+            store::sources::credential_replaced(tx, id, &now)
+        })?;
+        self.poller.forget_session(id);
+        tracing::info!(source = id, "key replaced");
+        self.source(id)
+    }
+
+    /// Changes a source's settings (for example X's monthly cap).
+    pub fn update_source_settings(
+        &self,
+        id: i64,
+        settings: std::collections::BTreeMap<String, String>,
+    ) -> Result<Source> {
+        let row = self.store.read(|c| store::sources::get(c, id))?;
+        let info = catalog::info(row.platform);
+        for (k, v) in &settings {
+            if !info.fields.iter().any(|f| &f.key == k && !f.secret) {
+                return Err(Error::invalid(format!(
+                    "{} has no setting called \"{}\".",
+                    info.name,
+                    k.chars().take(64).collect::<String>()
+                )));
+            }
+            if v.len() > 500 {
+                return Err(Error::invalid("Settings are at most 500 characters."));
+            }
+        }
+        for field in info.fields.iter().filter(|f| f.required && !f.secret) {
+            if settings.get(&field.key).is_none_or(|v| v.trim().is_empty()) {
+                return Err(Error::invalid(format!(
+                    "Fill in \"{}\". {}",
+                    field.label, field.help
+                )));
+            }
+        }
+        self.store
+            .write(|tx| store::sources::set_settings(tx, id, &settings))?;
+        self.source(id)
+    }
+
+    pub fn list_watches(&self) -> Result<Vec<Watch>> {
+        self.store.read(store::watches::list)
+    }
+
+    pub fn add_watch(&self, input: NewWatch) -> Result<Watch> {
+        let w = check_watch(input)?;
+        let now = clock::now_string();
+        let id = self
+            .store
+            .write(|tx| store::watches::insert(tx, &w, &now))?;
+        tracing::info!(watch = id, "watch added");
+        self.store.read(|c| store::watches::get(c, id))
+    }
+
+    pub fn update_watch(&self, id: i64, input: NewWatch) -> Result<Watch> {
+        let w = check_watch(input)?;
+        self.store.write(|tx| store::watches::update(tx, id, &w))?;
+        self.store.read(|c| store::watches::get(c, id))
+    }
+
+    pub fn remove_watch(&self, id: i64) -> Result<()> {
+        self.store.write(|tx| store::watches::delete(tx, id))
     }
 
     pub fn mentions_page(&self, before: Option<&MentionCursor>, limit: i64) -> Result<MentionPage> {
@@ -290,6 +494,7 @@ impl Workspace {
                 exported_at: clock::now_string(),
                 settings: store::settings::load(c)?,
                 sources,
+                watches: store::watches::list(c)?,
                 mentions: store::mentions::all(c)?,
                 outreach: store::outreach::all(c)?,
             })
@@ -298,6 +503,94 @@ impl Workspace {
 }
 
 /// Writes a whole file, saying in plain words where it could not.
+/// What a rationed source has spent this period, in words.
+fn usage_view(
+    c: &rusqlite::Connection,
+    row: &store::sources::SourceRow,
+) -> Result<Option<SourceUsage>> {
+    let Some(policy) = crate::sources::usage_policy(row.platform, &row.settings) else {
+        return Ok(None);
+    };
+    let period = crate::poller::period_key(policy.period);
+    let used = store::usage::spent(c, row.id, &period)?;
+    Ok(Some(SourceUsage {
+        period: match policy.period {
+            crate::sources::UsagePeriod::Month => "this month".into(),
+            crate::sources::UsagePeriod::DayPacific => "today".into(),
+        },
+        used,
+        limit: policy.limit,
+        unit: policy.unit.to_string(),
+        summary: (policy.describe)(used, policy.limit),
+    }))
+}
+
+/// Checks and tidies a watch the owner filled in.
+fn check_watch(input: NewWatch) -> Result<NewWatch> {
+    fn tidy(list: Vec<String>, what: &str) -> Result<Vec<String>> {
+        let mut out: Vec<String> = Vec::new();
+        for t in list {
+            let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
+            if t.is_empty() {
+                continue;
+            }
+            if t.chars().count() > 100 {
+                return Err(Error::invalid(format!(
+                    "Each {what} is at most 100 characters; \"{}…\" is longer.",
+                    t.chars().take(30).collect::<String>()
+                )));
+            }
+            if crate::watch::normalise(&t)
+                .iter()
+                .all(|c| !c.is_alphanumeric())
+            {
+                return Err(Error::invalid(format!(
+                    "The {what} \"{t}\" has no letters or digits, so it would never match."
+                )));
+            }
+            if !out.iter().any(|o| o.to_lowercase() == t.to_lowercase()) {
+                out.push(t);
+            }
+        }
+        if out.len() > 25 {
+            return Err(Error::invalid(format!(
+                "A watch can have at most 25 of each kind of term; split it into two watches."
+            )));
+        }
+        Ok(out)
+    }
+    let name = input.name.trim().to_string();
+    if name.is_empty() || name.chars().count() > 80 {
+        return Err(Error::invalid(
+            "Give the watch a short name (up to 80 characters), like \"Shop name\" or \"Our handle\".",
+        ));
+    }
+    let terms = tidy(input.terms, "term")?;
+    if terms.is_empty() {
+        return Err(Error::invalid(
+            "Add at least one word to listen for: your shop's name, a product, your @handle or a #hashtag.",
+        ));
+    }
+    let purpose = input.purpose.trim().to_string();
+    if purpose.chars().count() < 10 {
+        return Err(Error::invalid(
+            "Say in a sentence why you listen for this, for example \"To answer customers' questions and complaints about the shop\". It is kept for your privacy records.",
+        ));
+    }
+    Ok(NewWatch {
+        name,
+        terms,
+        include_terms: tidy(input.include_terms, "include term")?,
+        exclude_terms: tidy(input.exclude_terms, "exclude term")?,
+        purpose,
+        legitimate_interests: input
+            .legitimate_interests
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty()),
+        enabled: input.enabled,
+    })
+}
+
 pub fn write_new_file(path: &Path, bytes: &[u8]) -> Result<()> {
     use std::io::Write;
     let fail = |e: std::io::Error| {
@@ -316,6 +609,8 @@ pub struct Export {
     pub exported_at: String,
     pub settings: Settings,
     pub sources: Vec<Source>,
+    /// What is listened for and why (purpose and legitimate-interests notes).
+    pub watches: Vec<Watch>,
     pub mentions: Vec<crate::model::Mention>,
     pub outreach: Vec<store::outreach::OutreachRecord>,
 }

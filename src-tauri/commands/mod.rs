@@ -5,6 +5,7 @@ pub mod app;
 pub mod guide;
 pub mod inbox;
 pub mod sources;
+pub mod watches;
 
 use crate::error::{CommandError, Error};
 use crate::workspace::Workspace;
@@ -77,6 +78,13 @@ macro_rules! app_commands {
             $crate::commands::sources::source_poll,
             $crate::commands::sources::poll_all,
             $crate::commands::sources::source_remove,
+            $crate::commands::sources::source_replace_key,
+            $crate::commands::sources::source_update_settings,
+            $crate::commands::sources::polling_status,
+            $crate::commands::watches::watches_list,
+            $crate::commands::watches::watch_add,
+            $crate::commands::watches::watch_update,
+            $crate::commands::watches::watch_remove,
             $crate::commands::guide::guide_list,
             $crate::commands::guide::guide_start,
             $crate::commands::guide::guide_resume,

@@ -1,8 +1,11 @@
-use tauri::{AppHandle, Emitter, State};
+use tauri::{AppHandle, Emitter, Manager, State};
 
 use super::{blocking, AppState, CmdResult};
 use crate::error::CommandError;
-use crate::model::{MentionsAdded, NewSource, PlatformInfo, PollReport, Source, SourceTestReport};
+use crate::model::{
+    MentionsAdded, NewSource, PlatformInfo, PollReport, PollingStatus, Source, SourceTestReport,
+};
+use crate::poller::{CycleSummary, Poller};
 
 #[tauri::command]
 pub fn platforms() -> Vec<PlatformInfo> {
@@ -52,9 +55,13 @@ pub async fn source_poll(
 #[tauri::command]
 pub async fn poll_all(app: AppHandle, state: State<'_, AppState>) -> CmdResult<Vec<PollReport>> {
     let ws = state.workspace()?;
-    let reports = ws.poller.poll_all().await.map_err(CommandError::from)?;
-    announce(&app, &reports);
-    Ok(reports)
+    let summary = ws
+        .poller
+        .poll_all_summary()
+        .await
+        .map_err(CommandError::from)?;
+    announce_cycle(&app, &summary, &ws.poller);
+    Ok(summary.reports)
 }
 
 #[tauri::command]
@@ -63,6 +70,63 @@ pub async fn source_remove(app: AppHandle, state: State<'_, AppState>, id: i64) 
     blocking(move || ws.remove_source(id)).await?;
     let _ = app.emit("sources-changed", ());
     Ok(())
+}
+
+#[tauri::command]
+pub async fn source_replace_key(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: i64,
+    secret: Option<String>,
+    extra_secrets: Option<std::collections::BTreeMap<String, String>>,
+) -> CmdResult<Source> {
+    let ws = state.workspace()?;
+    let source =
+        blocking(move || ws.replace_secret(id, secret, extra_secrets.unwrap_or_default())).await?;
+    let _ = app.emit("sources-changed", ());
+    Ok(source)
+}
+
+#[tauri::command]
+pub async fn source_update_settings(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    id: i64,
+    settings: std::collections::BTreeMap<String, String>,
+) -> CmdResult<Source> {
+    let ws = state.workspace()?;
+    let source = blocking(move || ws.update_source_settings(id, settings)).await?;
+    let _ = app.emit("sources-changed", ());
+    Ok(source)
+}
+
+#[tauri::command]
+pub async fn polling_status(state: State<'_, AppState>) -> CmdResult<PollingStatus> {
+    Ok(state.workspace()?.poller.status())
+}
+
+/// Tells the window what a polling cycle found, and the desktop too when
+/// watches caught new mentions (one notification per cycle, if the owner
+/// wants them).
+pub fn announce_cycle(app: &AppHandle, summary: &CycleSummary, poller: &Poller) {
+    announce(app, &summary.reports);
+    if summary.online_changed {
+        let _ = app.emit("polling-status", poller.status());
+    }
+    let wanted = app
+        .try_state::<AppState>()
+        .and_then(|s| s.ready())
+        .and_then(|ws| ws.app_info().ok())
+        .is_some_and(|info| info.settings.notify_new_mentions);
+    if !wanted {
+        return;
+    }
+    if let Some((title, body)) = crate::notify::new_mentions_message(&summary.new_by_watch) {
+        use tauri_plugin_notification::NotificationExt;
+        if let Err(e) = app.notification().builder().title(title).body(body).show() {
+            tracing::warn!("couldn't show a desktop notification: {e}");
+        }
+    }
 }
 
 fn announce(app: &AppHandle, reports: &[PollReport]) {

@@ -71,6 +71,7 @@ pub fn load_at(ws: &Workspace, now: time::OffsetDateTime) -> Result<DemoSummary>
                 text: m.text.clone(),
                 language: m.language.clone(),
                 created_at: clock::format(m.created_at),
+                from_search: false,
             };
             mentions +=
                 store::mentions::insert_new(tx, source_ids.get(m.source).copied(), &[new], &now_s)?;

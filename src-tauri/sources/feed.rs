@@ -92,6 +92,7 @@ async fn fetch(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
         state: new_state,
         not_modified: false,
         title,
+        wait_secs: None,
     })
 }
 
@@ -176,6 +177,7 @@ pub fn parse(
                 text,
                 language: entry.language.clone().or_else(|| feed_language.clone()),
                 created_at: created,
+                from_search: false,
             })
         })
         .collect();

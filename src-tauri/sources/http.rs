@@ -44,6 +44,12 @@ pub enum FetchError {
     Malformed { host: String, detail: String },
     #[error("{host} kept redirecting to other addresses, so Hearken gave up. Check the address.")]
     Redirects { host: String },
+    #[error("{host} said: {detail}")]
+    Platform { host: String, detail: String },
+    #[error("{0}")]
+    Budget(String),
+    #[error("{0}")]
+    NeedsSetup(String),
     #[error("That address can't be used: {0}")]
     BadAddress(String),
     #[error("Couldn't talk to {host}: {detail}")]
@@ -73,9 +79,17 @@ impl FetchError {
             FetchError::NotAFeed { .. } => "not_a_feed",
             FetchError::Malformed { .. } => "malformed",
             FetchError::Redirects { .. } => "redirect_loop",
+            FetchError::Platform { .. } => "platform_error",
+            FetchError::Budget(_) => "budget_reached",
+            FetchError::NeedsSetup(_) => "needs_setup",
             FetchError::BadAddress(_) => "bad_address",
             FetchError::Other { .. } => "network",
         }
+    }
+
+    /// A failure of the network itself rather than of one platform.
+    pub fn is_network(&self) -> bool {
+        matches!(self, FetchError::Offline { .. } | FetchError::Dns { .. })
     }
 
     /// How long the platform asked us to wait, if it said.
@@ -167,6 +181,58 @@ impl HttpClient {
     /// GET `url` with extra headers; any status is returned, transport
     /// failures and oversize bodies are errors.
     pub async fn get(&self, url: &Url, headers: &[(&str, String)]) -> Result<Fetched, FetchError> {
+        self.send(reqwest::Method::GET, url, headers, None).await
+    }
+
+    /// POST a form (`application/x-www-form-urlencoded`), e.g. an OAuth token request.
+    pub async fn post_form(
+        &self,
+        url: &Url,
+        headers: &[(&str, String)],
+        form: &[(&str, &str)],
+    ) -> Result<Fetched, FetchError> {
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(form)
+            .finish();
+        let mut headers = headers.to_vec();
+        headers.push((
+            "content-type",
+            "application/x-www-form-urlencoded".to_string(),
+        ));
+        self.send(
+            reqwest::Method::POST,
+            url,
+            &headers,
+            Some(body.into_bytes()),
+        )
+        .await
+    }
+
+    /// POST a JSON body, e.g. a session request.
+    pub async fn post_json(
+        &self,
+        url: &Url,
+        headers: &[(&str, String)],
+        json: &serde_json::Value,
+    ) -> Result<Fetched, FetchError> {
+        let mut headers = headers.to_vec();
+        headers.push(("content-type", "application/json".to_string()));
+        self.send(
+            reqwest::Method::POST,
+            url,
+            &headers,
+            Some(json.to_string().into_bytes()),
+        )
+        .await
+    }
+
+    async fn send(
+        &self,
+        method: reqwest::Method,
+        url: &Url,
+        headers: &[(&str, String)],
+        body: Option<Vec<u8>>,
+    ) -> Result<Fetched, FetchError> {
         let host = host_of(url);
         let mut map = HeaderMap::new();
         for (name, value) in headers {
@@ -177,13 +243,11 @@ impl HttpClient {
             })?;
             map.insert(name, value);
         }
-        let response = self
-            .client
-            .get(url.clone())
-            .headers(map)
-            .send()
-            .await
-            .map_err(|e| classify(e, &host))?;
+        let mut request = self.client.request(method, url.clone()).headers(map);
+        if let Some(body) = body {
+            request = request.body(body);
+        }
+        let response = request.send().await.map_err(|e| classify(e, &host))?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let limit = self.config.max_body_bytes;

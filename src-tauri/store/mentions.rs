@@ -19,6 +19,22 @@ pub struct NewMention {
     pub language: Option<String>,
     /// RFC 3339 UTC, as `clock::format` writes it.
     pub created_at: String,
+    /// Found by searching for the watches' terms (rather than addressed to
+    /// the business: a mention notification, a review, a comment on its
+    /// page). A search result that no watch catches, for example because of
+    /// an exclude term, is not kept.
+    pub from_search: bool,
+}
+
+/// What storing one batch did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Stored {
+    /// Mentions not seen before.
+    pub added: i64,
+    /// Mentions already stored whose text changed (the post was edited).
+    pub edited: i64,
+    /// Of the new mentions, how many each watch caught (by watch id).
+    pub new_by_watch: std::collections::BTreeMap<i64, i64>,
 }
 
 /// Inserts the mentions not stored yet; returns how many were new.
@@ -28,7 +44,21 @@ pub fn insert_new(
     mentions: &[NewMention],
     fetched_at: &str,
 ) -> Result<i64> {
-    let mut stmt = tx
+    let batch: Vec<(&NewMention, &[i64])> = mentions.iter().map(|m| (m, &[][..])).collect();
+    Ok(store_batch(tx, source_id, &batch, fetched_at)?.added)
+}
+
+/// Stores a batch: new mentions are inserted with the watches that caught
+/// them; a mention already stored (same platform and id) is never
+/// duplicated, but if its text changed it is updated and marked edited,
+/// and any further watches that now catch it are recorded.
+pub fn store_batch(
+    tx: &Transaction<'_>,
+    source_id: Option<i64>,
+    batch: &[(&NewMention, &[i64])],
+    fetched_at: &str,
+) -> Result<Stored> {
+    let mut insert = tx
         .prepare_cached(
             "INSERT INTO mentions (source_id, platform, external_id, url, author_id, author_handle,
                  author_name, text, language, created_at, fetched_at)
@@ -36,9 +66,24 @@ pub fn insert_new(
              ON CONFLICT (platform, external_id) DO NOTHING",
         )
         .db()?;
-    let mut added = 0;
-    for m in mentions {
-        added += stmt
+    let mut edit = tx
+        .prepare_cached(
+            "UPDATE mentions SET text = ?3, edited_at = ?4
+             WHERE platform = ?1 AND external_id = ?2 AND text IS NOT ?3
+             RETURNING id",
+        )
+        .db()?;
+    let mut find = tx
+        .prepare_cached("SELECT id FROM mentions WHERE platform = ?1 AND external_id = ?2")
+        .db()?;
+    let mut link = tx
+        .prepare_cached(
+            "INSERT OR IGNORE INTO mention_watches (mention_id, watch_id) VALUES (?1, ?2)",
+        )
+        .db()?;
+    let mut stored = Stored::default();
+    for (m, watches) in batch {
+        let inserted = insert
             .execute(params![
                 source_id,
                 m.platform.as_str(),
@@ -52,9 +97,40 @@ pub fn insert_new(
                 m.created_at,
                 fetched_at
             ])
-            .db()? as i64;
+            .db()?;
+        let id = if inserted == 1 {
+            stored.added += 1;
+            for w in watches.iter() {
+                *stored.new_by_watch.entry(*w).or_insert(0) += 1;
+            }
+            Some(tx.last_insert_rowid())
+        } else {
+            let edited: Option<i64> = edit
+                .query_row(
+                    params![m.platform.as_str(), m.external_id, m.text, fetched_at],
+                    |r| r.get(0),
+                )
+                .optional()
+                .db()?;
+            if edited.is_some() {
+                stored.edited += 1;
+            }
+            match (edited, watches.is_empty()) {
+                (Some(id), _) => Some(id),
+                (None, true) => None,
+                (None, false) => find
+                    .query_row(params![m.platform.as_str(), m.external_id], |r| r.get(0))
+                    .optional()
+                    .db()?,
+            }
+        };
+        if let Some(id) = id {
+            for w in watches.iter() {
+                link.execute(params![id, w]).db()?;
+            }
+        }
     }
-    Ok(added)
+    Ok(stored)
 }
 
 /// The stored id of a platform's post, if it is stored.
@@ -169,7 +245,56 @@ mod tests {
             text: text.into(),
             language: None,
             created_at: at.into(),
+            from_search: false,
         }
+    }
+
+    #[test]
+    fn an_edited_post_updates_its_text_and_search_without_a_second_row() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_in(dir.path()).unwrap();
+        let first = vec![mention("a", "2026-01-01T10:00:00Z", "Lovely shop")];
+        store
+            .write(|tx| insert_new(tx, None, &first, "2026-01-02T00:00:00Z"))
+            .unwrap();
+        let edited = mention("a", "2026-01-01T10:00:00Z", "Rude staff, never again");
+        let same = mention("a", "2026-01-01T10:00:00Z", "Rude staff, never again");
+        let stored = store
+            .write(|tx| {
+                store_batch(
+                    tx,
+                    None,
+                    &[(&edited, &[][..]), (&same, &[][..])],
+                    "2026-01-03T00:00:00Z",
+                )
+            })
+            .unwrap();
+        assert_eq!((stored.added, stored.edited), (0, 1));
+        assert_eq!(store.read(count).unwrap(), 1);
+        let (text, edited_at): (String, Option<String>) = store
+            .read(|c| {
+                c.query_row("SELECT text, edited_at FROM mentions", [], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })
+                .db()
+            })
+            .unwrap();
+        assert_eq!(text, "Rude staff, never again");
+        assert_eq!(edited_at.as_deref(), Some("2026-01-03T00:00:00Z"));
+        let hits = |q: &str| -> i64 {
+            store
+                .read(|c| {
+                    c.query_row(
+                        "SELECT count(*) FROM mentions_fts WHERE mentions_fts MATCH ?1",
+                        [q],
+                        |r| r.get(0),
+                    )
+                    .db()
+                })
+                .unwrap()
+        };
+        assert_eq!(hits("rude"), 1);
+        assert_eq!(hits("lovely"), 0);
     }
 
     #[test]

@@ -183,6 +183,23 @@ pub const MIGRATIONS: &[&str] = &[
         hidden_at TEXT NOT NULL
     ) WITHOUT ROWID;
     "#,
+    // 4 — listening on every platform: edited posts, rationed platforms'
+    // spending per period, rate-limit waits, and finding a watch's mentions.
+    r#"
+    ALTER TABLE mentions ADD COLUMN edited_at TEXT;
+    ALTER TABLE sources ADD COLUMN rate_limited_until TEXT;
+
+    CREATE TABLE source_usage (
+        source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+        -- '2026-11' for a month, '2026-11-30' for a day
+        period TEXT NOT NULL,
+        units INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (source_id, period)
+    ) WITHOUT ROWID;
+
+    CREATE INDEX mention_watches_watch ON mention_watches (watch_id, mention_id);
+    CREATE UNIQUE INDEX watches_name ON watches (name COLLATE NOCASE);
+    "#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -289,6 +306,38 @@ mod tests {
             [],
         )
         .unwrap();
+    }
+
+    #[test]
+    fn migration_4_keeps_mentions_and_watches_made_by_version_3() {
+        let mut conn = db_at(3);
+        conn.execute_batch(
+            "INSERT INTO sources (platform, label, created_at) VALUES ('x', 'X search', 't');
+             INSERT INTO mentions (source_id, platform, external_id, text, created_at, fetched_at)
+             VALUES (1, 'x', '1850', 'Still no refund', 't', 't');
+             INSERT INTO watches (name, terms, purpose, created_at) VALUES ('Shop', '[\"pedal\"]', 'care', 't');
+             INSERT INTO mention_watches VALUES (1, 1);",
+        )
+        .unwrap();
+        migrate_to(&mut conn, 4).unwrap();
+        let (text, edited): (String, Option<String>) = conn
+            .query_row("SELECT text, edited_at FROM mentions", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!((text.as_str(), edited), ("Still no refund", None));
+        conn.execute(
+            "INSERT INTO source_usage (source_id, period, units) VALUES (1, '2026-11', 40)",
+            [],
+        )
+        .unwrap();
+        // Removing the source takes its usage rows with it.
+        conn.execute_batch("PRAGMA foreign_keys = ON; DELETE FROM sources WHERE id = 1;")
+            .unwrap();
+        let usage: i64 = conn
+            .query_row("SELECT count(*) FROM source_usage", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(usage, 0);
     }
 
     #[test]

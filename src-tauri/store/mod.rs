@@ -7,6 +7,8 @@ pub mod migrations;
 pub mod outreach;
 pub mod settings;
 pub mod sources;
+pub mod usage;
+pub mod watches;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};

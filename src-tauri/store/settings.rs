@@ -36,6 +36,7 @@ pub fn load(conn: &Connection) -> Result<Settings> {
         theme,
         business_name: get_value(conn, "business_name")?.unwrap_or_default(),
         business_contact: get_value(conn, "business_contact")?.unwrap_or_default(),
+        notify_new_mentions: get_value(conn, "notify_new_mentions")?.as_deref() != Some("off"),
     })
 }
 
@@ -47,5 +48,10 @@ pub fn save(tx: &Transaction<'_>, s: &Settings) -> Result<()> {
     };
     set_value(tx, "theme", theme)?;
     set_value(tx, "business_name", s.business_name.trim())?;
-    set_value(tx, "business_contact", s.business_contact.trim())
+    set_value(tx, "business_contact", s.business_contact.trim())?;
+    set_value(
+        tx,
+        "notify_new_mentions",
+        if s.notify_new_mentions { "on" } else { "off" },
+    )
 }

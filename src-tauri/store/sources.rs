@@ -27,6 +27,7 @@ pub struct SourceRow {
     pub last_error: Option<String>,
     pub last_ok_at: Option<String>,
     pub last_checked_at: Option<String>,
+    pub rate_limited_until: Option<String>,
 }
 
 /// Where the last successful poll left off: committed together with the mentions it found.
@@ -52,7 +53,7 @@ pub struct SourceInsert {
 
 const COLUMNS: &str = "id, platform, label, base_url, settings, secret_ref, credential_rejected, \
     enabled, sample, interval_secs, cursor, etag, last_modified, next_check_at, error_count, \
-    last_error, last_ok_at, last_checked_at";
+    last_error, last_ok_at, last_checked_at, rate_limited_until";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<SourceRow> {
     let platform: String = r.get(1)?;
@@ -78,6 +79,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<SourceRow> {
         last_error: r.get(15)?,
         last_ok_at: r.get(16)?,
         last_checked_at: r.get(17)?,
+        rate_limited_until: r.get(18)?,
     })
 }
 
@@ -94,7 +96,12 @@ impl SourceRow {
         }
     }
 
-    pub fn to_view(&self, needs_secret: bool, mention_count: i64) -> Source {
+    pub fn to_view(
+        &self,
+        needs_secret: bool,
+        mention_count: i64,
+        usage: Option<crate::model::SourceUsage>,
+    ) -> Source {
         Source {
             id: self.id,
             platform: self.platform,
@@ -111,6 +118,11 @@ impl SourceRow {
             error_count: self.error_count,
             next_check_at: self.next_check_at.clone(),
             mention_count,
+            usage,
+            rate_limited_until: self
+                .rate_limited_until
+                .clone()
+                .filter(|t| *t > crate::clock::now_string()),
         }
     }
 }
@@ -118,6 +130,11 @@ impl SourceRow {
 /// The keyring entry name for a source's secret.
 pub fn secret_ref_for(id: i64) -> String {
     format!("source-{id}")
+}
+
+/// The keyring entry name for a source's further secret `key` (see `SettingField::secret`).
+pub fn extra_secret_ref(id: i64, key: &str) -> String {
+    format!("source-{id}-{key}")
 }
 
 pub fn insert(tx: &Transaction<'_>, s: &SourceInsert, now: &str) -> Result<i64> {
@@ -215,18 +232,20 @@ pub fn delete(tx: &Transaction<'_>, id: i64) -> Result<()> {
     Ok(())
 }
 
-/// Records a successful poll: new state, health reset, next check scheduled.
+/// Records a successful poll: new state, health reset, next check
+/// scheduled; `rate_limited_until` when the platform said no calls remain.
 pub fn record_success(
     tx: &Transaction<'_>,
     id: i64,
     state: &PollState,
     now: &str,
     next_check_at: &str,
+    rate_limited_until: Option<&str>,
 ) -> Result<()> {
     tx.execute(
         "UPDATE sources SET cursor = ?2, etag = ?3, last_modified = ?4, error_count = 0,
              last_error = NULL, credential_rejected = 0, last_ok_at = ?5, last_checked_at = ?5,
-             next_check_at = ?6
+             next_check_at = ?6, rate_limited_until = ?7
          WHERE id = ?1",
         params![
             id,
@@ -234,8 +253,81 @@ pub fn record_success(
             state.etag,
             state.last_modified,
             now,
-            next_check_at
+            next_check_at,
+            rate_limited_until
         ],
+    )
+    .db()?;
+    Ok(())
+}
+
+/// Records a check that couldn't happen because the computer is offline:
+/// no error is counted or shown on the source, it is simply checked again soon.
+pub fn record_offline(tx: &Transaction<'_>, id: i64, next_check_at: &str) -> Result<()> {
+    tx.execute(
+        "UPDATE sources SET next_check_at = ?2 WHERE id = ?1",
+        params![id, next_check_at],
+    )
+    .db()?;
+    Ok(())
+}
+
+/// Records a wait the platform imposed (a rate limit or a spending cap):
+/// shown on the source, but not counted as an error.
+pub fn record_wait(
+    tx: &Transaction<'_>,
+    id: i64,
+    message: &str,
+    now: &str,
+    until: &str,
+) -> Result<()> {
+    tx.execute(
+        "UPDATE sources SET last_error = ?2, last_checked_at = ?3, next_check_at = ?4,
+             rate_limited_until = ?4
+         WHERE id = ?1",
+        params![id, message, now, until],
+    )
+    .db()?;
+    Ok(())
+}
+
+/// Replaces the credential flag after the owner saved a new key, and checks soon.
+pub fn credential_replaced(tx: &Transaction<'_>, id: i64, now: &str) -> Result<()> {
+    let n = tx
+        .execute(
+            "UPDATE sources SET credential_rejected = 0, error_count = 0, last_error = NULL,
+                 next_check_at = ?2, rate_limited_until = NULL
+             WHERE id = ?1",
+            params![id, now],
+        )
+        .db()?;
+    if n == 0 {
+        return Err(Error::NotFound(format!("Source {id}")));
+    }
+    Ok(())
+}
+
+/// Sets a source's settings (connector options such as a spending cap).
+pub fn set_settings(
+    tx: &Transaction<'_>,
+    id: i64,
+    settings: &BTreeMap<String, String>,
+) -> Result<()> {
+    let json = serde_json::to_string(settings).map_err(Error::internal)?;
+    tx.execute(
+        "UPDATE sources SET settings = ?2 WHERE id = ?1",
+        params![id, json],
+    )
+    .db()?;
+    Ok(())
+}
+
+/// Sets where a source points (used when the owner corrects an address).
+pub fn set_base_url(tx: &Transaction<'_>, id: i64, base_url: Option<&str>) -> Result<()> {
+    tx.execute(
+        "UPDATE sources SET base_url = ?2, cursor = NULL, etag = NULL, last_modified = NULL
+         WHERE id = ?1",
+        params![id, base_url],
     )
     .db()?;
     Ok(())

@@ -15,11 +15,46 @@ use std::time::Duration;
 #[derive(Debug, Clone)]
 pub struct SeenRequest {
     pub method: String,
+    /// Path and query, as sent.
     pub path: String,
     pub headers: HashMap<String, String>,
+    pub body: Vec<u8>,
 }
 
 impl SeenRequest {
+    /// The path without its query.
+    pub fn route(&self) -> &str {
+        self.path.split('?').next().unwrap_or("")
+    }
+
+    /// A query parameter, percent-decoded (the first if repeated).
+    pub fn query(&self, name: &str) -> Option<String> {
+        self.query_all(name).into_iter().next()
+    }
+
+    /// Every value of a query parameter, percent-decoded.
+    pub fn query_all(&self, name: &str) -> Vec<String> {
+        let Some((_, q)) = self.path.split_once('?') else {
+            return Vec::new();
+        };
+        url::form_urlencoded::parse(q.as_bytes())
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.into_owned())
+            .collect()
+    }
+
+    /// A form-encoded body field, decoded.
+    pub fn form(&self, name: &str) -> Option<String> {
+        url::form_urlencoded::parse(&self.body)
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.into_owned())
+    }
+
+    /// The body as JSON.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).unwrap_or(serde_json::Value::Null)
+    }
+
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .get(&name.to_ascii_lowercase())
@@ -56,6 +91,20 @@ impl Reply {
             status,
             headers: vec![("Content-Type".into(), content_type.into())],
             body: body.into(),
+        }
+    }
+
+    /// A JSON answer with the given status.
+    pub fn json(status: u16, value: &serde_json::Value) -> Reply {
+        Reply::status(status, "application/json; charset=utf-8", value.to_string())
+    }
+
+    /// A redirect to `location` (relative or absolute).
+    pub fn redirect(location: &str) -> Reply {
+        Reply::Full {
+            status: 302,
+            headers: vec![("Location".into(), location.into())],
+            body: Vec::new(),
         }
     }
 
@@ -129,10 +178,19 @@ fn serve(stream: TcpStream, handler: Arc<Mutex<Arc<Handler>>>, seen: Arc<Mutex<V
             headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_string());
         }
     }
+    let length: usize = headers
+        .get("content-length")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    let mut body = vec![0u8; length.min(1 << 20)];
+    if reader.read_exact(&mut body).is_err() {
+        body.clear();
+    }
     let request = SeenRequest {
         method,
         path,
         headers,
+        body,
     };
     seen.lock().unwrap().push(request.clone());
     let handler = handler.lock().unwrap().clone();

@@ -4,4 +4,9 @@ import type { Platform } from "./Platform";
 /**
  * What the owner fills in to add a source. `secret` goes straight to the keyring.
  */
-export type NewSource = { platform: Platform | null, label: string, url: string | null, settings: { [key in string]: string }, secret: string | null, };
+export type NewSource = { platform: Platform | null, label: string, url: string | null, settings: { [key in string]: string }, secret: string | null, 
+/**
+ * Further secrets some platforms need (keyed as in `PlatformInfo.fields`
+ * with `secret: true`); each goes to the keyring like `secret`.
+ */
+extra_secrets: { [key in string]: string }, };

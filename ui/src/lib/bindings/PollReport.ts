@@ -18,6 +18,14 @@ new_mentions: number,
  */
 not_modified: boolean, 
 /**
+ * Stored mentions whose text the platform reported edited.
+ */
+edited: number, 
+/**
+ * The request never got an answer because this computer seems offline.
+ */
+offline: boolean, 
+/**
  * Plain-words error, when `ok` is false.
  */
 error: string | null, };

@@ -8,4 +8,8 @@ export type Settings = { theme: Theme, business_name: string,
 /**
  * How customers reach the business (phone, email, address), for the guide's handout.
  */
-business_contact: string, };
+business_contact: string, 
+/**
+ * Show a desktop notification when new mentions arrive.
+ */
+notify_new_mentions: boolean, };

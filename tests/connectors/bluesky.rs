@@ -1,0 +1,1 @@
+//! Tests for the bluesky connector: see main.rs.

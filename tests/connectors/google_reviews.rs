@@ -1,0 +1,1 @@
+//! Tests for the google_reviews connector: see main.rs.

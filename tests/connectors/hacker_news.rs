@@ -1,0 +1,1 @@
+//! Tests for the hacker_news connector: see main.rs.

@@ -1,0 +1,1 @@
+//! Tests for the mastodon connector: see main.rs.

@@ -1,0 +1,1 @@
+//! Tests for the meta connector: see main.rs.

@@ -1,0 +1,1 @@
+//! Tests for the reddit connector: see main.rs.

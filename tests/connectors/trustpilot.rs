@@ -1,0 +1,1 @@
+//! Tests for the trustpilot connector: see main.rs.

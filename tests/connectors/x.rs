@@ -1,0 +1,1 @@
+//! Tests for the x connector: see main.rs.

@@ -1,0 +1,1 @@
+//! Tests for the yelp connector: see main.rs.

@@ -1,0 +1,1 @@
+//! Tests for the youtube connector: see main.rs.
