@@ -30,8 +30,6 @@ use crate::watch::Matcher;
 const POOL_SIZE: usize = 4;
 /// Back-off never waits longer than this between checks.
 const MAX_BACKOFF_SECS: i64 = 6 * 3600;
-/// While offline, a source is looked at again after this long.
-const OFFLINE_RETRY_SECS: i64 = 120;
 
 #[derive(Clone)]
 pub struct Poller {
@@ -455,11 +453,7 @@ impl Poller {
                     store::usage::add(tx, id, period, *units)?;
                 }
                 if offline {
-                    return store::sources::record_offline(
-                        tx,
-                        id,
-                        &clock::in_secs(OFFLINE_RETRY_SECS),
-                    );
+                    return store::sources::record_offline(tx, id);
                 }
                 if budget {
                     let until = period

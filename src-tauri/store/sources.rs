@@ -262,11 +262,12 @@ pub fn record_success(
 }
 
 /// Records a check that couldn't happen because the computer is offline:
-/// no error is counted or shown on the source, it is simply checked again soon.
-pub fn record_offline(tx: &Transaction<'_>, id: i64, next_check_at: &str) -> Result<()> {
+/// no error is counted or shown on the source; it is due again as soon as
+/// the scheduler finds the network back (while offline it only probes).
+pub fn record_offline(tx: &Transaction<'_>, id: i64) -> Result<()> {
     tx.execute(
-        "UPDATE sources SET next_check_at = ?2 WHERE id = ?1",
-        params![id, next_check_at],
+        "UPDATE sources SET next_check_at = NULL WHERE id = ?1",
+        params![id],
     )
     .db()?;
     Ok(())
