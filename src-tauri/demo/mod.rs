@@ -11,6 +11,24 @@ use crate::workspace::Workspace;
 
 pub use content::{sample_workspace, SampleKind, SampleWorkspace};
 
+/// The sample shop's watches: name, terms, exclude terms, purpose.
+const SAMPLE_WATCHES: [(&str, &[&str], &[&str], &str); 2] = [
+    (
+        "Shop name",
+        &["Pedal & Pine", "Pedal and Pine", "pedalandpine"],
+        &[],
+        "To answer customers' questions, complaints and thanks about the shop.",
+    ),
+    (
+        "Ashby Market",
+        &["#AshbyMarket", "Ashby Market"],
+        &["parking fine"],
+        "To hear from market-day customers about our stall.",
+    ),
+];
+
+const SAMPLE_LI: &str = "Purpose: customer care for people who talk about the shop in public. Necessity: we only read public posts that name us, keep them 90 days unless we follow up. Balance: posters expect a shop to see public posts about it; we never contact anyone who asked us not to.";
+
 pub fn load(ws: &Workspace) -> Result<DemoSummary> {
     load_at(ws, clock::now())
 }
@@ -57,6 +75,29 @@ pub fn load_at(ws: &Workspace, now: time::OffsetDateTime) -> Result<DemoSummary>
             };
             source_ids.push(id);
         }
+        // What the sample shop listens for, with its reasons: the same
+        // matching decides which sample mentions each watch caught.
+        let mut watches = Vec::new();
+        for (name, terms, exclude, purpose) in SAMPLE_WATCHES {
+            let w = crate::model::NewWatch {
+                name: name.to_string(),
+                terms: terms.iter().map(|t| t.to_string()).collect(),
+                include_terms: Vec::new(),
+                exclude_terms: exclude.iter().map(|t| t.to_string()).collect(),
+                purpose: purpose.to_string(),
+                legitimate_interests: Some(SAMPLE_LI.to_string()),
+                enabled: true,
+            };
+            // An owner's own watch of the same name wins; the sample's is skipped.
+            let exists = store::watches::list(tx)?
+                .iter()
+                .any(|x| x.name.eq_ignore_ascii_case(name));
+            if !exists {
+                let id = store::watches::insert(tx, &w, &now_s)?;
+                watches.push(store::watches::get(tx, id)?);
+            }
+        }
+        let matcher = crate::watch::Matcher::new(&watches);
         let mut mentions = 0;
         for m in &sample.mentions {
             let platform = Platform::parse(m.platform)
@@ -73,8 +114,14 @@ pub fn load_at(ws: &Workspace, now: time::OffsetDateTime) -> Result<DemoSummary>
                 created_at: clock::format(m.created_at),
                 from_search: false,
             };
-            mentions +=
-                store::mentions::insert_new(tx, source_ids.get(m.source).copied(), &[new], &now_s)?;
+            let caught = matcher.matches(&new.text);
+            mentions += store::mentions::store_batch(
+                tx,
+                source_ids.get(m.source).copied(),
+                &[(&new, caught.as_slice())],
+                &now_s,
+            )?
+            .added;
         }
         let mut outreach = 0;
         for o in &sample.outreach {
@@ -112,4 +159,35 @@ pub fn load_at(ws: &Workspace, now: time::OffsetDateTime) -> Result<DemoSummary>
             loaded_now: true,
         })
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sample_watches_catch_the_sample_mentions_that_name_the_shop() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = Workspace::open(dir.path()).unwrap();
+        load(&ws).unwrap();
+        let watches = ws.list_watches().unwrap();
+        let shop = watches.iter().find(|w| w.name == "Shop name").unwrap();
+        let market = watches.iter().find(|w| w.name == "Ashby Market").unwrap();
+        // Counted by a plain search over the sample text, independently of the matcher.
+        let naming_shop = sample_workspace(clock::now())
+            .mentions
+            .iter()
+            .filter(|m| {
+                let t = m.text.to_lowercase();
+                t.contains("pedal & pine") || t.contains("pedal and pine") || t.contains("pedalandpine")
+            })
+            .count() as i64;
+        assert!(naming_shop > 50, "{naming_shop}");
+        assert_eq!(shop.mention_count, naming_shop);
+        assert!(market.mention_count > 0);
+        assert!(shop.legitimate_interests.is_some());
+        // Loading twice adds no second set.
+        load(&ws).unwrap();
+        assert_eq!(ws.list_watches().unwrap().len(), 2);
+    }
 }
