@@ -1,0 +1,367 @@
+//! Ingest throughput: normalise → match → store + full-text index for
+//! 100,000 realistic mentions, measured against a plain batched SQLite
+//! insert of the same rows into the same schema in the same run (the
+//! machines are shared and noisy: the ratio is what to compare).
+//!
+//! Also measures how memory grows when one poll returns 10,000 items
+//! compared with 1,000 (peak resident memory of a child process for each).
+//!
+//! Run: `cargo bench --bench ingest` (release). Results are printed and
+//! written to bench-results/ingest.txt.
+
+use std::time::Instant;
+
+use hearken_lib::clock;
+use hearken_lib::model::{Platform, Watch};
+use hearken_lib::sources::text::html_to_text;
+use hearken_lib::store::mentions::{store_batch, NewMention};
+use hearken_lib::store::Store;
+use hearken_lib::watch::Matcher;
+
+const N: usize = 100_000;
+/// Rows per transaction: about what one busy poll of one source stores.
+const BATCH: usize = 1_000;
+
+/// A raw item as a platform sends it: HTML or entity-escaped text, the
+/// platform's own timestamp form.
+struct Raw {
+    platform: Platform,
+    id: String,
+    html: String,
+    handle: String,
+    name: String,
+    created: String,
+    url: String,
+}
+
+const OPENINGS: [&str; 8] = [
+    "<p>Just picked up my bike from <a href=\"https://ex.example/@pedalpine\" class=\"u-url mention\">@<span>pedalpine</span></a> &amp; it rides like new! 🚲</p>",
+    "<p>Still waiting for a refund from Pedal &amp; Pine, three weeks now, no reply to my emails. Never again.</p>",
+    "Anyone know if Pedal and Pine do wheel truing on Saturdays? &#39;Asking for a friend&#39;",
+    "<p>The pine tree outside the market finally came down <br>#AshbyMarket</p>",
+    "Great coffee at the market today, then a new chain from the bike shop &lt;3",
+    "<p>Why is it so hard to get a straight answer about my broken derailleur?! <span class=\"h-card\">@pedalpine</span></p>",
+    "Ride report: 60 km, two punctures, one happy rider. Thanks #pedalandpine for the spare tube.",
+    "Café Noir &amp; Pédal &amp; Pine: best Saturday morning combo in Ashby ☕",
+];
+
+fn raw_items(n: usize, seed: usize) -> Vec<Raw> {
+    let platforms = [
+        Platform::Mastodon,
+        Platform::X,
+        Platform::Reddit,
+        Platform::Bluesky,
+        Platform::Youtube,
+        Platform::Facebook,
+    ];
+    (0..n)
+        .map(|i| {
+            let k = i + seed;
+            let platform = platforms[k % platforms.len()];
+            let created = match k % 4 {
+                0 => format!("2026-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", 1 + k % 12, 1 + k % 28, k % 24, k % 60, (k / 7) % 60, k % 1000),
+                1 => format!("2026-{:02}-{:02}T{:02}:{:02}:{:02}+0000", 1 + k % 12, 1 + k % 28, k % 24, k % 60, (k / 7) % 60),
+                2 => format!("{}.0", 1_767_225_600 + (k as i64) * 37),
+                _ => format!("2026-{:02}-{:02} {:02}:{:02}:{:02}", 1 + k % 12, 1 + k % 28, k % 24, k % 60, (k / 7) % 60),
+            };
+            Raw {
+                platform,
+                id: format!("{k:016}"),
+                html: format!(
+                    "{} (post {k}, {} words of context about the day and the ride home)",
+                    OPENINGS[k % OPENINGS.len()],
+                    k % 50
+                ),
+                handle: format!("rider{}", k % 5_000),
+                name: format!("Rider {}", k % 5_000),
+                created,
+                url: format!("https://social.example/@rider{}/{k}", k % 5_000),
+            }
+        })
+        .collect()
+}
+
+fn normalise(r: &Raw) -> NewMention {
+    NewMention {
+        platform: r.platform,
+        external_id: r.id.clone(),
+        url: Some(r.url.clone()),
+        author_id: None,
+        author_handle: Some(r.handle.clone()),
+        author_name: Some(r.name.clone()),
+        text: html_to_text(&r.html),
+        language: None,
+        created_at: clock::normalise(&r.created).unwrap_or_else(clock::now_string),
+        from_search: true,
+    }
+}
+
+fn watches() -> Vec<Watch> {
+    let w = |id: i64, name: &str, terms: &[&str], exclude: &[&str]| Watch {
+        id,
+        name: name.into(),
+        terms: terms.iter().map(|s| s.to_string()).collect(),
+        include_terms: vec![],
+        exclude_terms: exclude.iter().map(|s| s.to_string()).collect(),
+        purpose: "care".into(),
+        legitimate_interests: None,
+        enabled: true,
+        mention_count: 0,
+    };
+    vec![
+        w(1, "Shop name", &["Pedal & Pine", "Pedal and Pine", "pedalandpine"], &[]),
+        w(2, "Handle", &["@pedalpine"], &[]),
+        w(3, "Market", &["#AshbyMarket", "Ashby Market"], &["pine tree"]),
+    ]
+}
+
+fn insert_watch_rows(store: &Store) {
+    store
+        .write(|tx| {
+            for w in watches() {
+                tx.execute(
+                    "INSERT INTO watches (id, name, terms, purpose, created_at) VALUES (?1, ?2, '[]', 'care', 't')",
+                    rusqlite::params![w.id, w.name],
+                )
+                .unwrap();
+            }
+            Ok(())
+        })
+        .unwrap();
+}
+
+/// The whole pipeline; returns (seconds, stored).
+fn pipeline(items: &[Raw]) -> (f64, i64) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_in(dir.path()).unwrap();
+    insert_watch_rows(&store);
+    let start = Instant::now();
+    let matcher = Matcher::new(&watches());
+    let mut stored = 0;
+    for chunk in items.chunks(BATCH) {
+        let mentions: Vec<NewMention> = chunk.iter().map(normalise).collect();
+        let matched: Vec<(NewMention, Vec<i64>)> = mentions
+            .into_iter()
+            .map(|m| {
+                let ids = matcher.matches(&m.text);
+                (m, ids)
+            })
+            .collect();
+        let batch: Vec<(&NewMention, &[i64])> =
+            matched.iter().map(|(m, w)| (m, w.as_slice())).collect();
+        let now = clock::now_string();
+        stored += store
+            .write(|tx| store_batch(tx, None, &batch, &now))
+            .unwrap()
+            .added;
+    }
+    (start.elapsed().as_secs_f64(), stored)
+}
+
+/// A plain batched insert of the already-normalised rows into the same
+/// schema (same indexes and full-text triggers): SQLite's own cost.
+fn plain_insert(rows: &[NewMention]) -> f64 {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_in(dir.path()).unwrap();
+    let start = Instant::now();
+    for chunk in rows.chunks(BATCH) {
+        store
+            .write(|tx| {
+                let mut stmt = tx
+                    .prepare_cached(
+                        "INSERT INTO mentions (platform, external_id, url, author_handle, author_name,
+                             text, created_at, fetched_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?7)",
+                    )
+                    .unwrap();
+                for m in chunk {
+                    stmt.execute(rusqlite::params![
+                        m.platform.as_str(),
+                        m.external_id,
+                        m.url,
+                        m.author_handle,
+                        m.author_name,
+                        m.text,
+                        m.created_at
+                    ])
+                    .unwrap();
+                }
+                Ok(())
+            })
+            .unwrap();
+    }
+    start.elapsed().as_secs_f64()
+}
+
+/// The same rows into a bare table: no indexes, no full-text index.
+fn bare_insert(rows: &[NewMention]) -> f64 {
+    let dir = tempfile::tempdir().unwrap();
+    let mut conn = rusqlite::Connection::open(dir.path().join("bare.sqlite3")).unwrap();
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;
+         CREATE TABLE m (platform TEXT, external_id TEXT, url TEXT, author_handle TEXT,
+             author_name TEXT, text TEXT, created_at TEXT);",
+    )
+    .unwrap();
+    let start = Instant::now();
+    for chunk in rows.chunks(BATCH) {
+        let tx = conn.transaction().unwrap();
+        {
+            let mut stmt = tx
+                .prepare_cached("INSERT INTO m VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+                .unwrap();
+            for m in chunk {
+                stmt.execute(rusqlite::params![
+                    m.platform.as_str(),
+                    m.external_id,
+                    m.url,
+                    m.author_handle,
+                    m.author_name,
+                    m.text,
+                    m.created_at
+                ])
+                .unwrap();
+            }
+        }
+        tx.commit().unwrap();
+    }
+    start.elapsed().as_secs_f64()
+}
+
+/// Peak resident memory (kB) of this process.
+fn peak_rss_kb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// Child mode: poll one feed of `n` entries from a local server, print peak memory.
+fn poll_feed_child(n: usize) {
+    use std::io::{Read, Write};
+    let mut body = String::from("<?xml version=\"1.0\"?><feed xmlns=\"http://www.w3.org/2005/Atom\"><id>f</id><title>Big</title><updated>2026-11-01T00:00:00Z</updated>");
+    for (i, r) in raw_items(n, 0).iter().enumerate() {
+        body.push_str(&format!(
+            "<entry><id>urn:{i}</id><title>{}</title><link href=\"{}\"/><published>2026-11-01T00:00:00Z</published></entry>",
+            html_escape::encode_text(&html_to_text(&r.html)),
+            r.url
+        ));
+    }
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let body_bytes = body.into_bytes();
+    std::thread::spawn(move || {
+        for mut s in listener.incoming().flatten() {
+            let mut buf = [0u8; 4096];
+            let _ = s.read(&mut buf);
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/atom+xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body_bytes.len()
+            );
+            let _ = s.write_all(head.as_bytes());
+            let _ = s.write_all(&body_bytes);
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let ws = hearken_lib::workspace::Workspace::open(dir.path()).unwrap();
+    let before = peak_rss_kb();
+    let id = ws
+        .add_source(hearken_lib::model::NewSource {
+            platform: Some(Platform::Rss),
+            label: "Big".into(),
+            url: Some(format!("http://127.0.0.1:{port}/feed")),
+            ..Default::default()
+        })
+        .unwrap()
+        .id;
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let report = rt.block_on(ws.poller.poll_source(id)).unwrap();
+    assert!(report.ok && report.new_mentions == n as i64, "{report:?}");
+    println!("{} {}", before, peak_rss_kb());
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--poll-child") {
+        poll_feed_child(args[i + 1].parse().unwrap());
+        return;
+    }
+    let mut out = String::new();
+    let mut say = |s: String| {
+        println!("{s}");
+        out.push_str(&s);
+        out.push('\n');
+    };
+    let items = raw_items(N, 0);
+    let rows: Vec<NewMention> = items.iter().map(normalise).collect();
+    // Warm-up, then alternate the two measurements three times and take medians.
+    let _ = pipeline(&raw_items(5_000, 7));
+    let (mut p, mut q, mut b) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..3 {
+        let (secs, stored) = pipeline(&items);
+        assert_eq!(stored, N as i64);
+        p.push(secs);
+        q.push(plain_insert(&rows));
+        b.push(bare_insert(&rows));
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        v[v.len() / 2]
+    };
+    let (p, q, b) = (median(&mut p), median(&mut q), median(&mut b));
+    let rate = |s: f64| N as f64 / s;
+    say(format!("ingest of {N} mentions in batches of {BATCH} (median of 3)"));
+    say(format!(
+        "  normalise + match + store + FTS : {:>9.0} mentions/s ({p:.2} s)",
+        rate(p)
+    ));
+    say(format!(
+        "  plain insert, same schema       : {:>9.0} mentions/s ({q:.2} s)",
+        rate(q)
+    ));
+    say(format!(
+        "  plain insert, bare table        : {:>9.0} mentions/s ({b:.2} s)",
+        rate(b)
+    ));
+    say(format!(
+        "  pipeline / plain (same schema)  : {:.0}%   pipeline / bare table: {:.0}%",
+        100.0 * q / p,
+        100.0 * b / p
+    ));
+
+    // Memory: one poll of a 1,000-item feed vs a 10,000-item feed, each in
+    // its own process.
+    let me = std::env::current_exe().unwrap();
+    let mut peaks = Vec::new();
+    for n in [1_000usize, 10_000] {
+        let o = std::process::Command::new(&me)
+            .args(["--poll-child", &n.to_string()])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let text = String::from_utf8_lossy(&o.stdout);
+        let nums: Vec<u64> = text
+            .split_whitespace()
+            .filter_map(|v| v.parse().ok())
+            .collect();
+        peaks.push((n, nums[0], nums[1]));
+    }
+    for (n, before, after) in &peaks {
+        say(format!(
+            "  poll of {n:>6} items: peak memory {} MB (before the poll {} MB)",
+            after / 1024,
+            before / 1024
+        ));
+    }
+    let growth = |i: usize| peaks[i].2.saturating_sub(peaks[i].1).max(1) as f64;
+    say(format!(
+        "  growth 10,000 vs 1,000 items: {:.1}x for 10x the items",
+        growth(1) / growth(0)
+    ));
+    std::fs::create_dir_all("bench-results").ok();
+    std::fs::write("bench-results/ingest.txt", out).ok();
+}
