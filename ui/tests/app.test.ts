@@ -2,7 +2,7 @@ import { emit } from '@tauri-apps/api/event';
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import { describe, expect, test } from 'vitest';
 import App from '../src/App.svelte';
-import { appInfo, fakeCore, mention, page, refuse } from './backend';
+import { appInfo, FakeWatches, fakeCore, mention, page, refuse, watch } from './backend';
 
 describe('starting Hearken', () => {
   test('a core that cannot open its database gives a full-page explanation, not a blank window', async () => {
@@ -31,7 +31,7 @@ describe('starting Hearken', () => {
   });
 
   test('opens on the inbox, applies the saved theme, and reports the first paint', async () => {
-    const core = fakeCore({ app_info: () => appInfo({ settings: { theme: 'dark', business_name: 'Corner Bakery', business_contact: '' } }) });
+    const core = fakeCore({ app_info: () => appInfo({ settings: { theme: 'dark', business_name: 'Corner Bakery', business_contact: '', notify_new_mentions: true } }) });
     render(App);
     expect(await screen.findByTestId('screen-inbox')).toBeTruthy();
     expect(document.documentElement.dataset.theme).toBe('dark');
@@ -72,7 +72,13 @@ describe('moving around', () => {
   });
 
   test('every button has an accessible name', async () => {
-    fakeCore({ mentions_list: () => page([mention({ text: 'Great bread' })]) });
+    fakeCore({
+      mentions_list: () => page([mention({ text: 'Great bread' })]),
+      watches_list: () => [watch({ id: 1, name: 'Shop name' })],
+      sources_list: () => [
+        { ...baseSource, id: 1, platform: 'x', label: 'X search', credential: 'rejected', settings: { monthly_cap_usd: '5' } },
+      ],
+    });
     render(App);
     await screen.findByText('Great bread');
     for (const name of ['inbox', 'sources', 'guide', 'settings']) {
@@ -124,6 +130,76 @@ describe('events from the core', () => {
   });
 });
 
+describe('offline', () => {
+  test('a calm banner shows when the core says it is offline at start, and goes when back online', async () => {
+    fakeCore({
+      polling_status: () => ({ online: false, last_cycle_at: null, message: 'No network: checks are paused.' }),
+    });
+    render(App);
+    const banner = await screen.findByTestId('offline-banner');
+    expect(banner.textContent).toContain('Offline — Hearken has paused checking and will carry on by itself');
+    expect(banner.textContent).toContain('No network: checks are paused.');
+    expect(banner.getAttribute('role')).toBe('status');
+
+    await emit('polling-status', { online: true, last_cycle_at: new Date().toISOString(), message: null });
+    await waitFor(() => expect(screen.queryByTestId('offline-banner')).toBeNull());
+  });
+
+  test('the polling-status event brings the banner while the app is open, on every screen', async () => {
+    const core = fakeCore();
+    render(App);
+    await screen.findByTestId('screen-inbox');
+    await waitFor(() => expect(core.called('polling_status')).toHaveLength(1));
+    expect(screen.queryByTestId('offline-banner')).toBeNull();
+
+    // Subscribing finishes a moment after start-up: send until the window has heard it.
+    await waitFor(async () => {
+      await emit('polling-status', { online: false, last_cycle_at: null, message: null });
+      expect(screen.getByTestId('offline-banner')).toBeTruthy();
+    });
+    await fireEvent.click(screen.getByTestId('nav-settings'));
+    await screen.findByTestId('screen-settings');
+    expect(screen.getByTestId('offline-banner')).toBeTruthy();
+  });
+
+  test('a core without a status yet shows no banner', async () => {
+    fakeCore({ polling_status: () => null });
+    render(App);
+    await screen.findByTestId('screen-inbox');
+    expect(screen.queryByTestId('offline-banner')).toBeNull();
+  });
+});
+
+describe('live updates', () => {
+  test('watches-changed refreshes the watches on the Sources screen', async () => {
+    const fake = new FakeWatches([watch({ id: 1, name: 'Shop name' })]);
+    fakeCore(fake.handlers());
+    render(App);
+    await screen.findByTestId('screen-inbox');
+    await fireEvent.click(screen.getByTestId('nav-sources'));
+    await screen.findByText('Shop name');
+
+    // Added elsewhere (the command line): the screen follows.
+    fake.watches = [...fake.watches, watch({ id: 2, name: 'Handle', terms: ['@pedalpine'] })];
+    await emit('watches-changed');
+    expect(await screen.findByText('Handle')).toBeTruthy();
+    expect(screen.getAllByTestId('watch-row')).toHaveLength(2);
+  });
+
+  test('mentions-added also refreshes the watches’ mention counts', async () => {
+    const fake = new FakeWatches([watch({ id: 1, name: 'Shop name', mention_count: 2 })]);
+    fakeCore(fake.handlers());
+    render(App);
+    await screen.findByTestId('screen-inbox');
+    await fireEvent.click(screen.getByTestId('nav-sources'));
+    expect((await screen.findByTestId('watch-count')).textContent).toBe('2 mentions caught');
+
+    fake.watches = [{ ...fake.watches[0]!, mention_count: 5 }];
+    await emit('mentions-added', { count: 3 });
+    await waitFor(() => expect(screen.getByTestId('watch-count').textContent).toBe('5 mentions caught'));
+  });
+});
+
 const baseSource = {
   platform: 'rss',
   base_url: null,
@@ -138,4 +214,6 @@ const baseSource = {
   error_count: 0,
   next_check_at: null,
   mention_count: 0,
+  usage: null,
+  rate_limited_until: null,
 };

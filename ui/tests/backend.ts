@@ -11,9 +11,11 @@ import type { Handout } from '../src/lib/bindings/Handout';
 import type { HandoutStep } from '../src/lib/bindings/HandoutStep';
 import type { Mention } from '../src/lib/bindings/Mention';
 import type { MentionPage } from '../src/lib/bindings/MentionPage';
+import type { NewWatch } from '../src/lib/bindings/NewWatch';
 import type { PlatformInfo } from '../src/lib/bindings/PlatformInfo';
 import type { Source } from '../src/lib/bindings/Source';
 import type { StepStatus } from '../src/lib/bindings/StepStatus';
+import type { Watch } from '../src/lib/bindings/Watch';
 
 export type Call = { cmd: string; args: Record<string, unknown> };
 export type Handler = (args: Record<string, unknown>) => unknown;
@@ -27,6 +29,8 @@ export function fakeCore(handlers: Record<string, Handler> = {}): { calls: Call[
     sources_list: () => [],
     mentions_list: () => page([]),
     guide_list: () => new FakeGuides().list(),
+    watches_list: () => [],
+    polling_status: () => ({ online: true, last_cycle_at: null, message: null }),
     ...handlers,
   };
   mockIPC(
@@ -57,7 +61,7 @@ export function appInfo(overrides: Partial<AppInfo> = {}): AppInfo {
     source_count: 0,
     outreach_count: 0,
     sample_loaded: false,
-    settings: { theme: 'system', business_name: 'Corner Bakery', business_contact: '01234 567890' },
+    settings: { theme: 'system', business_name: 'Corner Bakery', business_contact: '01234 567890', notify_new_mentions: true },
     ...overrides,
   };
 }
@@ -107,12 +111,22 @@ export function source(overrides: Partial<Source> = {}): Source {
     error_count: 0,
     next_check_at: null,
     mention_count: 0,
+    usage: null,
+    rate_limited_until: null,
     ...overrides,
   };
 }
 
+const NO_EXTRAS: Pick<PlatformInfo, 'secret_optional' | 'fields' | 'searches_watches' | 'cost_note'> = {
+  secret_optional: false,
+  fields: [],
+  searches_watches: false,
+  cost_note: null,
+};
+
 export const PLATFORMS: PlatformInfo[] = [
   {
+    ...NO_EXTRAS,
     platform: 'rss',
     name: 'RSS / Atom feed',
     available: true,
@@ -123,16 +137,68 @@ export const PLATFORMS: PlatformInfo[] = [
     how_to: 'Paste the address of the feed.',
   },
   {
+    ...NO_EXTRAS,
     platform: 'mastodon',
     name: 'Mastodon',
     available: true,
     needs_url: true,
     url_label: 'Server address',
     needs_secret: true,
+    secret_optional: true,
     secret_label: 'Access token',
     how_to: 'In Mastodon, open Preferences → Development → New application, then copy the access token.',
+    fields: [
+      {
+        key: 'hashtag',
+        label: 'Hashtag to follow',
+        help: 'Without the #. Public hashtags need no access token.',
+        required: false,
+        placeholder: 'pedalandpine',
+        secret: false,
+      },
+    ],
   },
   {
+    ...NO_EXTRAS,
+    platform: 'x',
+    name: 'X (Twitter)',
+    available: true,
+    needs_url: false,
+    url_label: null,
+    needs_secret: true,
+    secret_label: 'Bearer token',
+    how_to: 'An app bearer token from the X developer portal. X charges per post read; you’ll set a monthly spending cap.',
+    fields: [
+      {
+        key: 'monthly_cap_usd',
+        label: 'Monthly spending cap (US$)',
+        help: 'Hearken stops reading from X for the rest of the month when this much is spent.',
+        required: true,
+        placeholder: '5.00',
+        secret: false,
+      },
+    ],
+    searches_watches: true,
+    cost_note: 'X charges about $0.005 per post read; set a monthly cap below.',
+  },
+  {
+    ...NO_EXTRAS,
+    platform: 'reddit',
+    name: 'Reddit',
+    available: true,
+    needs_url: false,
+    url_label: null,
+    needs_secret: true,
+    secret_label: 'App secret',
+    how_to: 'Create a “script” app at reddit.com/prefs/apps, then copy its id and secret.',
+    fields: [
+      { key: 'client_id', label: 'App id', help: 'Under the app’s name on reddit.com/prefs/apps.', required: true, placeholder: null, secret: false },
+      { key: 'password', label: 'Account password', help: 'The password of the Reddit account that owns the app.', required: true, placeholder: null, secret: true },
+    ],
+    searches_watches: true,
+  },
+  {
+    ...NO_EXTRAS,
     platform: 'yelp',
     name: 'Yelp',
     available: false,
@@ -143,6 +209,76 @@ export const PLATFORMS: PlatformInfo[] = [
     how_to: 'Coming in a later version.',
   },
 ];
+
+let nextWatchId = 1;
+
+export function watch(overrides: Partial<Watch> = {}): Watch {
+  return {
+    id: overrides.id ?? nextWatchId++,
+    name: 'Shop name',
+    terms: ['Pedal & Pine', '@pedalpine', '#pedalandpine'],
+    include_terms: [],
+    exclude_terms: [],
+    purpose: 'To answer customers’ questions and complaints about the shop.',
+    legitimate_interests: null,
+    enabled: true,
+    mention_count: 0,
+    ...overrides,
+  };
+}
+
+/** The watches part of the core, in memory, with the same checks and words as the core. */
+export class FakeWatches {
+  watches: Watch[];
+  private lastId = 100;
+
+  constructor(watches: Watch[] = []) {
+    this.watches = watches;
+  }
+
+  handlers(): Record<string, Handler> {
+    return {
+      watches_list: () => this.watches.map((w) => ({ ...w })),
+      watch_add: (a) => {
+        const w = { ...this.check(a.input as NewWatch), id: ++this.lastId, mention_count: 0 };
+        this.watches = [...this.watches, w];
+        return w;
+      },
+      watch_update: (a) => {
+        const old = this.find(a.id as number);
+        const w = { ...this.check(a.input as NewWatch, old.id), id: old.id, mention_count: old.mention_count };
+        this.watches = this.watches.map((x) => (x.id === old.id ? w : x));
+        return w;
+      },
+      watch_remove: (a) => {
+        this.find(a.id as number);
+        this.watches = this.watches.filter((w) => w.id !== a.id);
+        return null;
+      },
+    };
+  }
+
+  private find(id: number): Watch {
+    const w = this.watches.find((x) => x.id === id);
+    if (!w) throw { code: 'not_found', message: 'That watch was not found.' };
+    return w;
+  }
+
+  private check(input: NewWatch, id?: number): NewWatch {
+    const name = input.name.trim();
+    if (name === '') throw invalid('Give the watch a short name (up to 80 characters), like "Shop name" or "Our handle".');
+    if (this.watches.some((w) => w.id !== id && w.name.toLowerCase() === name.toLowerCase())) {
+      throw invalid(`You already have a watch called "${name}". Give this one another name.`);
+    }
+    if (input.terms.length === 0) {
+      throw invalid('Add at least one word to listen for: your shop\'s name, a product, your @handle or a #hashtag.');
+    }
+    if (input.purpose.trim().length < 10) {
+      throw invalid('Say in a sentence why you listen for this, for example "To answer customers\' questions and complaints about the shop". It is kept for your privacy records.');
+    }
+    return { ...input, name, purpose: input.purpose.trim() };
+  }
+}
 
 export function guideStep(overrides: Partial<GuideStep> = {}): GuideStep {
   return {

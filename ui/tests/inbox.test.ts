@@ -162,4 +162,35 @@ describe('keeping the inbox current', () => {
     await fireEvent.click(screen.getByTestId('check-now'));
     expect(await screen.findByText('You seem to be offline. Hearken will check again when you are back online.')).toBeTruthy();
   });
+
+  test('new mentions arriving while reading further down are slipped in above, keeping the place', async () => {
+    let stored = Array.from({ length: 10 }, (_, i) => mention({ id: 500 - i, text: `older ${i}` }));
+    const core = fakeCore({ mentions_list: () => page(stored.slice(0, 50), null, stored.length) });
+    const inbox = await showInbox();
+    const reloads = inbox.reloads;
+    inbox.scrollTop = 900; // reading further down
+
+    stored = [mention({ id: 601, text: 'just posted' }), { ...stored[0]!, text: 'older 0 (edited)' }, ...stored.slice(1)];
+    inbox.mentionsAdded(1);
+    await waitFor(() => expect(inbox.mentions).toHaveLength(11));
+    expect(inbox.mentions[0]!.text).toBe('just posted');
+    expect(inbox.mentions[1]!.text).toBe('older 0 (edited)');
+    expect(inbox.total).toBe(11);
+    // No reload: the list was not replaced or sent back to the top, and nothing waits behind a button.
+    expect(inbox.reloads).toBe(reloads);
+    expect(inbox.waiting).toBe(0);
+    expect(inbox.scrollTop).toBeGreaterThanOrEqual(900);
+    expect(core.called('mentions_list')).toHaveLength(2);
+  });
+
+  test('more new mentions than a page holds wait behind a button instead of leaving a gap', async () => {
+    let stored = [mention({ id: 1, text: 'old' })];
+    fakeCore({ mentions_list: () => page(stored.slice(0, 50), null, stored.length) });
+    const inbox = await showInbox();
+    inbox.scrollTop = 900;
+    stored = [...Array.from({ length: 60 }, (_, i) => mention({ id: 1000 - i })), ...stored];
+    inbox.mentionsAdded(60);
+    expect(await screen.findByRole('button', { name: '60 new mentions — show them' })).toBeTruthy();
+    expect(inbox.mentions).toHaveLength(1);
+  });
 });

@@ -29,11 +29,12 @@ describe('settings', () => {
       theme: 'dark',
       business_name: 'Corner Bakery',
       business_contact: '01234 567890',
+      notify_new_mentions: true,
     });
   });
 
   test('the theme saved at start-up is applied', async () => {
-    fakeCore({ app_info: () => appInfo({ settings: { theme: 'light', business_name: '', business_contact: '' } }) });
+    fakeCore({ app_info: () => appInfo({ settings: { theme: 'light', business_name: '', business_contact: '', notify_new_mentions: true } }) });
     await showSettings();
     expect(document.documentElement.dataset.theme).toBe('light');
     expect((screen.getByTestId('theme-select') as HTMLSelectElement).value).toBe('light');
@@ -75,6 +76,7 @@ describe('settings', () => {
       theme: 'system',
       business_name: 'Corner Bakery & Café',
       business_contact: '01234 567890',
+      notify_new_mentions: true,
     });
     expect(app.info?.settings.business_name).toBe('Corner Bakery & Café');
   });
@@ -92,8 +94,45 @@ describe('settings', () => {
       theme: 'system',
       business_name: 'Corner Bakery',
       business_contact: '01234 567890 · hello@shop.example',
+      notify_new_mentions: true,
     });
     expect(app.info?.settings.business_contact).toBe('01234 567890 · hello@shop.example');
     expect(contact.value).toBe('01234 567890 · hello@shop.example');
+  });
+
+  test('desktop notifications can be switched off and on, and the choice is saved', async () => {
+    const core = fakeCore({ settings_save: (args) => args.settings as Settings });
+    const app = await showSettings();
+    const toggle = screen.getByTestId('notify-toggle') as HTMLInputElement;
+    expect(screen.getByLabelText('Desktop notifications for new mentions')).toBe(toggle);
+    expect(toggle.checked).toBe(true);
+
+    await fireEvent.click(toggle);
+    await waitFor(() => expect(core.called('settings_save')).toHaveLength(1));
+    expect(core.called('settings_save')[0]!.args.settings).toEqual({
+      theme: 'system',
+      business_name: 'Corner Bakery',
+      business_contact: '01234 567890',
+      notify_new_mentions: false,
+    });
+    await waitFor(() => expect(app.info?.settings.notify_new_mentions).toBe(false));
+    expect(toggle.checked).toBe(false);
+
+    await fireEvent.click(toggle);
+    await waitFor(() => expect(core.called('settings_save')).toHaveLength(2));
+    expect((core.called('settings_save')[1]!.args.settings as Settings).notify_new_mentions).toBe(true);
+  });
+
+  test('the saved choice is shown, and a failed save puts the switch back with the reason', async () => {
+    fakeCore({
+      app_info: () => appInfo({ settings: { theme: 'system', business_name: '', business_contact: '', notify_new_mentions: false } }),
+      settings_save: refuse('store', 'The settings could not be saved: the disk is full.'),
+    });
+    await showSettings();
+    const toggle = screen.getByTestId('notify-toggle') as HTMLInputElement;
+    expect(toggle.checked).toBe(false);
+    await fireEvent.click(toggle);
+    expect(await screen.findByText(/The change could not be saved\. The settings could not be saved: the disk is full\./)).toBeTruthy();
+    expect(toggle.checked).toBe(false);
   });
 });

@@ -4,13 +4,16 @@ import SourcesScreen from '../src/lib/components/SourcesScreen.svelte';
 import type { Source } from '../src/lib/bindings/Source';
 import { PlatformsState } from '../src/lib/stores/platforms.svelte';
 import { SourcesState } from '../src/lib/stores/sources.svelte';
+import { WatchesState } from '../src/lib/stores/watches.svelte';
 import { fakeCore, refuse, source } from './backend';
 
 async function showSources() {
   const sources = new SourcesState();
   const platforms = new PlatformsState();
-  await Promise.all([sources.refresh(), platforms.load()]);
-  render(SourcesScreen, { sources, platforms });
+  const watches = new WatchesState();
+  await Promise.all([sources.refresh(), platforms.load(), watches.refresh()]);
+  render(SourcesScreen, { sources, platforms, watches });
+  return { sources, platforms, watches };
 }
 
 function rowNamed(label: string): HTMLElement {
@@ -47,7 +50,7 @@ describe('the list of sources', () => {
     expect(blog.textContent).not.toContain('Sample — not connected');
 
     const mastodon = rowNamed('Our Mastodon');
-    expect(mastodon.textContent).toContain('Key refused by the platform');
+    expect(mastodon.textContent).toContain('Needs new credentials');
     expect(mastodon.textContent).toContain('Mastodon refused the access token (401).');
 
     const sample = rowNamed('Sample reviews');

@@ -13,12 +13,15 @@ import type { MentionPage } from './bindings/MentionPage';
 import type { MentionsAdded } from './bindings/MentionsAdded';
 import type { NewGuideStep } from './bindings/NewGuideStep';
 import type { NewSource } from './bindings/NewSource';
+import type { NewWatch } from './bindings/NewWatch';
 import type { PlatformInfo } from './bindings/PlatformInfo';
+import type { PollingStatus } from './bindings/PollingStatus';
 import type { PollReport } from './bindings/PollReport';
 import type { Settings } from './bindings/Settings';
 import type { Source } from './bindings/Source';
 import type { SourceTestReport } from './bindings/SourceTestReport';
 import type { StepStatus } from './bindings/StepStatus';
+import type { Watch } from './bindings/Watch';
 
 /** How every command fails: `message` is already written for the shop owner. */
 export type AppError = { code: string; message: string };
@@ -50,6 +53,9 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 
 export const PAGE_SIZE = 50;
 
+// Argument keys: Tauri maps camelCase keys to a command's snake_case parameters
+// (`extraSecrets` → `extra_secrets`), except for commands declared with
+// `rename_all = "snake_case"` (guide_answer, guide_step_hide), which take them as is.
 export const api = {
   appInfo: () => call<AppInfo>('app_info'),
   mentionsList: (before: MentionCursor | null, limit: number = PAGE_SIZE) =>
@@ -61,6 +67,17 @@ export const api = {
   sourcePoll: (id: number) => call<PollReport>('source_poll', { id }),
   pollAll: () => call<PollReport[]>('poll_all'),
   sourceRemove: (id: number) => call<null>('source_remove', { id }),
+  /** A new key after the platform refused the old one; the core puts it in the keyring. */
+  sourceReplaceKey: (id: number, secret: string | null, extraSecrets: Record<string, string>) =>
+    call<Source>('source_replace_key', { id, secret, extraSecrets }),
+  /** Replaces the source's non-secret settings (send them all, changed or not). */
+  sourceUpdateSettings: (id: number, settings: Record<string, string>) =>
+    call<Source>('source_update_settings', { id, settings }),
+  pollingStatus: () => call<PollingStatus | null>('polling_status'),
+  watchesList: () => call<Watch[]>('watches_list'),
+  watchAdd: (input: NewWatch) => call<Watch>('watch_add', { input }),
+  watchUpdate: (id: number, input: NewWatch) => call<Watch>('watch_update', { id, input }),
+  watchRemove: (id: number) => call<null>('watch_remove', { id }),
   demoLoad: () => call<DemoSummary>('demo_load'),
   settingsSave: (settings: Settings) => call<Settings>('settings_save', { settings }),
   guideList: () => call<GuideWithHidden[]>('guide_list'),
@@ -86,15 +103,20 @@ export const api = {
 export async function onCoreEvents(handlers: {
   mentionsAdded: (payload: MentionsAdded) => void;
   sourcesChanged: () => void;
+  watchesChanged: () => void;
+  pollingStatus: (status: PollingStatus) => void;
 }): Promise<() => void> {
   const unlisteners: UnlistenFn[] = [];
-  try {
-    unlisteners.push(
-      await listen<MentionsAdded>('mentions-added', (event) => handlers.mentionsAdded(event.payload)),
-    );
-    unlisteners.push(await listen('sources-changed', () => handlers.sourcesChanged()));
-  } catch (err) {
-    console.warn('Hearken: could not listen for updates', err);
+  // Each subscription on its own: one that fails does not stop the others.
+  const subscriptions: Promise<UnlistenFn>[] = [
+    listen<MentionsAdded>('mentions-added', (event) => handlers.mentionsAdded(event.payload)),
+    listen('sources-changed', () => handlers.sourcesChanged()),
+    listen('watches-changed', () => handlers.watchesChanged()),
+    listen<PollingStatus>('polling-status', (event) => handlers.pollingStatus(event.payload)),
+  ];
+  for (const result of await Promise.allSettled(subscriptions)) {
+    if (result.status === 'fulfilled') unlisteners.push(result.value);
+    else console.warn('Hearken: could not listen for updates', result.reason);
   }
   return () => {
     for (const unlisten of unlisteners) {

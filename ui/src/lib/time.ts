@@ -53,3 +53,12 @@ export function formatDay(ymd: string): string {
   if (!match || !month) return ymd;
   return `${Number(match[3])} ${month} ${match[1]}`;
 }
+
+/** "14:05": the local time of day, for waits that end today or soon. Adds the day when it is not today. */
+export function formatClock(iso: string, now: Date = new Date()): string {
+  const date = parse(iso);
+  if (!date) return iso;
+  const time = date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  if (date.toDateString() === now.toDateString()) return time;
+  return `${date.toLocaleDateString(undefined, { weekday: 'short', day: 'numeric', month: 'short' })} ${time}`;
+}

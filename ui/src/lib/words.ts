@@ -9,21 +9,32 @@ export function plural(n: number, one: string, many: string = `${one}s`): string
   return `${n} ${n === 1 ? one : many}`;
 }
 
+/** "a", "a and b", "a, b and c". */
+export function listWords(items: string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
 export const CREDENTIAL_WORDS: Record<CredentialState, string> = {
   not_needed: 'No key needed',
   configured: "Key saved in your computer's keyring",
   missing: 'Key missing',
-  rejected: 'Key refused by the platform',
+  rejected: 'Needs new credentials',
 };
 
-/** One sentence on one poll, e.g. "3 new mentions (12 items checked)." */
+/** One sentence on one poll, e.g. "3 new mentions, 1 edited (12 items looked at)." */
 export function pollReportWords(report: PollReport): string {
+  if (report.offline) {
+    return 'This computer seems to be offline, so nothing was checked. Hearken will try again by itself.';
+  }
   if (!report.ok) return report.error ?? 'The check did not work. Please try again later.';
   if (report.not_modified) return 'Nothing new since the last check.';
+  const edited = report.edited > 0 ? `${report.edited} edited` : '';
+  const looked = report.fetched === 0 ? '' : ` (${plural(report.fetched, 'item')} looked at)`;
   if (report.new_mentions === 0) {
-    return report.fetched === 0 ? 'Nothing new.' : `Nothing new (${plural(report.fetched, 'item')} looked at).`;
+    return edited ? `No new mentions, ${edited}${looked}.` : `Nothing new${looked}.`;
   }
-  return `${plural(report.new_mentions, 'new mention')} (${plural(report.fetched, 'item')} looked at).`;
+  return `${plural(report.new_mentions, 'new mention')}${edited ? `, ${edited}` : ''}${looked}.`;
 }
 
 export type CheckSummary = { headline: string; problems: { label: string; error: string }[] };

@@ -54,8 +54,18 @@ export class AppState {
     await this.save({ business_name: details.name, business_contact: details.contact });
   }
 
+  /** Desktop notifications when new mentions arrive. Rejects with an AppError if saving failed. */
+  async setNotify(on: boolean): Promise<void> {
+    await this.save({ notify_new_mentions: on });
+  }
+
   private async save(change: Partial<Settings>): Promise<void> {
-    const current: Settings = this.info?.settings ?? { theme: 'system', business_name: '', business_contact: '' };
+    const current: Settings = this.info?.settings ?? {
+      theme: 'system',
+      business_name: '',
+      business_contact: '',
+      notify_new_mentions: true,
+    };
     const saved = await api.settingsSave({ ...current, ...change });
     if (this.info) this.info = { ...this.info, settings: saved };
     applyTheme(saved.theme);

@@ -87,15 +87,41 @@ export class InboxState {
   }
 
   /**
-   * New mentions were stored. Near the top, show them at once; further down,
-   * keep the owner's place and offer them instead.
+   * New mentions were stored. Near the top, reload and show them; further
+   * down, slip them in above without moving what the owner is reading (the
+   * list keeps its place when rows are added above it). If more arrived than
+   * one page holds, offer them instead, so the list never has a gap.
    */
   mentionsAdded(count: number): void {
     if (this.scrollTop > READING_FURTHER_DOWN_PX && this.mentions.length > 0) {
-      this.waiting += Math.max(count, 0);
+      void this.prependNewest(count);
       return;
     }
     void this.reload();
+  }
+
+  private async prependNewest(count: number): Promise<void> {
+    const generation = this.generation;
+    try {
+      const page = await api.mentionsList(null, PAGE_SIZE);
+      if (generation !== this.generation) return;
+      const seen = new Set(this.mentions.map((m) => m.id));
+      const firstKnown = page.mentions.findIndex((m) => seen.has(m.id));
+      if (firstKnown < 0) {
+        // Every mention on the newest page is new: there may be more between them and the list.
+        this.waiting += Math.max(count, 0);
+        this.total = page.total;
+        return;
+      }
+      const fresh = page.mentions.slice(0, firstKnown);
+      // Mentions already shown may have been edited on the platform: show the new text in place.
+      const latest = new Map(page.mentions.slice(firstKnown).map((m) => [m.id, m]));
+      this.mentions = [...fresh, ...this.mentions.map((m) => latest.get(m.id) ?? m)];
+      this.total = page.total;
+    } catch {
+      // Not worth an error banner: offer the new mentions, a reload will fetch them.
+      if (generation === this.generation) this.waiting += Math.max(count, 0);
+    }
   }
 
   /** "Check now": polls every source, then shows what arrived. */

@@ -53,6 +53,27 @@ export class SourcesState {
     });
   }
 
+  /**
+   * Saves a new key (the core puts it in the keyring), then tests it so the
+   * row says whether the platform accepts it. Rejects with an AppError if the
+   * key could not be saved; the caller has already dropped the secret.
+   */
+  async replaceKey(id: number, secret: string | null, extraSecrets: Record<string, string>): Promise<Source> {
+    const source = await api.sourceReplaceKey(id, secret, extraSecrets);
+    this.list = this.list.map((s) => (s.id === id ? source : s));
+    void this.refresh();
+    await this.test(id);
+    return source;
+  }
+
+  /** Saves the source's settings (all of them). Rejects with an AppError whose message is for the owner. */
+  async updateSettings(id: number, settings: Record<string, string>): Promise<Source> {
+    const source = await api.sourceUpdateSettings(id, settings);
+    this.list = this.list.map((s) => (s.id === id ? source : s));
+    void this.refresh();
+    return source;
+  }
+
   async remove(id: number): Promise<void> {
     await this.run(id, 'remove', async () => {
       await api.sourceRemove(id);

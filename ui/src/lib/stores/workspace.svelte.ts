@@ -3,8 +3,10 @@ import { AppState } from './app.svelte';
 import { GuideState } from './guide.svelte';
 import { InboxState } from './inbox.svelte';
 import { PlatformsState } from './platforms.svelte';
+import { PollingState } from './polling.svelte';
 import { SampleDataState } from './sample.svelte';
 import { SourcesState } from './sources.svelte';
+import { WatchesState } from './watches.svelte';
 
 /** Every store of the window, wired to each other and to the core's events. */
 export class Workspace {
@@ -12,6 +14,8 @@ export class Workspace {
   readonly inbox = new InboxState();
   readonly sources = new SourcesState();
   readonly platforms = new PlatformsState();
+  readonly watches = new WatchesState();
+  readonly polling = new PollingState();
   readonly guide = new GuideState();
   readonly sample = new SampleDataState(() => this.refreshAll());
   /**
@@ -22,12 +26,12 @@ export class Workspace {
   async start(): Promise<boolean> {
     const [started] = await Promise.all([this.app.start(), this.inbox.reload()]);
     if (!started) return false;
-    void Promise.all([this.sources.refresh(), this.platforms.load()]);
+    void Promise.all([this.sources.refresh(), this.platforms.load(), this.watches.refresh(), this.polling.load()]);
     return true;
   }
 
   async refreshAll(): Promise<void> {
-    await Promise.all([this.inbox.reload(), this.sources.refresh(), this.app.refreshInfo()]);
+    await Promise.all([this.inbox.reload(), this.sources.refresh(), this.watches.refresh(), this.app.refreshInfo()]);
   }
 
   listen(): Promise<() => void> {
@@ -35,12 +39,15 @@ export class Workspace {
       mentionsAdded: ({ count }) => {
         this.inbox.mentionsAdded(count);
         void this.sources.refresh();
+        void this.watches.refresh();
         void this.app.refreshInfo();
       },
       sourcesChanged: () => {
         void this.sources.refresh();
         void this.app.refreshInfo();
       },
+      watchesChanged: () => void this.watches.refresh(),
+      pollingStatus: (status) => this.polling.set(status),
     });
   }
 }
