@@ -28,6 +28,9 @@ use crate::watch::Matcher;
 
 /// At most this many sources are fetched at once.
 const POOL_SIZE: usize = 4;
+/// What a "Test" may spend on a rationed platform: ten X posts (5 cents),
+/// or ten YouTube quota units (no keyword search).
+const TEST_ALLOWANCE: i64 = 10;
 /// Back-off never waits longer than this between checks.
 const MAX_BACKOFF_SECS: i64 = 6 * 3600;
 
@@ -221,6 +224,17 @@ impl Poller {
 
     /// Fetches one source; nothing is stored yet.
     async fn fetch_row(&self, row: SourceRow, watches: &[Watch]) -> (Fetched, SourceRow) {
+        self.fetch_row_with(row, watches, None).await
+    }
+
+    /// `allowance` caps what this one fetch may spend on a rationed
+    /// platform (a "Test" should cost pennies, not a poll's worth).
+    async fn fetch_row_with(
+        &self,
+        row: SourceRow,
+        watches: &[Watch],
+        allowance: Option<i64>,
+    ) -> (Fetched, SourceRow) {
         let policy = usage_policy(row.platform, &row.settings);
         let meter = match &policy {
             Some(p) => {
@@ -229,7 +243,12 @@ impl Poller {
                     .read(move |c| store::usage::spent(c, id, &period))
                     .await
                     .unwrap_or(0);
-                Meter::new(p.limit, used)
+                let limit = match (p.limit, allowance) {
+                    (Some(l), Some(a)) => Some(l.min(used + a)),
+                    (None, Some(a)) => Some(used + a),
+                    (l, None) => l,
+                };
+                Meter::new(limit, used)
             }
             None => Meter::unlimited(),
         };
@@ -490,7 +509,9 @@ impl Poller {
         }
         row.state = Default::default();
         let watches = self.read(store::watches::enabled).await?;
-        let (fetched, row) = self.fetch_row(row, &watches).await;
+        let (fetched, row) = self
+            .fetch_row_with(row, &watches, Some(TEST_ALLOWANCE))
+            .await;
         // A test spends allowance like a poll does; record it.
         if let (Some(p), units) = (&fetched.policy, fetched.units_used) {
             let (store, period) = (self.store.clone(), period_key(p.period));

@@ -162,6 +162,7 @@ impl Workspace {
                 )));
             }
         }
+        check_platform_settings(platform, &input.settings)?;
         for (k, v) in &input.settings {
             let key = k.trim().to_ascii_lowercase();
             if key.is_empty() || k.len() > 64 || v.len() > 500 {
@@ -384,6 +385,7 @@ impl Workspace {
                 )));
             }
         }
+        check_platform_settings(row.platform, &settings)?;
         self.store
             .write(|tx| store::sources::set_settings(tx, id, &settings))?;
         self.source(id)
@@ -503,6 +505,17 @@ impl Workspace {
 }
 
 /// Writes a whole file, saying in plain words where it could not.
+/// Settings a platform must have in a particular form (X's cap is money).
+fn check_platform_settings(
+    platform: crate::model::Platform,
+    settings: &std::collections::BTreeMap<String, String>,
+) -> Result<()> {
+    if platform == crate::model::Platform::X {
+        crate::sources::x::cap_posts(settings).map_err(Error::invalid)?;
+    }
+    Ok(())
+}
+
 /// What a rationed source has spent this period, in words.
 fn usage_view(
     c: &rusqlite::Connection,

@@ -243,3 +243,160 @@ fn with_a_locked_keyring_the_secret_is_refused_and_saved_nowhere() {
         );
     }
 }
+
+/// A token the platform stops accepting marks only that source "needs new
+/// credentials"; the others carry on. A new key from `source key` goes to
+/// the keyring, replacing the old one, and polling works again. Neither
+/// token appears anywhere but the keyring.
+#[test]
+fn a_revoked_token_asks_for_a_new_one_and_the_other_sources_carry_on() {
+    const OLD: &str = "HkOldToken5a1c0e9d";
+    const NEW: &str = "HkNewToken8b2d1f7c";
+    let session = KeyringSession::start();
+    let env = [("DBUS_SESSION_BUS_ADDRESS", session.bus_address.as_str())];
+    let accepted = std::sync::Arc::new(std::sync::Mutex::new(OLD.to_string()));
+    let accepted_in_server = accepted.clone();
+    let x = FakeServer::start(move |req| {
+        let want = format!("Bearer {}", accepted_in_server.lock().unwrap());
+        if req.header("authorization") != Some(want.as_str()) {
+            return Reply::json(
+                401,
+                &serde_json::json!({"title": "Unauthorized", "type": "about:blank", "status": 401, "detail": "Unauthorized"}),
+            );
+        }
+        Reply::json(
+            200,
+            &serde_json::json!({
+                "data": [{"id": "1862000000000000007", "author_id": "77", "text": "Pedal &amp; Pine, still no refund",
+                          "created_at": "2026-11-29T10:00:00.000Z", "edit_history_tweet_ids": ["1862000000000000007"]}],
+                "includes": {"users": [{"id": "77", "username": "jo", "name": "Jo"}]},
+                "meta": {"newest_id": "1862000000000000007", "oldest_id": "1862000000000000007", "result_count": 1}
+            }),
+        )
+    });
+    let feed = atom_feed(
+        "Town news",
+        &[(
+            "urn:t1",
+            "Pedal &amp; Pine opens a second shop",
+            "2026-11-28T10:00:00Z",
+        )],
+    );
+    let news = FakeServer::start(move |_| Reply::ok("application/atom+xml", feed.clone()));
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let mut outputs = Vec::new();
+    let mut run = |args: &[&str], stdin: Option<&[u8]>| {
+        let (code, out, err) = hearken(data, args, stdin, &env);
+        outputs.push(format!("{args:?}\n{out}\n{err}"));
+        (code, out, err)
+    };
+    let (code, _, err) = run(
+        &[
+            "watch",
+            "add",
+            "--name",
+            "Shop",
+            "--term",
+            "Pedal & Pine",
+            "--purpose",
+            "To answer customers who talk about the shop.",
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = run(
+        &[
+            "--json",
+            "source",
+            "add",
+            "--platform",
+            "x",
+            "--label",
+            "X search",
+            "--url",
+            &x.url(""),
+            "--setting",
+            "monthly_cap_usd=5",
+            "--secret-stdin",
+        ],
+        Some(format!("{OLD}\n").as_bytes()),
+    );
+    assert_eq!(code, 0, "{err}");
+    let x_id = serde_json::from_str::<serde_json::Value>(&out).unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let (code, _, err) = run(
+        &[
+            "source",
+            "add",
+            "--platform",
+            "rss",
+            "--label",
+            "News",
+            "--url",
+            &news.url("/feed"),
+        ],
+        None,
+    );
+    assert_eq!(code, 0, "{err}");
+
+    // The token is revoked upstream.
+    *accepted.lock().unwrap() = NEW.to_string();
+    let (code, out, _) = run(&["--json", "poll", "--once"], None);
+    assert_eq!(code, 3, "a failed source makes poll exit 3");
+    let reports: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let by_label = |l: &str| {
+        reports
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["label"] == l)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(by_label("News")["ok"], true);
+    assert_eq!(by_label("News")["new_mentions"], 1);
+    assert_eq!(by_label("X search")["ok"], false);
+    let (_, out, _) = run(&["--json", "source", "list"], None);
+    let sources: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let x_row = sources
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == x_id)
+        .unwrap();
+    assert_eq!(x_row["credential"], "rejected");
+    let (_, human, _) = run(&["source", "list"], None);
+    assert!(human.contains("needs new credentials"), "{human}");
+
+    // The owner saves the new token.
+    let (code, _, err) = run(
+        &["source", "key", &x_id.to_string(), "--secret-stdin"],
+        Some(format!("{NEW}\n").as_bytes()),
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        secret_tool_lookup(&session, &format!("source-{x_id}")).as_deref(),
+        Some(NEW)
+    );
+    let (code, out, err) = run(&["--json", "poll", "--once"], None);
+    assert_eq!(code, 0, "{out}{err}");
+    let (_, out, _) = run(&["--json", "source", "list"], None);
+    assert!(out.contains("\"credential\": \"configured\""), "{out}");
+    let (_, out, _) = run(&["--json", "mentions", "list"], None);
+    assert!(out.contains("Pedal & Pine, still no refund"), "{out}");
+
+    for token in [OLD, NEW] {
+        for f in files_under(data) {
+            assert!(
+                !file_contains(&f, token.as_bytes()),
+                "{token} leaked into {}",
+                f.display()
+            );
+        }
+        for o in &outputs {
+            assert!(!o.contains(token), "{token} leaked into output: {o}");
+        }
+    }
+}

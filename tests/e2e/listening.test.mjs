@@ -1,0 +1,218 @@
+// Listening, end to end on the real app: a watch is added on the Sources
+// screen, an X source (bearer token to the keyring, a monthly cap, the API
+// address pointed at a fake X on 127.0.0.1) is added from the form, "Check
+// now" brings X's entity-escaped posts into the Inbox as plain text with one
+// desktop notification (seen on the session bus), the spend is shown, and a
+// revoked token turns the row into "needs new credentials" until a new key
+// is saved with "Replace key". Neither token is ever written to the data folder.
+
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { startApp, ARTIFACTS } from './lib/harness.mjs';
+import { startXServer } from './lib/x-server.mjs';
+import { tid, waitUntil, sleep } from './lib/webdriver.mjs';
+
+const SHORT = 30_000;
+const LONG = 120_000;
+const STEP = { timeout: 5 * 60_000 };
+const OLD_TOKEN = `HkE2eOldToken${process.pid}`;
+const NEW_TOKEN = `HkE2eNewToken${process.pid}`;
+const LABEL = 'X: shop name';
+
+let app;
+let x;
+let S;
+let monitor; // dbus-monitor watching for desktop notifications
+let busLog = '';
+const state = { watch: false, source: false, polled: false };
+
+const settle = () => sleep(1_200);
+
+async function openScreen(name) {
+  await S.click(tid(`nav-${name}`));
+  return S.waitFor(tid(`screen-${name}`), { timeout: SHORT });
+}
+
+async function sourceRow(label) {
+  for (const row of await S.findAll(tid('source-row'))) {
+    if ((await row.text()).includes(label)) return row;
+  }
+  return null;
+}
+
+async function mentionTexts() {
+  return S.execute(
+    `return Array.from(document.querySelectorAll('[data-testid="mention-text"]')).map((el) => el.innerText);`,
+  );
+}
+
+function filesUnder(dir) {
+  const out = [];
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...filesUnder(p));
+    else out.push(p);
+  }
+  return out;
+}
+
+describe('Listening on X, end to end', () => {
+  before(async () => {
+    x = await startXServer({ token: OLD_TOKEN });
+    // Every method call to the notification service on this session bus.
+    monitor = spawn('dbus-monitor', ['--session', "type='method_call',interface='org.freedesktop.Notifications'"], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    monitor.stdout.on('data', (d) => {
+      busLog += d.toString();
+    });
+    app = await startApp({ name: 'listening' });
+    S = app.session;
+  });
+
+  after(async () => {
+    monitor?.kill();
+    await app?.stop();
+    await x?.close();
+  });
+
+  it('a watch is added on the Sources screen', STEP, async () => {
+    await S.waitFor(tid('screen-inbox'), { timeout: LONG });
+    await openScreen('sources');
+    await S.waitFor(tid('watches-empty'), { timeout: SHORT });
+    await S.click(tid('watch-add'));
+    await (await S.waitFor(tid('watch-name'), { timeout: SHORT })).fill('Shop name');
+    await (await S.waitFor(tid('watch-terms'), { timeout: SHORT })).fill('Pedal & Pine, @pedalpine');
+    // Too short a purpose is refused with advice, and nothing typed is lost.
+    await (await S.waitFor(tid('watch-purpose'), { timeout: SHORT })).fill('care');
+    await S.click(tid('watch-save'));
+    const error = await S.waitFor(tid('watch-error'), { timeout: SHORT });
+    assert.match(await error.text(), /why you listen/i);
+    assert.equal(await (await S.find(tid('watch-name'))).property('value'), 'Shop name');
+    await (await S.find(tid('watch-purpose'))).fill('To answer customers who talk about the shop in public.');
+    await S.click(tid('watch-save'));
+    const row = await S.waitFor(tid('watch-row'), { timeout: SHORT });
+    assert.match(await row.text(), /Pedal & Pine/);
+    assert.match(await row.text(), /@pedalpine/);
+    state.watch = true;
+  });
+
+  it('an X source is added with its token, cap and API address', STEP, async (t) => {
+    if (!state.watch) return t.skip('no watch');
+    const platform = await S.waitFor(tid('source-platform'), { timeout: SHORT });
+    await platform.selectOption('x');
+    const cost = await S.waitFor(tid('source-cost-note'), { timeout: SHORT });
+    assert.match(await cost.text(), /\$0\.005/);
+    await (await S.waitFor(tid('source-label'), { timeout: SHORT })).fill(LABEL);
+    await (await S.waitFor(tid('source-secret'), { timeout: SHORT })).fill(OLD_TOKEN);
+    await (await S.waitFor(tid('source-field-monthly_cap_usd'), { timeout: SHORT })).fill('1');
+    await S.click(tid('source-advanced'));
+    await (await S.waitFor(tid('source-api-url'), { timeout: SHORT })).fill(x.url);
+    await S.click(tid('source-submit'));
+    await waitUntil(() => sourceRow(LABEL), { timeout: SHORT, message: `a source-row labelled ${LABEL}` });
+    // The secret field is emptied once the key is in the keyring.
+    assert.equal(await (await S.find(tid('source-secret'))).property('value'), '');
+    state.source = true;
+  });
+
+  it('"Check now" brings X posts into the Inbox as plain text, with one notification', STEP, async (t) => {
+    if (!state.source) return t.skip('no source');
+    await openScreen('inbox');
+    await S.click(tid('check-now'));
+    await waitUntil(() => x.requests.some((r) => r.ok && r.path === '/2/tweets/search/recent'), {
+      timeout: LONG,
+      message: 'the app to search the fake X',
+    });
+    const search = x.requests.find((r) => r.ok);
+    // The form's "Test" ran first and was allowed to read only ten posts (5 cents).
+    assert.equal(search.query.max_results, '10', JSON.stringify(search));
+    assert.match(search.query.query, /"Pedal & Pine"/, `the watch's phrase is searched: ${search.query.query}`);
+    const texts = await waitUntil(
+      async () => {
+        const all = await mentionTexts();
+        return all.some((s) => s.includes('Wobbleton')) && all.some((s) => s.includes('Grindlecombe')) ? all : null;
+      },
+      { timeout: LONG, message: 'both X posts in the Inbox' },
+    );
+    const wobble = texts.find((s) => s.includes('Wobbleton'));
+    assert.ok(wobble.includes('Pedal & Pine') && wobble.includes('<3'), `entities decoded: ${JSON.stringify(wobble)}`);
+    assert.ok(!wobble.includes('&amp;') && !wobble.includes('&lt;'), JSON.stringify(wobble));
+    // One notification for the burst, naming the watch.
+    await waitUntil(() => /member=Notify/.test(busLog) && /2 new mentions for Shop name/.test(busLog), {
+      timeout: SHORT,
+      message: 'a Notify call on the session bus for "2 new mentions for Shop name"',
+    });
+    assert.equal((busLog.match(/member=Notify/g) ?? []).length, 1, 'one notification, not one per post');
+    await settle();
+    await S.screenshot(join(ARTIFACTS, 'screens', 'inbox-x-posts.png'));
+    state.polled = true;
+  });
+
+  it("the X row shows what has been spent against the month's cap", STEP, async (t) => {
+    if (!state.polled) return t.skip('not polled');
+    await openScreen('sources');
+    const row = await waitUntil(() => sourceRow(LABEL), { timeout: SHORT, message: 'the X row' });
+    const usage = await waitUntil(async () => row.find(tid('source-usage')), { timeout: SHORT, message: 'source-usage' });
+    const words = await usage.text();
+    // Every post X sent is billed, including the ones the form's "Test" read.
+    const read = x.requests.reduce((n, r) => n + r.returned, 0);
+    assert.ok(read >= 2, `posts served: ${read}`);
+    assert.match(words, /of your \$1\.00 cap/, words);
+    assert.match(words, new RegExp(`\\(${read} posts read\\)`), words);
+  });
+
+  it('a revoked token asks for a new key, and "Replace key" puts it right', STEP, async (t) => {
+    if (!state.polled) return t.skip('not polled');
+    x.acceptToken(NEW_TOKEN);
+    let row = await waitUntil(() => sourceRow(LABEL), { timeout: SHORT, message: 'the X row' });
+    await (await row.find(tid('source-poll'))).click();
+    row = await waitUntil(
+      async () => {
+        const r = await sourceRow(LABEL);
+        return r && (await r.find(tid('source-needs-key'))) ? r : null;
+      },
+      { timeout: LONG, message: 'the row to say it needs new credentials' },
+    );
+    await settle();
+    await S.screenshot(join(ARTIFACTS, 'screens', 'sources-needs-key.png'));
+    await (await row.find(tid('source-replace-key'))).click();
+    const input = await waitUntil(async () => (await sourceRow(LABEL))?.find(tid('source-new-key')), {
+      timeout: SHORT,
+      message: 'source-new-key',
+    });
+    await input.fill(NEW_TOKEN);
+    await (await (await sourceRow(LABEL)).find(tid('source-save-key'))).click();
+    await waitUntil(
+      async () => {
+        const r = await sourceRow(LABEL);
+        return r && !(await r.find(tid('source-needs-key')));
+      },
+      { timeout: LONG, message: 'the needs-new-credentials notice to go' },
+    );
+    const before = x.requests.length;
+    await (await (await sourceRow(LABEL)).find(tid('source-poll'))).click();
+    await waitUntil(() => x.requests.slice(before).some((r) => r.ok), {
+      timeout: LONG,
+      message: 'an accepted request with the new token',
+    });
+    // Incremental: the check asks only for posts after the newest seen.
+    await waitUntil(() => x.requests.slice(before).some((r) => r.ok && r.query.since_id === x.posts[0].id), {
+      timeout: LONG,
+      message: `a search with since_id=${x.posts[0].id}`,
+    });
+    await settle();
+    await S.screenshot(join(ARTIFACTS, 'screens', 'sources-x.png'));
+  });
+
+  it('neither token was written anywhere in the data folder', STEP, async () => {
+    for (const f of filesUnder(app.dataDir)) {
+      const bytes = readFileSync(f);
+      for (const token of [OLD_TOKEN, NEW_TOKEN]) {
+        assert.ok(!bytes.includes(Buffer.from(token)), `${token} found in ${f}`);
+      }
+    }
+  });
+});
