@@ -63,7 +63,7 @@ impl Workspace {
     pub fn list_sources(&self) -> Result<Vec<Source>> {
         self.store.read(|c| {
             let counts = store::sources::mention_counts(c)?;
-            Ok(store::sources::list(c)?
+            store::sources::list(c)?
                 .into_iter()
                 .map(|row| {
                     let info = catalog::info(row.platform);
@@ -72,7 +72,7 @@ impl Workspace {
                     let usage = usage_view(c, &row)?;
                     Ok(row.to_view(needs, n, usage))
                 })
-                .collect::<Result<Vec<_>>>()?)
+                .collect::<Result<Vec<_>>>()
         })
     }
 
@@ -566,9 +566,9 @@ fn check_watch(input: NewWatch) -> Result<NewWatch> {
             }
         }
         if out.len() > 25 {
-            return Err(Error::invalid(format!(
-                "A watch can have at most 25 of each kind of term; split it into two watches."
-            )));
+            return Err(Error::invalid(
+                "A watch can have at most 25 of each kind of term; split it into two watches.",
+            ));
         }
         Ok(out)
     }
@@ -677,6 +677,125 @@ mod tests {
         assert!(ws.list_sources().unwrap().is_empty());
     }
 
+    fn watch(name: &str, terms: &[&str], purpose: &str) -> NewWatch {
+        NewWatch {
+            name: name.into(),
+            terms: terms.iter().map(|t| t.to_string()).collect(),
+            purpose: purpose.into(),
+            enabled: true,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_watch_needs_a_name_a_real_term_and_a_purpose() {
+        let (_d, ws) = workspace();
+        let why = "To answer customers who talk about the shop.";
+        let cases = [
+            (watch("", &["Pine"], why), "short name"),
+            (watch("Shop", &[" ", ""], why), "at least one word"),
+            (watch("Shop", &["#!?"], why), "no letters or digits"),
+            (watch("Shop", &["Pine"], "care"), "why you listen"),
+        ];
+        for (w, words) in cases {
+            let err = ws.add_watch(w).unwrap_err();
+            assert_eq!(err.code(), "invalid_input");
+            assert!(err.to_string().contains(words), "{err}");
+        }
+        assert!(ws.list_watches().unwrap().is_empty());
+        let w = ws
+            .add_watch(watch(
+                " Shop ",
+                &["Pine", "pine", "  Pedal   &  Pine "],
+                why,
+            ))
+            .unwrap();
+        // Tidied: trimmed, spaces collapsed, duplicates (ignoring case) dropped.
+        assert_eq!(w.name, "Shop");
+        assert_eq!(w.terms, vec!["Pine", "Pedal & Pine"]);
+        let err = ws.add_watch(watch("SHOP", &["x1"], why)).unwrap_err();
+        assert!(err.to_string().contains("already a watch"), "{err}");
+        let mut changed = watch("Shop", &["Pine"], why);
+        changed.exclude_terms = vec!["pine tree".into()];
+        changed.enabled = false;
+        let w = ws.update_watch(w.id, changed).unwrap();
+        assert_eq!((w.exclude_terms.len(), w.enabled), (1, false));
+        ws.remove_watch(w.id).unwrap();
+        assert_eq!(ws.remove_watch(w.id).unwrap_err().code(), "not_found");
+    }
+
+    #[test]
+    fn an_x_source_needs_a_sensible_cap_and_unknown_keys_are_refused() {
+        let (_d, ws) = workspace();
+        let x = |cap: &str| {
+            let mut s = NewSource {
+                platform: Some(Platform::X),
+                label: format!("X {cap}"),
+                secret: Some("token".into()),
+                ..Default::default()
+            };
+            s.settings.insert("monthly_cap_usd".into(), cap.into());
+            s
+        };
+        for bad in ["", "five", "-3"] {
+            let err = ws.add_source(x(bad)).unwrap_err();
+            assert_eq!(err.code(), "invalid_input", "{bad}: {err}");
+        }
+        let mut unknown = x("5");
+        unknown.extra_secrets.insert("other_key".into(), "v".into());
+        assert!(ws
+            .add_source(unknown)
+            .unwrap_err()
+            .to_string()
+            .contains("no key called"));
+        assert!(ws.list_sources().unwrap().is_empty(), "nothing half-saved");
+        let source = ws.add_source(x("5")).unwrap();
+        let usage = source.usage.expect("X shows its spending");
+        assert_eq!((usage.used, usage.limit), (0, Some(1000)));
+        assert!(usage.summary.contains("$5.00"), "{}", usage.summary);
+        let mut settings = source.settings.clone();
+        settings.insert("monthly_cap_usd".into(), "nonsense".into());
+        assert!(ws.update_source_settings(source.id, settings).is_err());
+        let mut settings = source.settings.clone();
+        settings.insert("monthly_cap_usd".into(), "10".into());
+        let source = ws.update_source_settings(source.id, settings).unwrap();
+        assert_eq!(source.usage.unwrap().limit, Some(2000));
+    }
+
+    #[test]
+    fn a_replaced_key_clears_the_refusal_and_goes_to_the_keyring() {
+        let (_d, ws) = workspace();
+        let mut s = NewSource {
+            platform: Some(Platform::X),
+            label: "X".into(),
+            secret: Some("old-token".into()),
+            ..Default::default()
+        };
+        s.settings.insert("monthly_cap_usd".into(), "5".into());
+        let id = ws.add_source(s).unwrap().id;
+        ws.store
+            .write(|tx| store::sources::record_failure(tx, id, "refused", true, "t", "t"))
+            .unwrap();
+        assert_eq!(
+            ws.source(id).unwrap().credential,
+            crate::model::CredentialState::Rejected
+        );
+        assert!(ws
+            .replace_secret(id, Some("  ".into()), Default::default())
+            .is_err());
+        let source = ws
+            .replace_secret(id, Some("new-token\n".into()), Default::default())
+            .unwrap();
+        assert_eq!(source.credential, crate::model::CredentialState::Configured);
+        assert_eq!(source.error_count, 0);
+        assert_eq!(
+            secrets::load(&store::sources::secret_ref_for(id))
+                .unwrap()
+                .as_deref(),
+            Some("new-token")
+        );
+    }
+
     #[test]
     fn secrets_in_settings_are_refused() {
         let (_d, ws) = workspace();
@@ -712,16 +831,21 @@ mod tests {
     }
 
     #[test]
-    fn platforms_without_a_connector_yet_say_so() {
+    fn every_platform_has_a_connector_and_says_what_it_needs() {
         let (_d, ws) = workspace();
+        for info in catalog::all() {
+            assert!(info.available, "{} has no connector", info.name);
+        }
+        // A required setting left empty is named in the refusal.
         let err = ws
             .add_source(NewSource {
-                platform: Some(Platform::X),
-                label: "X".into(),
+                platform: Some(Platform::Facebook),
+                label: "Page".into(),
                 secret: Some("t".into()),
                 ..Default::default()
             })
             .unwrap_err();
-        assert_eq!(err.code(), "not_available");
+        assert_eq!(err.code(), "invalid_input");
+        assert!(err.to_string().contains("Fill in"), "{err}");
     }
 }
