@@ -293,3 +293,35 @@ async fn one_unknown_host_is_a_typo_not_offline() {
     assert_eq!(s.error_count, 1);
     assert!(s.last_error.unwrap().contains("Couldn't find"));
 }
+
+#[tokio::test]
+async fn a_20_mb_answer_is_cut_off_at_the_cap_with_a_clear_error() {
+    let huge = vec![b'x'; 20 * 1024 * 1024];
+    let server = FakeServer::start(move |_| Reply::ok(ATOM, huge.clone()));
+    let (_dir, ws) = workspace();
+    let id = add_feed(&ws, "Huge", &server.url("/feed"));
+    let report = ws.poller.poll_source(id).await.unwrap();
+    assert!(!report.ok);
+    let error = report.error.unwrap();
+    assert!(error.contains("more than 8 MB"), "{error}");
+    assert_eq!(ws.source(id).unwrap().mention_count, 0);
+}
+
+#[tokio::test]
+async fn a_redirect_loop_is_given_up_on_in_plain_words() {
+    let server = FakeServer::start(|req| {
+        if req.route() == "/a" {
+            Reply::redirect("/b")
+        } else {
+            Reply::redirect("/a")
+        }
+    });
+    let (_dir, ws) = workspace();
+    let id = add_feed(&ws, "Loop", &server.url("/a"));
+    let report = ws.poller.poll_source(id).await.unwrap();
+    let error = report.error.unwrap();
+    assert!(error.contains("kept redirecting"), "{error}");
+    // Bounded: a handful of hops, not an endless chase.
+    let hops = server.requests().len();
+    assert!((2..=10).contains(&hops), "{hops} requests");
+}
