@@ -179,7 +179,9 @@ mod tests {
             .iter()
             .filter(|m| {
                 let t = m.text.to_lowercase();
-                t.contains("pedal & pine") || t.contains("pedal and pine") || t.contains("pedalandpine")
+                t.contains("pedal & pine")
+                    || t.contains("pedal and pine")
+                    || t.contains("pedalandpine")
             })
             .count() as i64;
         assert!(naming_shop > 50, "{naming_shop}");

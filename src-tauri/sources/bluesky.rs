@@ -33,6 +33,9 @@ use crate::model::{Platform, SettingField};
 use crate::store::mentions::NewMention;
 use crate::store::sources::PollState;
 
+/// What to do when Bluesky refuses the sign-in.
+const BAD_LOGIN: &str = "Check the handle and the app password in Sources (use an app password from Settings → Privacy and security → App passwords, not your main password).";
+
 /// Whether this connector is ready for owners to use.
 pub const AVAILABLE: bool = true;
 
@@ -319,6 +322,7 @@ impl Client<'_> {
                     return Err(FetchError::Unauthorized {
                         host: self.host.clone(),
                         status: fetched.status,
+                        hint: Some(BAD_LOGIN.to_string()),
                     })
                 }
                 "AccountTakedown" | "AccountDeactivated" | "AccountNotFound" => {
@@ -429,7 +433,7 @@ impl Client<'_> {
             }),
             (401, _) => Err(FetchError::Unauthorized {
                 host,
-                status: 401,
+                status: 401, hint: None,
             }),
             (400 | 403 | 404, Some(e)) if !e.error.is_empty() => Err(FetchError::Platform {
                 host,

@@ -393,6 +393,9 @@ fn token_error(fetched: &Fetched, host: &str) -> FetchError {
         "invalid_grant" | "invalid_client" | "unauthorized_client" => FetchError::Unauthorized {
             host: host.to_string(),
             status: fetched.status,
+            hint: Some(
+                "Google no longer accepts Hearken's sign-in (the refresh token was revoked or expired, or the client id or secret is wrong). Get a new refresh token and save it with \"Replace key\".".to_string(),
+            ),
         },
         _ => match (fetched.status, body.and_then(|b| b.error_description)) {
             (400..=499, Some(d)) if fetched.status != 429 => FetchError::Platform {
@@ -485,7 +488,11 @@ fn api_error(fetched: &Fetched, host: &str) -> FetchError {
             .iter()
             .any(|r| r == "ACCESS_TOKEN_SCOPE_INSUFFICIENT")
     {
-        return FetchError::Unauthorized { host, status };
+        return FetchError::Unauthorized {
+            host,
+            status,
+            hint: None,
+        };
     }
     if status == 404 || google_status == "NOT_FOUND" {
         return FetchError::NeedsSetup(

@@ -22,8 +22,14 @@ pub enum FetchError {
     Dns { host: String },
     #[error("Couldn't reach {host}. This computer may be offline; Hearken will try again when it's back online.")]
     Offline { host: String },
-    #[error("{host} refused Hearken's key (HTTP {status}). Check the key in Sources, or get a new one from the platform.")]
-    Unauthorized { host: String, status: u16 },
+    #[error("{host} refused Hearken's key (HTTP {status}). {}", hint.as_deref().unwrap_or("Check the key in Sources, or get a new one from the platform."))]
+    Unauthorized {
+        host: String,
+        status: u16,
+        /// What to do, when the platform's case differs from "get a new key"
+        /// (sign in again, use an app password).
+        hint: Option<String>,
+    },
     #[error("{host} asked Hearken to slow down (HTTP {status}). Hearken will wait {} before trying again.", retry_words(*retry_after_secs))]
     RateLimited {
         host: String,
@@ -345,7 +351,11 @@ pub fn status_error(fetched: &Fetched, host: &str) -> Option<FetchError> {
     let host = host.to_string();
     match status {
         200..=299 | 304 => None,
-        401 | 403 => Some(FetchError::Unauthorized { host, status }),
+        401 | 403 => Some(FetchError::Unauthorized {
+            host,
+            status,
+            hint: None,
+        }),
         429 | 503 if retry_after(fetched).is_some() || status == 429 => {
             Some(FetchError::RateLimited {
                 host,

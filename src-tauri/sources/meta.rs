@@ -880,6 +880,7 @@ fn graph_error(fetched: &Fetched, host: &str) -> FetchError {
         Some(190) => FetchError::Unauthorized {
             host: host.into(),
             status: fetched.status,
+            hint: None,
         },
         // App, user, Page and business-use-case throttling.
         Some(4 | 17 | 32 | 613 | 80000..=80099) => FetchError::RateLimited {

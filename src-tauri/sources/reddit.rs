@@ -311,7 +311,13 @@ impl Client<'_> {
         }
         // A refused refresh token is `400 {"error": "invalid_grant"}`.
         if fetched.status == 400 && body_has(&fetched, "invalid_grant") {
-            return Err(FetchError::Unauthorized { host, status: 400 });
+            return Err(FetchError::Unauthorized {
+                host,
+                status: 400,
+                hint: Some(
+                    "Reddit no longer accepts the saved sign-in (refresh token). Authorise Hearken's app again and save the new token with \"Replace key\".".to_string(),
+                ),
+            });
         }
         let answer: TokenAnswer = api::json(&fetched, &host)?;
         let mut session = Session {

@@ -351,7 +351,7 @@ fn read_error(fetched: &Fetched, host: &str) -> FetchError {
     match status {
         401 => FetchError::Unauthorized {
             host: host.to_string(),
-            status,
+            status, hint: None,
         },
         403 => FetchError::Platform {
             host: host.to_string(),

@@ -665,7 +665,7 @@ fn error_for(fetched: &Fetched, host: &str) -> FetchError {
     match fetched.status {
         401 => FetchError::Unauthorized {
             host: host.into(),
-            status: 401,
+            status: 401, hint: None,
         },
         429 if problem_type.ends_with("/usage-capped") => FetchError::Platform {
             host: host.into(),

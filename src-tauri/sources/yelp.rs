@@ -235,7 +235,7 @@ fn read_error(fetched: &Fetched, host: &str) -> Answer {
         (_, "TOKEN_INVALID" | "UNAUTHORIZED_ACCESS_TOKEN" | "INVALID_AUTHORIZATION_METHOD")
         | (401, _) => FetchError::Unauthorized {
             host: host_s,
-            status,
+            status, hint: None,
         },
         (_, "BUSINESS_NOT_FOUND") | (404, _) => FetchError::NeedsSetup(
             "Yelp can't find that business. Check the business id in this source's settings: it's the part of your Yelp page's address after /biz/.".into(),

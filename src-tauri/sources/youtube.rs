@@ -696,7 +696,11 @@ fn read_error(fetched: &Fetched, host: &str, key: &str) -> CallError {
         });
     }
     if status == 401 || has(&["keyInvalid", "keyExpired", "forbidden", "ipRefererBlocked"]) {
-        return CallError::Fetch(FetchError::Unauthorized { host, status });
+        return CallError::Fetch(FetchError::Unauthorized {
+            host,
+            status,
+            hint: None,
+        });
     }
     if status == 404 || has(&["channelNotFound"]) {
         return CallError::Fetch(FetchError::NeedsSetup(
@@ -711,7 +715,11 @@ fn read_error(fetched: &Fetched, host: &str, key: &str) -> CallError {
         });
     }
     if status == 403 && envelope.is_none() {
-        return CallError::Fetch(FetchError::Unauthorized { host, status });
+        return CallError::Fetch(FetchError::Unauthorized {
+            host,
+            status,
+            hint: None,
+        });
     }
     if (400..500).contains(&status) {
         if let Some(message) = envelope.as_ref().and_then(|e| e.message.clone()) {

@@ -380,6 +380,8 @@ fn a_wrong_app_password_or_a_2fa_main_password_is_rejected() {
     let err = run(&row(&server), &["pedal"]).unwrap_err();
     assert_eq!(err.code(), "credential_rejected");
     assert!(!err.to_string().contains(APP_PASSWORD));
+    // The advice fits Bluesky: an app password, not a "new key".
+    assert!(err.to_string().contains("app password"), "{err}");
     server.set(|_| {
         Reply::json(401, &json!({"error": "AuthFactorTokenRequired", "message": "A sign in code has been sent to your email address"}))
     });
