@@ -5,14 +5,18 @@
 //! Everything here treats the platform's answer as untrusted: any status,
 //! any body (HTML error pages, truncated or invalid JSON, invalid UTF-8).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use url::Url;
 
 use super::http::{retry_after, status_error, FetchError, Fetched};
+use super::FetchContext;
 use crate::clock;
+use crate::store::mentions::NewMention;
 
 /// Parses a successful answer's body as JSON of type `T`.
 ///
@@ -51,6 +55,46 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8], host: &str) -> Result<T, Fet
             malformed("it wasn't valid JSON")
         }
     })
+}
+
+/// The error for a failed answer the connector has no reading of its own
+/// for: the generic one for its status (see [`status_error`]).
+pub fn failed_status(fetched: &Fetched, host: &str) -> FetchError {
+    status_error(fetched, host).unwrap_or(FetchError::Status {
+        host: host.to_string(),
+        status: fetched.status,
+        status_text: String::new(),
+    })
+}
+
+/// A platform's own message, fit to show to the owner: trimmed and at most
+/// 200 characters, with "…" where it was cut.
+pub fn short_message(message: &str) -> String {
+    let message = message.trim();
+    if message.chars().count() > 200 {
+        format!("{}…", message.chars().take(200).collect::<String>())
+    } else {
+        message.to_string()
+    }
+}
+
+/// The platform's API address without a trailing slash: the source's own
+/// (tests, a proxy) or `default`. Anything but an http(s) address with a
+/// host is refused, naming the `platform`.
+pub fn api_base(
+    ctx: &FetchContext<'_>,
+    default: &str,
+    platform: &str,
+) -> Result<String, FetchError> {
+    let raw = ctx.source.base_url.as_deref().unwrap_or(default).trim();
+    match Url::parse(raw) {
+        Ok(u) if matches!(u.scheme(), "https" | "http") && u.host_str().is_some() => {
+            Ok(raw.trim_end_matches('/').to_string())
+        }
+        _ => Err(FetchError::BadAddress(format!(
+            "the {platform} API address isn't a web address."
+        ))),
+    }
 }
 
 /// Seconds until an epoch-seconds reset time (X `x-rate-limit-reset`,
@@ -242,6 +286,91 @@ impl Sessions {
     }
 }
 
+/// The mentions one fetch found, each once: the same post can come back on
+/// two pages, or from two feeds of one source (a search and the inbox).
+/// The first one found is kept.
+#[derive(Debug, Default)]
+pub struct FoundMentions {
+    mentions: Vec<NewMention>,
+    ids: HashSet<String>,
+}
+
+impl FoundMentions {
+    /// Keeps `mention` unless one with the same external id was kept already.
+    pub fn keep(&mut self, mention: NewMention) {
+        if self.ids.insert(mention.external_id.clone()) {
+            self.mentions.push(mention);
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.mentions.is_empty()
+    }
+
+    /// The mentions in the order they were found.
+    pub fn into_vec(self) -> Vec<NewMention> {
+        self.mentions
+    }
+}
+
+/// How far a newest-first list has been read: the newest time seen and the
+/// ids seen at exactly that time. Platforms count whole seconds, so two
+/// items can share one; the ids let the next poll skip what it already read
+/// without skipping an item that arrived later in the same second.
+///
+/// `At` is the time as the connector's cursor keeps it: a stored UTC string
+/// (`clock::format`, which compares as text) or unix seconds (Meta).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Watermark<At = String> {
+    pub at: At,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ids: Vec<String>,
+}
+
+impl<At: PartialOrd + Clone> Watermark<At> {
+    /// True when an item at `at` with this id was not read before: it is
+    /// later than the watermark, or at the same time with an unseen id.
+    pub fn is_new(&self, at: &At, id: &str) -> bool {
+        *at > self.at || (*at == self.at && !self.ids.iter().any(|i| i == id))
+    }
+
+    /// Moves `mark` up to include an item read at `at`; an older item
+    /// leaves it where it is.
+    pub fn advance(mark: &mut Option<Self>, at: &At, id: &str) {
+        match mark {
+            Some(m) if *at < m.at => {}
+            Some(m) if *at == m.at => {
+                if !m.ids.iter().any(|i| i == id) {
+                    m.ids.push(id.to_string());
+                }
+            }
+            _ => {
+                *mark = Some(Watermark {
+                    at: at.clone(),
+                    ids: vec![id.to_string()],
+                })
+            }
+        }
+    }
+
+    /// The later of two watermarks (with the ids of both when they share a time).
+    pub fn later(a: Option<Self>, b: Option<Self>) -> Option<Self> {
+        match (a, b) {
+            (Some(a), Some(b)) if a.at == b.at => {
+                let mut m = a;
+                for id in b.ids {
+                    if !m.ids.contains(&id) {
+                        m.ids.push(id);
+                    }
+                }
+                Some(m)
+            }
+            (Some(a), Some(b)) => Some(if a.at > b.at { a } else { b }),
+            (a, b) => a.or(b),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -369,5 +498,127 @@ mod tests {
         };
         let shown = format!("{s:?}");
         assert!(!shown.contains("secret"), "{shown}");
+    }
+
+    #[test]
+    fn a_watermark_admits_later_times_and_unseen_ids_at_the_same_second() {
+        let mut mark = None;
+        Watermark::advance(&mut mark, &"2026-01-01T00:00:05Z".to_string(), "a");
+        Watermark::advance(&mut mark, &"2026-01-01T00:00:05Z".to_string(), "b");
+        Watermark::advance(&mut mark, &"2026-01-01T00:00:01Z".to_string(), "old");
+        let m = mark.unwrap();
+        assert_eq!(m.ids, ["a", "b"]);
+        assert!(!m.is_new(&"2026-01-01T00:00:05Z".to_string(), "a"));
+        assert!(m.is_new(&"2026-01-01T00:00:05Z".to_string(), "c"));
+        assert!(!m.is_new(&"2026-01-01T00:00:04Z".to_string(), "z"));
+        assert!(m.is_new(&"2026-01-01T00:00:06Z".to_string(), "a"));
+    }
+
+    #[test]
+    fn a_later_time_resets_the_ids_seen_at_the_watermark() {
+        let mut mark = None;
+        Watermark::advance(&mut mark, &100_i64, "a");
+        Watermark::advance(&mut mark, &101_i64, "b");
+        assert_eq!(
+            mark,
+            Some(Watermark {
+                at: 101,
+                ids: vec!["b".to_string()]
+            })
+        );
+    }
+
+    #[test]
+    fn the_later_of_two_watermarks_keeps_both_ids_when_they_share_a_second() {
+        let mark = |at: i64, ids: &[&str]| Watermark {
+            at,
+            ids: ids.iter().map(|i| i.to_string()).collect(),
+        };
+        assert_eq!(
+            Watermark::later(Some(mark(5, &["a"])), Some(mark(5, &["b", "a"]))),
+            Some(mark(5, &["a", "b"]))
+        );
+        assert_eq!(
+            Watermark::later(Some(mark(4, &["a"])), Some(mark(6, &["b"]))),
+            Some(mark(6, &["b"]))
+        );
+        assert_eq!(
+            Watermark::later(None, Some(mark(4, &["a"]))),
+            Some(mark(4, &["a"]))
+        );
+        assert_eq!(Watermark::<i64>::later(None, None), None);
+    }
+
+    #[test]
+    fn a_watermark_reads_cursors_stored_without_ids() {
+        let m: Watermark = serde_json::from_str(r#"{"at":"2026-01-01T00:00:05Z"}"#).unwrap();
+        assert!(m.ids.is_empty());
+        assert_eq!(
+            serde_json::to_string(&Watermark {
+                at: 7_i64,
+                ids: vec!["x".into()]
+            })
+            .unwrap(),
+            r#"{"at":7,"ids":["x"]}"#
+        );
+    }
+
+    #[test]
+    fn a_platform_message_is_trimmed_and_cut_at_200_characters() {
+        assert_eq!(short_message("  Invalid query  "), "Invalid query");
+        let long = "é".repeat(250);
+        let cut = short_message(&long);
+        assert_eq!(cut.chars().count(), 201);
+        assert!(cut.ends_with('…'));
+        assert_eq!(short_message(&"a".repeat(200)), "a".repeat(200));
+    }
+
+    #[test]
+    fn a_failed_status_without_a_reading_of_its_own_keeps_its_generic_meaning() {
+        assert_eq!(
+            failed_status(&fetched(401, &[], b""), "h").code(),
+            "credential_rejected"
+        );
+        assert_eq!(
+            failed_status(&fetched(500, &[], b""), "h").code(),
+            "http_status"
+        );
+        assert_eq!(
+            failed_status(&fetched(200, &[], b""), "h").code(),
+            "http_status"
+        );
+    }
+
+    #[test]
+    fn a_mention_found_twice_is_kept_once_in_the_order_found() {
+        let mention = |id: &str, text: &str| NewMention {
+            platform: crate::model::Platform::Mastodon,
+            external_id: id.to_string(),
+            url: None,
+            author_id: None,
+            author_handle: None,
+            author_name: None,
+            text: text.to_string(),
+            language: None,
+            created_at: "2026-01-01T00:00:00Z".to_string(),
+            from_search: false,
+        };
+        let mut found = FoundMentions::default();
+        assert!(found.is_empty());
+        found.keep(mention("b", "first"));
+        found.keep(mention("a", "second"));
+        found.keep(mention("b", "again"));
+        let kept: Vec<_> = found
+            .into_vec()
+            .into_iter()
+            .map(|m| (m.external_id, m.text))
+            .collect();
+        assert_eq!(
+            kept,
+            [
+                ("b".to_string(), "first".to_string()),
+                ("a".to_string(), "second".to_string())
+            ]
+        );
     }
 }

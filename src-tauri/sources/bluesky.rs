@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use url::Url;
 
-use super::api::{self, ResetForm, Session};
+use super::api::{self, FoundMentions, ResetForm, Session};
 use super::http::{host_of, FetchError, Fetched};
 use super::{Connector, FetchContext, FetchOutcome};
 use crate::clock;
@@ -201,15 +201,6 @@ fn xrpc_error(fetched: &Fetched) -> Option<XrpcError> {
     serde_json::from_slice(&fetched.body).ok()
 }
 
-fn short(s: &str) -> String {
-    let s = s.trim();
-    if s.chars().count() > 200 {
-        format!("{}…", s.chars().take(200).collect::<String>())
-    } else {
-        s.to_string()
-    }
-}
-
 /// One post, whichever endpoint it came from.
 struct Post {
     uri: String,
@@ -330,7 +321,7 @@ impl Client<'_> {
                         host: self.host.clone(),
                         detail: format!(
                             "the account can't sign in ({}). Check the handle in this source's settings.",
-                            short(e.message.as_deref().unwrap_or(&e.error))
+                            api::short_message(e.message.as_deref().unwrap_or(&e.error))
                         ),
                     })
                 }
@@ -437,7 +428,7 @@ impl Client<'_> {
             }),
             (400 | 403 | 404, Some(e)) if !e.error.is_empty() => Err(FetchError::Platform {
                 host,
-                detail: short(e.message.as_deref().filter(|m| !m.is_empty()).unwrap_or(&e.error)),
+                detail: api::short_message(e.message.as_deref().filter(|m| !m.is_empty()).unwrap_or(&e.error)),
             }),
             _ => api::json(fetched, &host),
         }
@@ -656,18 +647,12 @@ async fn fetch(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
                 "Bluesky needs your handle (like pedalandpine.bsky.social): add it in Sources → Bluesky.".into(),
             )
         })?;
-    let password = ctx
-        .secret
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .ok_or_else(|| {
-            FetchError::NeedsSetup(
-                "Bluesky needs an app password: add one in Sources → Bluesky with \"Replace key\"."
-                    .into(),
-            )
-        })?
-        .to_string();
+    let password = ctx.secret_text().ok_or_else(|| {
+        FetchError::NeedsSetup(
+            "Bluesky needs an app password: add one in Sources → Bluesky with \"Replace key\"."
+                .into(),
+        )
+    })?;
     let base = Url::parse(
         ctx.source
             .base_url
@@ -696,16 +681,9 @@ async fn fetch(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
             feeds.push(Feed::Search(term.to_string()));
         }
     }
-    let old: Cursor = ctx
-        .source
-        .state
-        .cursor
-        .as_deref()
-        .and_then(|c| serde_json::from_str(c).ok())
-        .unwrap_or_default();
+    let old: Cursor = ctx.stored_cursor();
     let mut next = Cursor::default();
-    let mut mentions = Vec::new();
-    let mut uris = HashSet::new();
+    let mut found = FoundMentions::default();
     let mut first_error: Option<FetchError> = None;
 
     for feed in &feeds {
@@ -720,8 +698,8 @@ async fn fetch(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
         let (cursor, posts, error) = poll_feed(&mut client, feed, before).await;
         let from_search = matches!(feed, Feed::Search(_));
         for post in &posts {
-            if uris.insert(post.uri.clone()) {
-                mentions.extend(to_mention(post, from_search));
+            if let Some(m) = to_mention(post, from_search) {
+                found.keep(m);
             }
         }
         if cursor.newest.is_some() || !cursor.backlog.is_empty() {
@@ -732,12 +710,12 @@ async fn fetch(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
         }
     }
     if let Some(err) = first_error {
-        if mentions.is_empty() {
+        if found.is_empty() {
             return Err(err);
         }
     }
     Ok(FetchOutcome {
-        mentions,
+        mentions: found.into_vec(),
         state: PollState {
             cursor: Some(serde_json::to_string(&next).unwrap_or_default()),
             etag: None,

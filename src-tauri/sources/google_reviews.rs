@@ -9,14 +9,12 @@
 //! translation arrives wrapped as `(Translated by Google) … (Original) …`;
 //! until Google approves the project every call is a 429.
 
-use std::collections::HashSet;
-
 use futures_util::future::BoxFuture;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use super::api::{self, Session};
-use super::http::{host_of, retry_after, status_error, FetchError, Fetched};
+use super::api::{self, FoundMentions, Session, Watermark};
+use super::http::{host_of, retry_after, FetchError, Fetched};
 use super::{Connector, FetchContext, FetchOutcome};
 use crate::clock;
 use crate::model::{Platform, SettingField};
@@ -100,47 +98,16 @@ struct Cursor {
     location: Option<String>,
     /// Every review updated at or before this is stored.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    updated: Option<Mark>,
+    updated: Option<Watermark>,
     /// A check that stopped short of the watermark: where to carry on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     resume: Option<Resume>,
 }
 
-/// The newest time seen and the ids seen at exactly that second.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct Mark {
-    at: String,
-    #[serde(default)]
-    ids: Vec<String>,
-}
-
-impl Mark {
-    fn is_new(&self, at: &str, id: &str) -> bool {
-        at > self.at.as_str() || (at == self.at && !self.ids.iter().any(|i| i == id))
-    }
-}
-
-fn advance(mark: &mut Option<Mark>, at: &str, id: &str) {
-    match mark {
-        Some(m) if at < m.at.as_str() => {}
-        Some(m) if at == m.at => {
-            if !m.ids.iter().any(|i| i == id) {
-                m.ids.push(id.to_string());
-            }
-        }
-        _ => {
-            *mark = Some(Mark {
-                at: at.to_string(),
-                ids: vec![id.to_string()],
-            })
-        }
-    }
-}
-
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Resume {
     page_token: String,
-    pending: Option<Mark>,
+    pending: Option<Watermark>,
 }
 
 /// The API and token addresses. A source's own address (tests, a proxy)
@@ -186,22 +153,14 @@ async fn fetch(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
         ));
     };
     let credentials = Credentials {
-        refresh_token: ctx
-            .secret
-            .clone()
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty())
+        refresh_token: ctx.secret_text()
             .ok_or_else(|| {
                 FetchError::NeedsSetup(
                     "This Google reviews source has no refresh token. Use \"Replace key\" to paste one.".into(),
                 )
             })?,
         client_id: client_id.to_string(),
-        client_secret: ctx
-            .extra_secrets
-            .get("client_secret")
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty())
+        client_secret: ctx.extra_secret("client_secret")
             .ok_or_else(|| {
                 FetchError::NeedsSetup(
                     "This Google reviews source has no OAuth client secret. Add it in this source's settings.".into(),
@@ -220,13 +179,7 @@ async fn fetch(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
         ))?;
     let host = host_of(&list_url);
 
-    let mut cursor: Cursor = ctx
-        .source
-        .state
-        .cursor
-        .as_deref()
-        .and_then(|c| serde_json::from_str(c).ok())
-        .unwrap_or_default();
+    let mut cursor: Cursor = ctx.stored_cursor();
     if cursor.location.as_deref() != Some(parent.as_str()) {
         cursor = Cursor {
             location: Some(parent.clone()),
@@ -245,8 +198,7 @@ async fn fetch(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
     };
 
     let mut access = access_token(ctx, &credentials, &token_url, false).await?;
-    let mut mentions = Vec::new();
-    let mut seen = HashSet::new();
+    let mut found = FoundMentions::default();
     let mut pages = 0;
     let mut done = false;
     while pages < max_pages {
@@ -276,10 +228,8 @@ async fn fetch(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
                 reached_floor = true;
                 continue;
             }
-            advance(&mut pending, &stamp, &mention.external_id);
-            if seen.insert(mention.external_id.clone()) {
-                mentions.push(mention);
-            }
+            Watermark::advance(&mut pending, &stamp, &mention.external_id);
+            found.keep(mention);
         }
         token = page.next_page_token.filter(|t| !t.is_empty());
         if reached_floor || token.is_none() {
@@ -300,7 +250,7 @@ async fn fetch(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
         }
     }
     Ok(FetchOutcome {
-        mentions,
+        mentions: found.into_vec(),
         state: PollState {
             cursor: serde_json::to_string(&cursor).ok(),
             etag: None,
@@ -402,11 +352,7 @@ fn token_error(fetched: &Fetched, host: &str) -> FetchError {
                 host: host.to_string(),
                 detail: plain_detail(&d, fetched.status),
             },
-            _ => status_error(fetched, host).unwrap_or(FetchError::Status {
-                host: host.to_string(),
-                status: fetched.status,
-                status_text: String::new(),
-            }),
+            _ => api::failed_status(fetched, host),
         },
     }
 }
@@ -520,20 +466,13 @@ fn api_error(fetched: &Fetched, host: &str) -> FetchError {
             };
         }
     }
-    status_error(fetched, &host).unwrap_or(FetchError::Status {
-        host,
-        status,
-        status_text: String::new(),
-    })
+    api::failed_status(fetched, &host)
 }
 
 /// A platform's own message, made safe to show: one line, at most 200 characters.
 fn plain_detail(message: &str, status: u16) -> String {
     let text = message.replace(['\n', '\r'], " ");
-    let text = text.trim();
-    let short: String = text.chars().take(200).collect();
-    let ellipsis = if short.len() < text.len() { "…" } else { "" };
-    format!("{short}{ellipsis} (HTTP {status})")
+    format!("{} (HTTP {status})", api::short_message(&text))
 }
 
 #[derive(Debug, Deserialize)]

@@ -19,7 +19,7 @@ use futures_util::future::BoxFuture;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use super::api;
+use super::api::{self, FoundMentions};
 use super::http::{host_of, FetchError, Fetched};
 use super::text::{decode_entities, html_to_text};
 use super::{Connector, FetchContext, FetchOutcome};
@@ -178,20 +178,11 @@ fn read_page(fetched: &Fetched, host: &str) -> Result<SearchPage, FetchError> {
         if let Ok(e) = api::parse_json::<AlgoliaError>(&fetched.body, host) {
             return Err(FetchError::Platform {
                 host: host.to_string(),
-                detail: short(&e.message),
+                detail: api::short_message(&e.message),
             });
         }
     }
     api::json(fetched, host)
-}
-
-fn short(s: &str) -> String {
-    let s = s.trim();
-    if s.chars().count() > 200 {
-        format!("{}…", s.chars().take(200).collect::<String>())
-    } else {
-        s.to_string()
-    }
 }
 
 /// What reading one time window found: its hits, whether it was read to
@@ -258,16 +249,9 @@ async fn fetch(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
         ));
     }
     let base = base(ctx)?;
-    let old: Cursor = ctx
-        .source
-        .state
-        .cursor
-        .as_deref()
-        .and_then(|c| serde_json::from_str(c).ok())
-        .unwrap_or_default();
+    let old: Cursor = ctx.stored_cursor();
     let mut next = Cursor::default();
-    let mut mentions = Vec::new();
-    let mut ids = HashSet::new();
+    let mut found = FoundMentions::default();
     let mut first_error = None;
     let mut budget = MAX_REQUESTS_PER_POLL;
 
@@ -283,10 +267,8 @@ async fn fetch(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
         }
         let (cursor, hits, error) = poll_term(ctx, &base, term, before, &mut budget).await;
         for hit in hits {
-            if ids.insert(hit.object_id.clone()) {
-                if let Some(m) = to_mention(&hit) {
-                    mentions.push(m);
-                }
+            if let Some(m) = to_mention(&hit) {
+                found.keep(m);
             }
         }
         if let Some(c) = cursor {
@@ -298,12 +280,12 @@ async fn fetch(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
     }
 
     if let Some(err) = first_error {
-        if mentions.is_empty() {
+        if found.is_empty() {
             return Err(err);
         }
     }
     Ok(FetchOutcome {
-        mentions,
+        mentions: found.into_vec(),
         state: PollState {
             cursor: Some(serde_json::to_string(&next).unwrap_or_default()),
             etag: None,

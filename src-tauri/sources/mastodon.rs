@@ -25,7 +25,7 @@ use futures_util::future::BoxFuture;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use super::api::{self, ResetForm};
+use super::api::{self, FoundMentions, ResetForm};
 use super::http::{host_of, FetchError, Fetched};
 use super::text::html_to_text;
 use super::{Connector, FetchContext, FetchOutcome};
@@ -257,7 +257,7 @@ fn read<T: serde::de::DeserializeOwned>(
     let message = || {
         api::parse_json::<ErrorBody>(&fetched.body, host)
             .ok()
-            .map(|e| short(&e.error))
+            .map(|e| api::short_message(&e.error))
     };
     match fetched.status {
         // No Retry-After on Mastodon's 429: the wait is in X-RateLimit-Reset.
@@ -285,15 +285,6 @@ fn read<T: serde::de::DeserializeOwned>(
         _ => {}
     }
     api::json(fetched, host)
-}
-
-fn short(s: &str) -> String {
-    let s = s.trim();
-    if s.chars().count() > 200 {
-        format!("{}…", s.chars().take(200).collect::<String>())
-    } else {
-        s.to_string()
-    }
 }
 
 /// One timeline's items (each with the id that pages it) and what stopped it.
@@ -396,12 +387,7 @@ async fn fetch(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
                 "the instance address should look like https://mastodon.social.".into(),
             )
         })?;
-    let token = ctx
-        .secret
-        .as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .map(str::to_string);
+    let token = ctx.secret_text();
     let tags = hashtags(ctx);
     let search_terms: Vec<&str> = ctx
         .terms
@@ -429,16 +415,9 @@ async fn fetch(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
         budget: MAX_REQUESTS_PER_POLL,
         wait_secs: None,
     };
-    let old: Cursor = ctx
-        .source
-        .state
-        .cursor
-        .as_deref()
-        .and_then(|c| serde_json::from_str(c).ok())
-        .unwrap_or_default();
+    let old: Cursor = ctx.stored_cursor();
     let mut next = Cursor::default();
-    let mut mentions = Vec::new();
-    let mut uris = HashSet::new();
+    let mut found = FoundMentions::default();
     let mut first_error: Option<FetchError> = None;
     let mut any_ok = false;
 
@@ -454,9 +433,7 @@ async fn fetch(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
         let read = read_timeline(&mut client, timeline, since.as_deref()).await;
         for (_, status) in &read.items {
             if let Some(m) = to_mention(status, timeline.is_search(), &host) {
-                if uris.insert(m.external_id.clone()) {
-                    mentions.push(m);
-                }
+                found.keep(m);
             }
         }
         if let Some(n) = read.newest {
@@ -483,13 +460,11 @@ async fn fetch(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
                 ],
             );
             match client.get::<SearchResults>(&url).await {
-                Ok(found) => {
+                Ok(results) => {
                     any_ok = true;
-                    for status in &found.statuses {
+                    for status in &results.statuses {
                         if let Some(m) = to_mention(status, true, &host) {
-                            if uris.insert(m.external_id.clone()) {
-                                mentions.push(m);
-                            }
+                            found.keep(m);
                         }
                     }
                 }
@@ -511,12 +486,12 @@ async fn fetch(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
     }
 
     if let Some(err) = first_error {
-        if mentions.is_empty() {
+        if found.is_empty() {
             return Err(err);
         }
     }
     Ok(FetchOutcome {
-        mentions,
+        mentions: found.into_vec(),
         state: PollState {
             cursor: Some(serde_json::to_string(&next).unwrap_or_default()),
             etag: None,

@@ -15,14 +15,14 @@
 //! `{"error":{…}}` whose `code` matters more than the HTTP status (190 is
 //! an expired token even when sent as 400; 4/17/32/613/800xx are throttling).
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use futures_util::future::BoxFuture;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use super::api;
+use super::api::{self, FoundMentions, Watermark};
 use super::http::{host_of, retry_after, FetchError, Fetched};
 use super::{Connector, FetchContext, FetchOutcome};
 use crate::clock;
@@ -164,60 +164,13 @@ struct Window {
 /// second. Meta's `since` is inclusive and counts whole seconds: the ids let
 /// the next poll skip what it already returned without skipping a post
 /// that arrived later in the same second.
-#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
-struct Mark {
-    at: i64,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    ids: Vec<String>,
-}
-
-impl Mark {
-    /// True when an item at `at` with this id was read before.
-    fn covers(&self, at: i64, id: &str) -> bool {
-        at < self.at || (at == self.at && self.ids.iter().any(|i| i == id))
-    }
-}
-
-/// Moves `mark` up to include an item read at `at`.
-fn note(mark: &mut Option<Mark>, at: i64, id: &str) {
-    match mark {
-        Some(m) if at < m.at => {}
-        Some(m) if at == m.at => {
-            if !m.ids.iter().any(|i| i == id) {
-                m.ids.push(id.to_string());
-            }
-        }
-        _ => {
-            *mark = Some(Mark {
-                at,
-                ids: vec![id.to_string()],
-            })
-        }
-    }
-}
-
-/// The later of two marks (both ids when they share a second).
-fn later(a: Option<Mark>, b: Option<Mark>) -> Option<Mark> {
-    match (a, b) {
-        (Some(a), Some(b)) if a.at == b.at => {
-            let mut m = a;
-            for id in b.ids {
-                if !m.ids.contains(&id) {
-                    m.ids.push(id);
-                }
-            }
-            Some(m)
-        }
-        (Some(a), Some(b)) => Some(if a.at > b.at { a } else { b }),
-        (a, b) => a.or(b),
-    }
-}
+type Mark = Watermark<i64>;
 
 async fn fetch_facebook(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
     let page_id = account_id(ctx, "page_id", "Facebook", "Page ID")?;
     let mut graph = Graph::new(ctx, "Facebook")?;
-    let mut cursor: FacebookCursor = read_cursor(ctx);
-    let mut found = Found::default();
+    let mut cursor: FacebookCursor = ctx.stored_cursor();
+    let mut found = FoundMentions::default();
 
     for edge in ["feed", "tagged"] {
         if graph.stop {
@@ -243,7 +196,7 @@ async fn fetch_facebook(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchErr
 /// Reads a newest-first edge (`feed`, `tagged`) from where it stopped.
 async fn facebook_window(
     graph: &mut Graph<'_>,
-    found: &mut Found,
+    found: &mut FoundMentions,
     page_id: &str,
     edge: &str,
     before: &Window,
@@ -283,13 +236,13 @@ async fn facebook_window(
                     // Older than the last poll: the edge ignored `since`, or we're done.
                     reached_since = true;
                 }
-                if since.covers(at, &post.id) {
+                if !since.is_new(&at, &post.id) {
                     continue;
                 }
             }
             if let Some(at) = at {
                 if before.newest.is_none() {
-                    note(&mut newest, at, &post.id);
+                    Mark::advance(&mut newest, &at, &post.id);
                 }
                 oldest = Some(oldest.map_or(at, |o: i64| o.min(at)));
             }
@@ -301,7 +254,7 @@ async fn facebook_window(
             {
                 continue;
             }
-            found.add(facebook_post(post));
+            found.keep(facebook_post(post));
         }
         if reached_since || list.data.is_empty() {
             break true;
@@ -316,7 +269,7 @@ async fn facebook_window(
     }
     if complete || first_poll {
         return Window {
-            since: later(newest, before.since.clone()),
+            since: Mark::later(newest, before.since.clone()),
             until: None,
             newest: None,
         };
@@ -332,7 +285,7 @@ async fn facebook_window(
 /// oldest first, so the newest comment time read is a safe place to resume.
 async fn facebook_comments(
     graph: &mut Graph<'_>,
-    found: &mut Found,
+    found: &mut FoundMentions,
     page_id: &str,
     before: &BTreeMap<String, Mark>,
 ) -> BTreeMap<String, Mark> {
@@ -373,10 +326,10 @@ async fn facebook_comments(
             for comment in &list.data {
                 let at = comment.created_time.as_deref().and_then(unix_of);
                 if let Some(at) = at {
-                    if since.as_ref().is_some_and(|s| s.covers(at, &comment.id)) {
+                    if since.as_ref().is_some_and(|s| !s.is_new(&at, &comment.id)) {
                         continue;
                     }
-                    note(&mut newest, at, &comment.id);
+                    Mark::advance(&mut newest, &at, &comment.id);
                 }
                 if comment
                     .from
@@ -385,7 +338,7 @@ async fn facebook_comments(
                 {
                     continue;
                 }
-                found.add(facebook_post(comment));
+                found.keep(facebook_post(comment));
             }
             match graph.next_page(&url, &list.paging) {
                 Some(next) if !list.data.is_empty() && !graph.stop => url = next,
@@ -453,8 +406,8 @@ struct Tags {
 async fn fetch_instagram(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
     let ig_id = account_id(ctx, "ig_user_id", "Instagram", "Instagram account ID")?;
     let mut graph = Graph::new(ctx, "Instagram")?;
-    let mut cursor: InstagramCursor = read_cursor(ctx);
-    let mut found = Found::default();
+    let mut cursor: InstagramCursor = ctx.stored_cursor();
+    let mut found = FoundMentions::default();
     cursor.tags = instagram_tags(&mut graph, &mut found, ig_id, &cursor.tags).await;
     if !graph.stop {
         cursor.comments = instagram_comments(&mut graph, &mut found, ig_id, &cursor.comments).await;
@@ -464,7 +417,7 @@ async fn fetch_instagram(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchEr
 
 async fn instagram_tags(
     graph: &mut Graph<'_>,
-    found: &mut Found,
+    found: &mut FoundMentions,
     ig_id: &str,
     before: &Tags,
 ) -> Tags {
@@ -500,14 +453,14 @@ async fn instagram_tags(
                 if at < seen.at {
                     reached_seen = true;
                 }
-                if seen.covers(at, &media.id) {
+                if !seen.is_new(&at, &media.id) {
                     continue;
                 }
             }
             if let (Some(at), None) = (at, &before.newest) {
-                note(&mut newest, at, &media.id);
+                Mark::advance(&mut newest, &at, &media.id);
             }
-            found.add(instagram_media(media));
+            found.keep(instagram_media(media));
         }
         if reached_seen || list.data.is_empty() {
             break true;
@@ -529,7 +482,7 @@ async fn instagram_tags(
     }
     if complete || first_poll || resume_after.is_none() {
         return Tags {
-            seen: later(newest, before.seen.clone()),
+            seen: Mark::later(newest, before.seen.clone()),
             after: None,
             newest: None,
         };
@@ -544,7 +497,7 @@ async fn instagram_tags(
 /// Reads new comments (and replies) on the business's latest media.
 async fn instagram_comments(
     graph: &mut Graph<'_>,
-    found: &mut Found,
+    found: &mut FoundMentions,
     ig_id: &str,
     before: &BTreeMap<String, Mark>,
 ) -> BTreeMap<String, Mark> {
@@ -588,10 +541,10 @@ async fn instagram_comments(
             for comment in list.data.iter().chain(replies) {
                 let at = comment.timestamp.as_deref().and_then(unix_of);
                 if let Some(at) = at {
-                    if since.as_ref().is_some_and(|s| s.covers(at, &comment.id)) {
+                    if since.as_ref().is_some_and(|s| !s.is_new(&at, &comment.id)) {
                         continue;
                     }
-                    note(&mut newest, at, &comment.id);
+                    Mark::advance(&mut newest, &at, &comment.id);
                 }
                 let by_business = comment
                     .from
@@ -599,7 +552,7 @@ async fn instagram_comments(
                     .is_some_and(|f| f.id.as_deref() == Some(ig_id))
                     || (own_name.is_some() && comment.username == own_name);
                 if !by_business {
-                    found.add(instagram_comment(comment, item));
+                    found.keep(instagram_comment(comment, item));
                 }
             }
             match graph.next_page(&url, &list.paging) {
@@ -683,17 +636,11 @@ struct Graph<'a> {
 
 impl<'a> Graph<'a> {
     fn new(ctx: &'a FetchContext<'a>, name: &str) -> Result<Self, FetchError> {
-        let token = ctx
-            .secret
-            .as_deref()
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .ok_or_else(|| {
-                FetchError::NeedsSetup(format!(
-                    "{name} needs its access token: paste it in Sources → {name} (\"Replace key\")."
-                ))
-            })?
-            .to_string();
+        let token = ctx.secret_text().ok_or_else(|| {
+            FetchError::NeedsSetup(format!(
+                "{name} needs its access token: paste it in Sources → {name} (\"Replace key\")."
+            ))
+        })?;
         let base = ctx.source.base_url.as_deref().unwrap_or(DEFAULT_BASE);
         let root = Url::parse(&format!("{}/{GRAPH_VERSION}/", base.trim_end_matches('/')))
             .map_err(|_| {
@@ -783,29 +730,14 @@ impl<'a> Graph<'a> {
     }
 }
 
-/// Mentions gathered in one poll, each once.
-#[derive(Default)]
-struct Found {
-    mentions: Vec<NewMention>,
-    ids: HashSet<String>,
-}
-
-impl Found {
-    fn add(&mut self, mention: NewMention) {
-        if self.ids.insert(mention.external_id.clone()) {
-            self.mentions.push(mention);
-        }
-    }
-}
-
 fn finish(
     graph: Graph<'_>,
-    found: Found,
+    found: FoundMentions,
     cursor: Option<String>,
 ) -> Result<FetchOutcome, FetchError> {
     let mut wait_secs = graph.wait_secs;
     if let Some(err) = graph.error {
-        if found.mentions.is_empty() {
+        if found.is_empty() {
             return Err(err);
         }
         if let FetchError::RateLimited {
@@ -816,7 +748,7 @@ fn finish(
         }
     }
     Ok(FetchOutcome {
-        mentions: found.mentions,
+        mentions: found.into_vec(),
         state: PollState {
             cursor,
             etag: None,
@@ -826,15 +758,6 @@ fn finish(
         title: None,
         wait_secs,
     })
-}
-
-fn read_cursor<T: DeserializeOwned + Default>(ctx: &FetchContext<'_>) -> T {
-    ctx.source
-        .state
-        .cursor
-        .as_deref()
-        .and_then(|c| serde_json::from_str(c).ok())
-        .unwrap_or_default()
 }
 
 /// The Page or account id setting, checked so it can't reach another path.

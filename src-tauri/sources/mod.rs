@@ -26,6 +26,7 @@ pub mod youtube;
 use std::collections::BTreeMap;
 
 use futures_util::future::BoxFuture;
+use serde::de::DeserializeOwned;
 
 use crate::model::Platform;
 use crate::store::mentions::NewMention;
@@ -59,6 +60,34 @@ impl FetchContext<'_> {
             .map(|v| v.trim())
             .filter(|v| !v.is_empty())
     }
+
+    /// The main secret, trimmed; None when missing or blank.
+    pub fn secret_text(&self) -> Option<String> {
+        trimmed(self.secret.as_deref())
+    }
+
+    /// A further secret by field key, trimmed; None when missing or blank.
+    pub fn extra_secret(&self, key: &str) -> Option<String> {
+        trimmed(self.extra_secrets.get(key).map(String::as_str))
+    }
+
+    /// Where the last fetch left off, as the connector stored it. None
+    /// stored, or a cursor this version can't read, starts afresh.
+    pub fn stored_cursor<T: DeserializeOwned + Default>(&self) -> T {
+        self.source
+            .state
+            .cursor
+            .as_deref()
+            .and_then(|c| serde_json::from_str(c).ok())
+            .unwrap_or_default()
+    }
+}
+
+fn trimmed(value: Option<&str>) -> Option<String> {
+    value
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_string)
 }
 
 /// What one fetch found.

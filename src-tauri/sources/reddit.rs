@@ -24,7 +24,7 @@ use futures_util::future::BoxFuture;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use super::api::{self, ResetForm, Session};
+use super::api::{self, FoundMentions, ResetForm, Session};
 use super::http::{host_of, FetchError, Fetched};
 use super::text::decode_entities;
 use super::{Connector, FetchContext, FetchOutcome};
@@ -588,21 +588,13 @@ async fn fetch(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
             "Reddit needs your app's client id: add it in Sources → Reddit (it's the string under the app's name at reddit.com/prefs/apps).".into(),
         )
     })?;
-    let secret = ctx
-        .secret
-        .clone()
-        .filter(|s| !s.trim().is_empty())
-        .ok_or_else(|| {
-            FetchError::NeedsSetup(
-                "Reddit needs your app's secret: add it in Sources → Reddit with \"Replace key\"."
-                    .into(),
-            )
-        })?;
-    let refresh = ctx
-        .extra_secrets
-        .get(REFRESH_TOKEN_FIELD)
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty());
+    let secret = ctx.secret_text().ok_or_else(|| {
+        FetchError::NeedsSetup(
+            "Reddit needs your app's secret: add it in Sources → Reddit with \"Replace key\"."
+                .into(),
+        )
+    })?;
+    let refresh = ctx.extra_secret(REFRESH_TOKEN_FIELD);
     let feeds = feeds(ctx, refresh.is_some());
     if feeds.is_empty() {
         return Err(FetchError::NeedsSetup(
@@ -613,21 +605,14 @@ async fn fetch(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
         ctx,
         hosts: hosts(ctx)?,
         client_id: client_id.to_string(),
-        secret: secret.trim().to_string(),
+        secret,
         refresh,
         agent: user_agent(ctx.setting("username")),
         budget: MAX_REQUESTS_PER_POLL,
     };
-    let old: Cursor = ctx
-        .source
-        .state
-        .cursor
-        .as_deref()
-        .and_then(|c| serde_json::from_str(c).ok())
-        .unwrap_or_default();
+    let old: Cursor = ctx.stored_cursor();
     let mut next = Cursor::default();
-    let mut mentions = Vec::new();
-    let mut ids = HashSet::new();
+    let mut found = FoundMentions::default();
     let mut first_error: Option<FetchError> = None;
     let mut wait_secs = None;
 
@@ -641,8 +626,8 @@ async fn fetch(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
         }
         let (cursor, things, error, wait) = poll_listing(&mut client, feed, before).await;
         for thing in &things {
-            if ids.insert(thing.name.clone()) {
-                mentions.extend(to_mention(thing, feed.from_search));
+            if let Some(m) = to_mention(thing, feed.from_search) {
+                found.keep(m);
             }
         }
         if cursor.newest.is_some() || !cursor.backlog.is_empty() {
@@ -654,7 +639,7 @@ async fn fetch(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
         }
     }
     if let Some(err) = first_error {
-        if mentions.is_empty() {
+        if found.is_empty() {
             return Err(err);
         }
         if let FetchError::RateLimited {
@@ -669,7 +654,7 @@ async fn fetch(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
         None => "Reddit search".to_string(),
     };
     Ok(FetchOutcome {
-        mentions,
+        mentions: found.into_vec(),
         state: PollState {
             cursor: Some(serde_json::to_string(&next).unwrap_or_default()),
             etag: None,

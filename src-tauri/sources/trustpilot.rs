@@ -7,14 +7,13 @@
 //! the key goes in an `apikey` header; a 403 means the plan has no API
 //! access, not a bad key; the permalink is built from the review id.
 
-use std::collections::HashSet;
-
 use futures_util::future::BoxFuture;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use super::http::{host_of, status_error, FetchError, Fetched};
-use super::{api, Connector, FetchContext, FetchOutcome};
+use super::api::{self, FoundMentions, Watermark};
+use super::http::{host_of, FetchError, Fetched};
+use super::{Connector, FetchContext, FetchOutcome};
 use crate::clock;
 use crate::model::{Platform, SettingField};
 use crate::store::mentions::NewMention;
@@ -83,78 +82,25 @@ struct Cursor {
     unit: Option<String>,
     /// Every review created (or updated) at or before this is stored.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    seen: Option<Mark>,
+    seen: Option<Watermark>,
     /// A check that stopped short of the watermark: where to carry on.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     resume: Option<Resume>,
 }
 
-/// The newest time seen and the ids seen at exactly that second.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct Mark {
-    at: String,
-    #[serde(default)]
-    ids: Vec<String>,
-}
-
-impl Mark {
-    fn is_new(&self, at: &str, id: &str) -> bool {
-        at > self.at.as_str() || (at == self.at && !self.ids.iter().any(|i| i == id))
-    }
-}
-
-fn advance(mark: &mut Option<Mark>, at: &str, id: &str) {
-    match mark {
-        Some(m) if at < m.at.as_str() => {}
-        Some(m) if at == m.at => {
-            if !m.ids.iter().any(|i| i == id) {
-                m.ids.push(id.to_string());
-            }
-        }
-        _ => {
-            *mark = Some(Mark {
-                at: at.to_string(),
-                ids: vec![id.to_string()],
-            })
-        }
-    }
-}
-
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Resume {
     page: u32,
-    pending: Option<Mark>,
-}
-
-fn api_base(ctx: &FetchContext<'_>) -> Result<String, FetchError> {
-    let raw = ctx
-        .source
-        .base_url
-        .as_deref()
-        .unwrap_or(DEFAULT_BASE)
-        .trim();
-    match Url::parse(raw) {
-        Ok(u) if matches!(u.scheme(), "https" | "http") && u.host_str().is_some() => {
-            Ok(raw.trim_end_matches('/').to_string())
-        }
-        _ => Err(FetchError::BadAddress(
-            "the Trustpilot API address isn't a web address.".into(),
-        )),
-    }
+    pending: Option<Watermark>,
 }
 
 async fn fetch(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
-    let key = ctx
-        .secret
-        .clone()
-        .map(|k| k.trim().to_string())
-        .filter(|k| !k.is_empty())
-        .ok_or_else(|| {
-            FetchError::NeedsSetup(
-                "This Trustpilot source has no API key. Use \"Replace key\" to paste one.".into(),
-            )
-        })?;
-    let base = api_base(ctx)?;
+    let key = ctx.secret_text().ok_or_else(|| {
+        FetchError::NeedsSetup(
+            "This Trustpilot source has no API key. Use \"Replace key\" to paste one.".into(),
+        )
+    })?;
+    let base = api::api_base(ctx, DEFAULT_BASE, "Trustpilot")?;
     let headers = [("accept", "application/json".to_string()), ("apikey", key)];
     let (unit, title) = match (ctx.setting("business_unit_id"), ctx.setting("domain")) {
         (Some(id), _) => (id.to_string(), None),
@@ -165,13 +111,7 @@ async fn fetch(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
             ))
         }
     };
-    let mut cursor: Cursor = ctx
-        .source
-        .state
-        .cursor
-        .as_deref()
-        .and_then(|c| serde_json::from_str(c).ok())
-        .unwrap_or_default();
+    let mut cursor: Cursor = ctx.stored_cursor();
     if cursor.unit.as_deref() != Some(unit.as_str()) {
         cursor = Cursor {
             unit: Some(unit.clone()),
@@ -200,8 +140,7 @@ async fn fetch(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
     } else {
         MAX_PAGES
     };
-    let mut mentions = Vec::new();
-    let mut seen = HashSet::new();
+    let mut found = FoundMentions::default();
     let mut pages = 0;
     let mut done = false;
     while pages < max_pages {
@@ -229,10 +168,8 @@ async fn fetch(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
                 .as_ref()
                 .is_none_or(|f| f.is_new(&stamp, &mention.external_id))
             {
-                advance(&mut pending, &stamp, &mention.external_id);
-                if seen.insert(mention.external_id.clone()) {
-                    mentions.push(mention);
-                }
+                Watermark::advance(&mut pending, &stamp, &mention.external_id);
+                found.keep(mention);
             }
         }
         if reached_floor || !page.has_next() {
@@ -251,7 +188,7 @@ async fn fetch(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
         cursor.resume = None;
     }
     Ok(FetchOutcome {
-        mentions,
+        mentions: found.into_vec(),
         state: PollState {
             cursor: serde_json::to_string(&cursor).ok(),
             etag: None,
@@ -365,11 +302,7 @@ fn read_error(fetched: &Fetched, host: &str) -> FetchError {
             host: host.to_string(),
             detail: format!("{} (HTTP {status})", said.unwrap_or_default()),
         },
-        _ => status_error(fetched, host).unwrap_or(FetchError::Status {
-            host: host.to_string(),
-            status,
-            status_text: String::new(),
-        }),
+        _ => api::failed_status(fetched, host),
     }
 }
 

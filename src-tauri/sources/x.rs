@@ -204,17 +204,11 @@ struct Poll<'a> {
 }
 
 async fn fetch(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
-    let token = ctx
-        .secret
-        .as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .ok_or_else(|| {
-            FetchError::NeedsSetup(
-                "X needs its Bearer token: paste it in Sources → X (\"Replace key\").".into(),
-            )
-        })?
-        .to_string();
+    let token = ctx.secret_text().ok_or_else(|| {
+        FetchError::NeedsSetup(
+            "X needs its Bearer token: paste it in Sources → X (\"Replace key\").".into(),
+        )
+    })?;
     let cap = cap_posts(&ctx.source.settings).map_err(FetchError::NeedsSetup)?;
     let user_id = match ctx.setting("user_id") {
         Some(id) if id.bytes().all(|b| b.is_ascii_digit()) && id.len() <= 20 => Some(id),
@@ -234,13 +228,7 @@ async fn fetch(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
     let base_raw = ctx.source.base_url.as_deref().unwrap_or(DEFAULT_BASE);
     let base = Url::parse(base_raw)
         .map_err(|_| FetchError::BadAddress("the X API address isn't a web address.".into()))?;
-    let mut cursor: Cursor = ctx
-        .source
-        .state
-        .cursor
-        .as_deref()
-        .and_then(|c| serde_json::from_str(c).ok())
-        .unwrap_or_default();
+    let mut cursor: Cursor = ctx.stored_cursor();
     let mut poll = Poll {
         ctx,
         base,

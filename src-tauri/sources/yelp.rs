@@ -16,7 +16,7 @@ use time::{Date, Duration, Month, PrimitiveDateTime, Time, Weekday};
 use url::Url;
 
 use super::api::{self, ResetForm};
-use super::http::{host_of, retry_after, status_error, FetchError, Fetched};
+use super::http::{host_of, retry_after, FetchError, Fetched};
 use super::{Connector, FetchContext, FetchOutcome};
 use crate::clock;
 use crate::model::{Platform, SettingField};
@@ -79,23 +79,6 @@ struct Cursor {
     seen: Vec<String>,
 }
 
-fn api_base(ctx: &FetchContext<'_>) -> Result<String, FetchError> {
-    let raw = ctx
-        .source
-        .base_url
-        .as_deref()
-        .unwrap_or(DEFAULT_BASE)
-        .trim();
-    match Url::parse(raw) {
-        Ok(u) if matches!(u.scheme(), "https" | "http") && u.host_str().is_some() => {
-            Ok(raw.trim_end_matches('/').to_string())
-        }
-        _ => Err(FetchError::BadAddress(
-            "the Yelp API address isn't a web address.".into(),
-        )),
-    }
-}
-
 /// Accepts the id, the alias, or a pasted yelp.com/biz/… address.
 fn business_id(raw: &str) -> &str {
     let raw = raw.trim();
@@ -108,16 +91,11 @@ fn business_id(raw: &str) -> &str {
 }
 
 async fn fetch(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
-    let key = ctx
-        .secret
-        .clone()
-        .map(|k| k.trim().to_string())
-        .filter(|k| !k.is_empty())
-        .ok_or_else(|| {
-            FetchError::NeedsSetup(
-                "This Yelp source has no API key. Use \"Replace key\" to paste one.".into(),
-            )
-        })?;
+    let key = ctx.secret_text().ok_or_else(|| {
+        FetchError::NeedsSetup(
+            "This Yelp source has no API key. Use \"Replace key\" to paste one.".into(),
+        )
+    })?;
     let business = ctx
         .setting("business_id")
         .map(business_id)
@@ -127,7 +105,7 @@ async fn fetch(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
                 "Yelp needs your business id: the part of your Yelp page's address after /biz/. Fill it in this source's settings.".into(),
             )
         })?;
-    let base = api_base(ctx)?;
+    let base = api::api_base(ctx, DEFAULT_BASE, "Yelp")?;
     let bad = || FetchError::BadAddress("the Yelp API address isn't a web address.".into());
     let mut url = Url::parse(&format!("{base}/v3/businesses")).map_err(|_| bad())?;
     url.path_segments_mut()
@@ -148,13 +126,7 @@ async fn fetch(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
             ],
         )
         .await?;
-    let previous: Cursor = ctx
-        .source
-        .state
-        .cursor
-        .as_deref()
-        .and_then(|c| serde_json::from_str(c).ok())
-        .unwrap_or_default();
+    let previous: Cursor = ctx.stored_cursor();
     if !(200..300).contains(&fetched.status) {
         return match read_error(&fetched, &host) {
             Answer::NoReviewsYet => Ok(FetchOutcome {
@@ -265,11 +237,7 @@ fn read_error(fetched: &Fetched, host: &str) -> Answer {
                 ),
             }
         }
-        _ => status_error(fetched, host).unwrap_or(FetchError::Status {
-            host: host_s,
-            status,
-            status_text: String::new(),
-        }),
+        _ => api::failed_status(fetched, host),
     };
     Answer::Error(err)
 }

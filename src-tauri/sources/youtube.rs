@@ -10,16 +10,17 @@
 //! a bad key; every call spends quota units (a search 100), so searches run
 //! at most hourly and leave room for the cheaper comment checks.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use futures_util::future::BoxFuture;
 use serde::{Deserialize, Serialize};
 use time::{Duration, OffsetDateTime};
 use url::Url;
 
-use super::http::{host_of, retry_after, status_error, FetchError, Fetched};
+use super::api::{self, FoundMentions, Watermark};
+use super::http::{host_of, retry_after, FetchError, Fetched};
 use super::text::{decode_entities, html_to_text};
-use super::{api, Connector, FetchContext, FetchOutcome, UsagePeriod, UsagePolicy};
+use super::{Connector, FetchContext, FetchOutcome, UsagePeriod, UsagePolicy};
 use crate::clock;
 use crate::model::{Platform, SettingField};
 use crate::store::mentions::NewMention;
@@ -151,56 +152,24 @@ struct Cursor {
     channel: Option<String>,
     /// Every comment at or before this is stored.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    comments: Option<Mark>,
+    comments: Option<Watermark>,
     /// A comment check that stopped early (page cap, failure): where to
     /// carry on, and the watermark to take once it reaches `comments`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     comments_resume: Option<Resume>,
     /// Every video found by search at or before this is stored.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    search: Option<Mark>,
+    search: Option<Watermark>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     searched_at: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     search_resume: Option<SearchResume>,
 }
 
-/// A watermark: the newest time seen and the ids seen at exactly that time
-/// (timestamps are whole seconds, so two comments can share one).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-struct Mark {
-    at: String,
-    #[serde(default)]
-    ids: Vec<String>,
-}
-
-impl Mark {
-    fn is_new(&self, at: &str, id: &str) -> bool {
-        at > self.at.as_str() || (at == self.at && !self.ids.iter().any(|i| i == id))
-    }
-}
-
-fn advance(mark: &mut Option<Mark>, at: &str, id: &str) {
-    match mark {
-        Some(m) if at < m.at.as_str() => {}
-        Some(m) if at == m.at => {
-            if !m.ids.iter().any(|i| i == id) {
-                m.ids.push(id.to_string());
-            }
-        }
-        _ => {
-            *mark = Some(Mark {
-                at: at.to_string(),
-                ids: vec![id.to_string()],
-            })
-        }
-    }
-}
-
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct Resume {
     page_token: String,
-    pending: Option<Mark>,
+    pending: Option<Watermark>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -208,7 +177,7 @@ struct SearchResume {
     page_token: String,
     query: String,
     published_after: String,
-    pending: Option<Mark>,
+    pending: Option<Watermark>,
 }
 
 /// How one call failed, before it becomes a `FetchError`.
@@ -227,22 +196,16 @@ struct Poll<'a> {
     ctx: &'a FetchContext<'a>,
     base: String,
     key: String,
-    mentions: Vec<NewMention>,
-    seen: HashSet<String>,
+    found: FoundMentions,
     wait_secs: Option<u64>,
 }
 
 async fn fetch(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
-    let key = ctx
-        .secret
-        .clone()
-        .map(|k| k.trim().to_string())
-        .filter(|k| !k.is_empty())
-        .ok_or_else(|| {
-            FetchError::NeedsSetup(
-                "This YouTube source has no API key. Use \"Replace key\" to paste one.".into(),
-            )
-        })?;
+    let key = ctx.secret_text().ok_or_else(|| {
+        FetchError::NeedsSetup(
+            "This YouTube source has no API key. Use \"Replace key\" to paste one.".into(),
+        )
+    })?;
     let base = api_base(ctx)?;
     let channel = ctx.setting("channel_id").map(str::to_string);
     let search_on = !matches!(
@@ -258,13 +221,7 @@ async fn fetch(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
             "YouTube has nothing to check yet: add your channel id in this source's settings to see comments on your videos, or add a watch in Sources → Watches (with search on) to find videos that mention you.".into(),
         ));
     }
-    let mut cursor: Cursor = ctx
-        .source
-        .state
-        .cursor
-        .as_deref()
-        .and_then(|c| serde_json::from_str(c).ok())
-        .unwrap_or_default();
+    let mut cursor: Cursor = ctx.stored_cursor();
     if cursor.channel != channel {
         // A different channel: its comments have their own watermark.
         cursor.channel = channel.clone();
@@ -275,8 +232,7 @@ async fn fetch(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
         ctx,
         base,
         key,
-        mentions: Vec::new(),
-        seen: HashSet::new(),
+        found: FoundMentions::default(),
         wait_secs: None,
     };
     if let Some(channel) = &channel {
@@ -361,18 +317,12 @@ impl Poll<'_> {
             last_modified: None,
         };
         Ok(FetchOutcome {
-            mentions: self.mentions,
+            mentions: self.found.into_vec(),
             state,
             not_modified: false,
             title: None,
             wait_secs: self.wait_secs,
         })
-    }
-
-    fn keep(&mut self, mention: NewMention) {
-        if self.seen.insert(mention.external_id.clone()) {
-            self.mentions.push(mention);
-        }
     }
 
     /// GETs `path` with `params` and the key; reads YouTube's errors.
@@ -447,7 +397,7 @@ impl Poll<'_> {
                     break;
                 }
                 Err(e) => {
-                    let first_call = pages == 0 && self.mentions.is_empty();
+                    let first_call = pages == 0 && self.found.is_empty();
                     match e {
                         CallError::QuotaUsedUp if first_call => return Err(quota_error()),
                         CallError::QuotaUsedUp => {
@@ -480,8 +430,8 @@ impl Poll<'_> {
                     .as_ref()
                     .is_none_or(|f| f.is_new(&stamp, &mention.external_id))
                 {
-                    advance(&mut pending, &stamp, &mention.external_id);
-                    self.keep(mention);
+                    Watermark::advance(&mut pending, &stamp, &mention.external_id);
+                    self.found.keep(mention);
                 }
             }
             token = page.next_page_token.filter(|t| !t.is_empty());
@@ -559,7 +509,7 @@ impl Poll<'_> {
         let page: SearchPage = match self.call("search", &params).await {
             Ok(p) => p,
             Err(e) => {
-                let nothing_yet = self.mentions.is_empty();
+                let nothing_yet = self.found.is_empty();
                 return match e {
                     CallError::QuotaUsedUp if nothing_yet => Err(quota_error()),
                     CallError::QuotaUsedUp => {
@@ -592,8 +542,8 @@ impl Poll<'_> {
                 .as_ref()
                 .is_none_or(|m| m.is_new(&stamp, &mention.external_id))
             {
-                advance(&mut pending, &stamp, &mention.external_id);
-                self.keep(mention);
+                Watermark::advance(&mut pending, &stamp, &mention.external_id);
+                self.found.keep(mention);
             }
         }
         cursor.searched_at = Some(clock::format(now));
@@ -729,11 +679,7 @@ fn read_error(fetched: &Fetched, host: &str, key: &str) -> CallError {
             });
         }
     }
-    CallError::Fetch(status_error(fetched, &host).unwrap_or(FetchError::Status {
-        host,
-        status,
-        status_text: String::new(),
-    }))
+    CallError::Fetch(api::failed_status(fetched, &host))
 }
 
 /// A platform's own message, made safe to show: the key removed, one line,
@@ -743,14 +689,7 @@ fn plain_detail(message: &str, key: &str, status: u16) -> String {
     if !key.is_empty() {
         text = text.replace(key, "…");
     }
-    let text = text.trim();
-    let short: String = text.chars().take(200).collect();
-    let short = if short.len() < text.len() {
-        format!("{short}…")
-    } else {
-        short
-    };
-    format!("{short} (HTTP {status})")
+    format!("{} (HTTP {status})", api::short_message(&text))
 }
 
 #[derive(Debug, Deserialize)]
@@ -1026,19 +965,6 @@ mod tests {
             "Great fix!\nThanks \"Sam\" 🚲"
         );
         assert_eq!(comment_text("I <3 this & that"), "I <3 this & that");
-    }
-
-    #[test]
-    fn a_watermark_admits_later_times_and_unseen_ids_at_the_same_second() {
-        let mut mark = None;
-        advance(&mut mark, "2026-01-01T00:00:05Z", "a");
-        advance(&mut mark, "2026-01-01T00:00:05Z", "b");
-        advance(&mut mark, "2026-01-01T00:00:01Z", "old");
-        let m = mark.unwrap();
-        assert!(!m.is_new("2026-01-01T00:00:05Z", "a"));
-        assert!(m.is_new("2026-01-01T00:00:05Z", "c"));
-        assert!(!m.is_new("2026-01-01T00:00:04Z", "z"));
-        assert!(m.is_new("2026-01-01T00:00:06Z", "a"));
     }
 
     #[test]

@@ -52,6 +52,52 @@ pub fn source(platform: Platform, base_url: &str, settings: &[(&str, &str)]) -> 
     }
 }
 
+/// The same source after a fetch: the state it stored carried into the next one.
+pub fn with_cursor(row: &SourceRow, outcome: &FetchOutcome) -> SourceRow {
+    let mut next = row.clone();
+    next.state = outcome.state.clone();
+    next
+}
+
+/// The external ids of what a fetch found, sorted, to compare as a set.
+pub fn sorted_ids(outcome: &FetchOutcome) -> Vec<String> {
+    let mut v: Vec<String> = outcome
+        .mentions
+        .iter()
+        .map(|m| m.external_id.clone())
+        .collect();
+    v.sort();
+    v
+}
+
+/// Asserts that each answer, given by a fake server, makes the fetch fail
+/// with the error code given and the words given in its message. `fail`
+/// runs the fetch against a server that gives the answer and returns its error.
+pub fn assert_answers_fail<'a>(
+    cases: impl IntoIterator<Item = (support::Reply, &'a str, &'a str)>,
+    mut fail: impl FnMut(support::Reply) -> FetchError,
+) {
+    for (reply, code, words) in cases {
+        let err = fail(reply);
+        assert_eq!(err.code(), code, "{err}");
+        assert!(err.to_string().contains(words), "{err}");
+    }
+}
+
+/// Asserts that each body, sent with status 200 as JSON, is a "malformed"
+/// answer named in the words given: the web page, the cut-off JSON and the
+/// bytes that aren't text that every JSON connector must name plainly.
+pub fn assert_bodies_are_malformed<'a>(
+    bodies: impl IntoIterator<Item = (&'a [u8], &'a str)>,
+    fail: impl FnMut(support::Reply) -> FetchError,
+) {
+    let answers = bodies.into_iter().map(|(body, words)| {
+        let reply = support::Reply::status(200, "application/json", body);
+        (reply, "malformed", words)
+    });
+    assert_answers_fail(answers, fail);
+}
+
 /// An HTTP client with short limits so fault tests finish quickly.
 pub fn client() -> HttpClient {
     HttpClient::new(HttpConfig {

@@ -457,18 +457,17 @@ fn server_errors_and_unreadable_answers_are_reported_plainly() {
         .code(),
         "http_status"
     );
-    for (body, words) in [
-        (
-            &b"<!DOCTYPE html><html><body>X</body></html>"[..],
-            "web page",
-        ),
-        (b"{\"data\":[{\"id\":\"1\",\"text\":\"cut", "cut off"),
-        (b"\xff\xfe{\"data\":[]}", "valid text"),
-    ] {
-        let err = error_for(Reply::status(200, "application/json", body));
-        assert_eq!(err.code(), "malformed", "{body:?}");
-        assert!(err.to_string().contains(words), "{err}");
-    }
+    assert_bodies_are_malformed(
+        [
+            (
+                &b"<!DOCTYPE html><html><body>X</body></html>"[..],
+                "web page",
+            ),
+            (b"{\"data\":[{\"id\":\"1\",\"text\":\"cut", "cut off"),
+            (b"\xff\xfe{\"data\":[]}", "valid text"),
+        ],
+        error_for,
+    );
 }
 
 #[test]
