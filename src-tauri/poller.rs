@@ -174,43 +174,52 @@ impl Poller {
             set.spawn(async move {
                 let _permit = permits.acquire_owned().await;
                 let (fetched, row) = poller.fetch_row(row, &watches).await;
-                (i, row, fetched)
+                let network = matches!(&fetched.result, Err(Error::Fetch(e)) if e.is_network());
+                if network {
+                    // Whether this is the network or the source is only
+                    // known once every source has answered.
+                    (i, Err((row, fetched)))
+                } else {
+                    // Stored as soon as it arrives: the Inbox fills in
+                    // while slower sources are still answering.
+                    (i, Ok(poller.settle(row, fetched, &watches, false).await))
+                }
             });
         }
-        let mut fetched = Vec::new();
+        let mut done = Vec::new();
+        let mut deferred = Vec::new();
         while let Some(joined) = set.join_next().await {
             match joined {
-                Ok(r) => fetched.push(r),
+                Ok((i, Ok(settled))) => done.push((i, settled)),
+                Ok((i, Err(pending))) => deferred.push((i, pending)),
                 Err(e) => tracing::error!("a poll task failed: {e}"),
             }
         }
-        fetched.sort_by_key(|(i, _, _)| *i);
         // Offline when every attempt failed for want of a network: either
         // the network itself is unreachable, or names failed to resolve for
         // more than one host (one unknown host is more likely a typo).
-        let network_failures: Vec<&Fetched> = fetched
+        let attempted = done.len() + deferred.len();
+        let unreachable = deferred
             .iter()
-            .map(|(_, _, f)| f)
-            .filter(|f| matches!(&f.result, Err(Error::Fetch(e)) if e.is_network()))
-            .collect();
-        let unreachable = network_failures
-            .iter()
-            .any(|f| matches!(&f.result, Err(Error::Fetch(FetchError::Offline { .. }))));
-        let offline = !fetched.is_empty()
-            && network_failures.len() == fetched.len()
-            && (unreachable || network_failures.len() > 1 || !self.online.load(Ordering::SeqCst));
+            .any(|(_, (_, f))| matches!(&f.result, Err(Error::Fetch(FetchError::Offline { .. }))));
+        let offline = attempted > 0
+            && done.is_empty()
+            && (unreachable || deferred.len() > 1 || !self.online.load(Ordering::SeqCst));
         let was_online = self.online.swap(!offline, Ordering::SeqCst);
         if was_online && offline {
             tracing::warn!("offline: polling paused until the network is back");
-        } else if !was_online && !offline && !fetched.is_empty() {
+        } else if !was_online && !offline && attempted > 0 {
             tracing::info!("back online: polling resumed");
         }
+        for (i, (row, f)) in deferred {
+            done.push((i, self.settle(row, f, &watches, offline).await));
+        }
+        done.sort_by_key(|(i, _)| *i);
         let mut summary = CycleSummary {
-            online_changed: was_online == offline && !fetched.is_empty(),
+            online_changed: was_online == offline && attempted > 0,
             ..CycleSummary::default()
         };
-        for (_, row, f) in fetched {
-            let (report, by_watch) = self.settle(row, f, &watches, offline).await;
+        for (_, (report, by_watch)) in done {
             summary.reports.push(report);
             for (k, v) in by_watch {
                 *summary.new_by_watch.entry(k).or_default() += v;

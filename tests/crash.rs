@@ -46,6 +46,9 @@ fn a_kill_mid_poll_loses_and_duplicates_nothing() {
     let feeds: Vec<String> = (0..FEEDS).map(big_feed).collect();
     let server = FakeServer::start(move |req| {
         let n: usize = req.route().trim_start_matches("/feed").parse().unwrap_or(0);
+        // Staggered answers, so the sources' commits are spread out in time
+        // and the kills land before, between and during them.
+        std::thread::sleep(Duration::from_millis(150 * n as u64));
         let etag = format!("\"feed{n}-v1\"");
         if req.header("if-none-match") == Some(etag.as_str()) {
             Reply::status(304, "application/atom+xml", "")

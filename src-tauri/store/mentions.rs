@@ -73,6 +73,13 @@ pub fn store_batch(
              RETURNING id",
         )
         .db()?;
+    // Migration 5: the index is written here, not by a trigger (see there).
+    let mut index = tx
+        .prepare_cached(
+            "INSERT INTO mentions_fts (rowid, text, author_name, author_handle)
+             VALUES (?1, ?2, ?3, ?4)",
+        )
+        .db()?;
     let mut find = tx
         .prepare_cached("SELECT id FROM mentions WHERE platform = ?1 AND external_id = ?2")
         .db()?;
@@ -100,10 +107,14 @@ pub fn store_batch(
             .db()?;
         let id = if inserted == 1 {
             stored.added += 1;
+            let id = tx.last_insert_rowid();
+            index
+                .execute(params![id, m.text, m.author_name, m.author_handle])
+                .db()?;
             for w in watches.iter() {
                 *stored.new_by_watch.entry(*w).or_insert(0) += 1;
             }
-            Some(tx.last_insert_rowid())
+            Some(id)
         } else {
             let edited: Option<i64> = edit
                 .query_row(

@@ -200,6 +200,14 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX mention_watches_watch ON mention_watches (watch_id, mention_id);
     CREATE UNIQUE INDEX watches_name ON watches (name COLLATE NOCASE);
     "#,
+    // 5 — faster ingest: new mentions are added to the full-text index by
+    // the code that stores them, in the same transaction. From a trigger,
+    // FTS5 flushes its pending terms at every statement's savepoint, writing
+    // a segment per row (measured: half the ingest rate). Deletes and edits
+    // are rare and keep their triggers.
+    r#"
+    DROP TRIGGER mentions_fts_insert;
+    "#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -338,6 +346,36 @@ mod tests {
             .query_row("SELECT count(*) FROM source_usage", [], |r| r.get(0))
             .unwrap();
         assert_eq!(usage, 0);
+    }
+
+    #[test]
+    fn migration_5_leaves_the_index_of_existing_mentions_whole() {
+        let mut conn = db_at(4);
+        conn.execute(
+            "INSERT INTO mentions (platform, external_id, text, created_at, fetched_at)
+             VALUES ('x', '1', 'Rude staff at the counter', 't', 't')",
+            [],
+        )
+        .unwrap();
+        migrate_to(&mut conn, 5).unwrap();
+        let hits: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM mentions_fts WHERE mentions_fts MATCH 'rude'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(hits, 1);
+        // Deleting still takes the mention out of the index.
+        conn.execute("DELETE FROM mentions", []).unwrap();
+        let hits: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM mentions_fts WHERE mentions_fts MATCH 'rude'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(hits, 0);
     }
 
     #[test]

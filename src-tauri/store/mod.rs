@@ -53,7 +53,8 @@ impl Store {
                 "PRAGMA busy_timeout = 5000;
                  PRAGMA journal_mode = WAL;
                  PRAGMA synchronous = NORMAL;
-                 PRAGMA foreign_keys = ON;",
+                 PRAGMA foreign_keys = ON;
+                 PRAGMA cache_size = -16384;",
             )
             .map_err(|e| db_error(e, path))?;
         // Reading the schema is the first thing that notices a damaged file.
