@@ -144,6 +144,7 @@ pub fn parse(
                 })
                 .or_else(|| entry.summary.as_ref().map(text_of))
                 .unwrap_or_default();
+            let body = strip_reddit_trailer(&body);
             let text = match (title.is_empty(), body.is_empty() || body == title) {
                 (true, true) => return None,
                 (false, true) => title,
@@ -157,6 +158,11 @@ pub fn parse(
                 .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
                 .map(|l| l.href.clone());
             let url = link.and_then(|href| clean_link(&href, platform));
+            let author = entry
+                .authors
+                .first()
+                .and_then(|a| a.name.as_deref().map(|n| n.trim().to_string()))
+                .filter(|n| !n.is_empty());
             let created = entry
                 .published
                 .or(entry.updated)
@@ -168,12 +174,12 @@ pub fn parse(
                 external_id: external_id(&entry.id, platform),
                 url,
                 author_id: None,
-                author_handle: None,
-                author_name: entry
-                    .authors
-                    .first()
-                    .and_then(|a| a.name.as_deref().map(|n| n.trim().to_string()))
-                    .filter(|n| !n.is_empty()),
+                // Reddit's feeds name authors "/u/name".
+                author_handle: author
+                    .as_deref()
+                    .and_then(|n| n.strip_prefix("/u/"))
+                    .map(str::to_string),
+                author_name: author,
                 text,
                 language: entry.language.clone().or_else(|| feed_language.clone()),
                 created_at: created,
@@ -182,6 +188,17 @@ pub fn parse(
         })
         .collect();
     Ok((title, mentions))
+}
+
+/// Reddit's Atom feeds end each entry with "submitted by /u/name [link]
+/// [comments]": page furniture, not what the person wrote.
+fn strip_reddit_trailer(body: &str) -> String {
+    match body.rfind("submitted by") {
+        Some(at) if body[at..].contains("[link]") && body[at..].contains("[comments]") => {
+            body[..at].trim_end().to_string()
+        }
+        _ => body.to_string(),
+    }
 }
 
 fn text_of(t: &feed_rs::model::Text) -> String {
@@ -287,6 +304,34 @@ mod tests {
         assert_eq!(m.text, "Great service 🚲\nLoved Pedal & Pine");
         assert_eq!(m.created_at, "2026-09-06T16:20:00Z");
         assert_eq!(m.language.as_deref(), Some("en-gb"));
+    }
+
+    #[test]
+    fn reddit_atom_feeds_lose_their_page_furniture_and_name_the_author() {
+        let atom = r#"<?xml version="1.0" encoding="UTF-8"?><feed xmlns="http://www.w3.org/2005/Atom" xmlns:media="http://search.yahoo.com/mrss/">
+<category term="bikes" label="r/bikes"/><updated>2026-11-29T10:00:00+00:00</updated><id>/r/bikes/search.rss?q=pedal</id>
+<link rel="self" href="https://www.reddit.com/r/bikes/search.rss?q=pedal" type="application/atom+xml" />
+<title>pedal : search results</title>
+<entry><author><name>/u/jo_rides</name><uri>https://www.reddit.com/user/jo_rides</uri></author>
+<category term="bikes" label="r/bikes"/>
+<content type="html">&lt;!-- SC_OFF --&gt;&lt;div class=&quot;md&quot;&gt;&lt;p&gt;Pedal &amp;amp; Pine never replied to my emails 😞&lt;/p&gt;&lt;/div&gt;&lt;!-- SC_ON --&gt; &amp;#32; submitted by &amp;#32; &lt;a href=&quot;https://www.reddit.com/user/jo_rides&quot;&gt; /u/jo_rides &lt;/a&gt; &lt;br/&gt; &lt;span&gt;&lt;a href=&quot;https://www.reddit.com/r/bikes/comments/1abc/x/&quot;&gt;[link]&lt;/a&gt;&lt;/span&gt; &amp;#32; &lt;span&gt;&lt;a href=&quot;https://www.reddit.com/r/bikes/comments/1abc/x/&quot;&gt;[comments]&lt;/a&gt;&lt;/span&gt;</content>
+<id>t3_1abc</id><link href="https://www.reddit.com/r/bikes/comments/1abc/still_waiting/" />
+<updated>2026-11-29T09:00:00+00:00</updated><published>2026-11-29T09:00:00+00:00</published>
+<title>Still waiting on my refund</title></entry></feed>"#;
+        let (_, mentions) = parse(atom.as_bytes(), Platform::Rss, "h").unwrap();
+        let m = &mentions[0];
+        assert_eq!(m.external_id, "t3_1abc");
+        assert_eq!(
+            m.text,
+            "Still waiting on my refund\nPedal & Pine never replied to my emails 😞"
+        );
+        assert_eq!(m.author_handle.as_deref(), Some("jo_rides"));
+        assert_eq!(m.author_name.as_deref(), Some("/u/jo_rides"));
+        assert_eq!(
+            m.url.as_deref(),
+            Some("https://www.reddit.com/r/bikes/comments/1abc/still_waiting/")
+        );
+        assert_eq!(m.created_at, "2026-11-29T09:00:00Z");
     }
 
     #[test]
