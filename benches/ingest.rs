@@ -292,6 +292,7 @@ fn poll_feed_child(n: usize) {
             r.url
         ));
     }
+    body.push_str("</feed>");
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let body_bytes = body.into_bytes();
