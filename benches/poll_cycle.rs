@@ -66,9 +66,18 @@ struct Source {
     why: &'static str,
 }
 
+/// One source to set up: platform, path prefix, settings, secret, why.
+type Spec<'a> = (
+    Platform,
+    &'a str,
+    &'a [(&'a str, &'a str)],
+    Option<&'a str>,
+    &'a str,
+);
+
 /// Settings for one endpoint per platform where the connector allows it.
 fn sources(server: &FakeServer) -> (Vec<Source>, Vec<String>) {
-    let specs: [(Platform, &str, &[(&str, &str)], Option<&str>, &str); 13] = [
+    let specs: [Spec<'_>; 13] = [
         (Platform::Rss, "rss", &[], None, "one conditional GET of the feed"),
         (
             Platform::GoogleAlerts,
