@@ -87,7 +87,15 @@ export class Element {
     return `/element/${this.id}${suffix}`;
   }
 
-  click() {
+  /**
+   * Scroll the element to the middle of its scrolling area, then click it.
+   * (WebKitWebDriver refuses, as "not interactable", an element whose centre
+   * is outside the window, e.g. a form's button below a long list.)
+   */
+  async click() {
+    await this.session
+      .execute(`arguments[0].scrollIntoView({ block: 'center', inline: 'nearest' });`, this)
+      .catch(() => {});
     return this.session.cmd('POST', this.#path('/click'), {});
   }
 
