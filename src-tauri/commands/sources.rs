@@ -134,5 +134,8 @@ fn announce(app: &AppHandle, reports: &[PollReport]) {
     if count > 0 {
         let _ = app.emit("mentions-added", MentionsAdded { count });
     }
-    let _ = app.emit("sources-changed", ());
+    // A quiet minute (nothing was due) changes nothing on screen.
+    if !reports.is_empty() {
+        let _ = app.emit("sources-changed", ());
+    }
 }
