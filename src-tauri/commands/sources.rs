@@ -116,8 +116,8 @@ pub fn announce_cycle(app: &AppHandle, summary: &CycleSummary, poller: &Poller) 
     let wanted = app
         .try_state::<AppState>()
         .and_then(|s| s.ready())
-        .and_then(|ws| ws.app_info().ok())
-        .is_some_and(|info| info.settings.notify_new_mentions);
+        .and_then(|ws| ws.store.read(crate::store::settings::load).ok())
+        .is_some_and(|settings| settings.notify_new_mentions);
     if !wanted {
         return;
     }

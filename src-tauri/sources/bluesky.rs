@@ -716,11 +716,7 @@ async fn fetch(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
     }
     Ok(FetchOutcome {
         mentions: found.into_vec(),
-        state: PollState {
-            cursor: Some(serde_json::to_string(&next).unwrap_or_default()),
-            etag: None,
-            last_modified: None,
-        },
+        state: PollState::with_cursor(&next),
         not_modified: false,
         title: Some(format!("Bluesky (@{handle})")),
         wait_secs: client.wait_secs,

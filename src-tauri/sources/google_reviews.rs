@@ -251,11 +251,7 @@ async fn fetch(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
     }
     Ok(FetchOutcome {
         mentions: found.into_vec(),
-        state: PollState {
-            cursor: serde_json::to_string(&cursor).ok(),
-            etag: None,
-            last_modified: None,
-        },
+        state: PollState::with_cursor(&cursor),
         not_modified: false,
         title: None,
         wait_secs: None,

@@ -160,11 +160,7 @@ async fn fetch(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
     }
     Ok(FetchOutcome {
         mentions,
-        state: PollState {
-            cursor: serde_json::to_string(&Cursor { seen }).ok(),
-            etag: None,
-            last_modified: None,
-        },
+        state: PollState::with_cursor(&Cursor { seen }),
         not_modified: false,
         title: None,
         wait_secs,

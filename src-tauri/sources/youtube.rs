@@ -311,11 +311,7 @@ fn build_query(terms: &[String]) -> String {
 
 impl Poll<'_> {
     fn finish(self, cursor: Cursor) -> Result<FetchOutcome, FetchError> {
-        let state = PollState {
-            cursor: serde_json::to_string(&cursor).ok(),
-            etag: None,
-            last_modified: None,
-        };
+        let state = PollState::with_cursor(&cursor);
         Ok(FetchOutcome {
             mentions: self.found.into_vec(),
             state,

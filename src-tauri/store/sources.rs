@@ -38,6 +38,18 @@ pub struct PollState {
     pub last_modified: Option<String>,
 }
 
+impl PollState {
+    /// A connector's own position, stored as JSON (read back with
+    /// `FetchContext::stored_cursor`). No ETag or Last-Modified.
+    pub fn with_cursor<T: serde::Serialize>(cursor: &T) -> PollState {
+        PollState {
+            cursor: serde_json::to_string(cursor).ok(),
+            etag: None,
+            last_modified: None,
+        }
+    }
+}
+
 /// A source about to be stored.
 #[derive(Debug, Clone)]
 pub struct SourceInsert {
