@@ -127,6 +127,76 @@ impl MentionStatus {
     }
 }
 
+/// What triage made of a mention: a complaint, or merely negative, neutral or
+/// positive. Stored as its `as_str()` name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum Label {
+    Complaint,
+    Negative,
+    Neutral,
+    Positive,
+}
+
+impl Label {
+    pub const ALL: [Label; 4] = [
+        Label::Complaint,
+        Label::Negative,
+        Label::Neutral,
+        Label::Positive,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Label::Complaint => "complaint",
+            Label::Negative => "negative",
+            Label::Neutral => "neutral",
+            Label::Positive => "positive",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Label> {
+        let norm = s.trim().to_ascii_lowercase();
+        Label::ALL.into_iter().find(|l| l.as_str() == norm)
+    }
+    /// Complaints and negative mentions: the ones the owner is told about.
+    pub fn is_unhappy(self) -> bool {
+        matches!(self, Label::Complaint | Label::Negative)
+    }
+}
+
+/// What kind of evidence a reason is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ReasonKind {
+    /// A complaint cue ("still", "never received", "no reply", "refund").
+    Cue,
+    /// A word or two-word phrase the complaint model weighs.
+    Words,
+    /// The overall sentiment of the text.
+    Sentiment,
+}
+
+/// One reason a mention was flagged, shown to the owner ("cue: no reply").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Reason {
+    pub kind: ReasonKind,
+    /// The words as they appear in the text, or a short phrase for sentiment.
+    pub text: String,
+    /// How much it pushed towards "complaint" (positive) or away (negative).
+    pub weight: f64,
+}
+
+/// A range of a mention's text that matched the search, in UTF-16 code units
+/// (JavaScript string indices), so the UI can mark it without parsing HTML.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Span {
+    pub start: u32,
+    pub end: u32,
+}
+
 /// A stored public post that mentions the business. All text fields are
 /// untrusted plain text: render them as text, never as HTML.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
@@ -146,10 +216,25 @@ pub struct Mention {
     /// RFC 3339, UTC.
     pub created_at: String,
     pub fetched_at: String,
+    /// VADER compound score, -1 (very negative) to 1 (very positive).
     pub sentiment: Option<f64>,
+    /// The complaint model's probability, 0 to 1.
     pub complaint: Option<f64>,
-    pub label: Option<String>,
+    /// The label shown: the owner's correction if there is one, else triage's.
+    pub label: Option<Label>,
+    /// What triage said, kept when the owner corrects it.
+    pub model_label: Option<Label>,
+    /// The owner corrected the label.
+    pub corrected: bool,
+    /// How unhappy, 0 to 1: the Inbox's "most unhappy first" order.
+    pub concern: Option<f64>,
+    /// Why triage flagged it, strongest first.
+    pub reasons: Vec<Reason>,
     pub status: MentionStatus,
+    /// The owner has opened it (the tray's unread count counts the rest).
+    pub seen: bool,
+    /// Where the search words matched `text`; empty when not searching.
+    pub highlights: Vec<Span>,
 }
 
 /// One page of the Inbox, newest first. Pass `next` back as `before` for the next page.
@@ -162,13 +247,76 @@ pub struct MentionPage {
     pub total: i64,
 }
 
-/// Keyset cursor: the (created_at, id) of the last mention on the previous page.
+/// Keyset cursor: the sort key and id of the last mention on the previous page.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct MentionCursor {
     pub created_at: String,
     #[ts(type = "number")]
     pub id: i64,
+    /// Set when the Inbox is sorted by how unhappy.
+    #[serde(default)]
+    #[ts(optional)]
+    pub concern: Option<f64>,
+}
+
+/// The Inbox's order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum InboxSort {
+    #[default]
+    Newest,
+    /// Most unhappy first (by `concern`), newest first among equals.
+    MostUnhappy,
+}
+
+/// What the Inbox shows: every field narrows; empty means "any".
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct InboxQuery {
+    /// Words to search for, as the owner typed them (not FTS syntax).
+    pub search: String,
+    pub platforms: Vec<Platform>,
+    pub labels: Vec<Label>,
+    pub statuses: Vec<MentionStatus>,
+    #[ts(type = "number | null")]
+    pub watch_id: Option<i64>,
+    /// First day shown, `YYYY-MM-DD` (UTC), inclusive.
+    pub from: Option<String>,
+    /// Last day shown, `YYYY-MM-DD` (UTC), inclusive.
+    pub to: Option<String>,
+    pub sort: InboxSort,
+}
+
+/// The owner changed a mention's label.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct LabelCorrection {
+    pub from: Option<Label>,
+    pub to: Label,
+    pub at: String,
+}
+
+/// A watch, by name, as a mention's detail lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct WatchRef {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub name: String,
+}
+
+/// Everything the mention detail pane shows.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct MentionDetail {
+    pub mention: Mention,
+    pub watches: Vec<WatchRef>,
+    pub corrections: Vec<LabelCorrection>,
+    /// The source's label, if the source still exists.
+    pub source_label: Option<String>,
 }
 
 /// The state of a source's credential. The secret itself never leaves the keyring.

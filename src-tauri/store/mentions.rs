@@ -4,7 +4,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 
 use super::SqlResult;
 use crate::error::Result;
-use crate::model::{Mention, MentionCursor, MentionPage, MentionStatus, Platform};
+use crate::model::{Label, Mention, MentionCursor, MentionPage, MentionStatus, Platform};
 
 /// A mention as a connector produced it, before it is stored.
 #[derive(Debug, Clone, PartialEq)]
@@ -155,12 +155,19 @@ pub fn id_of(conn: &Connection, platform: &str, external_id: &str) -> Result<Opt
     .db()
 }
 
-const COLUMNS: &str = "id, source_id, platform, external_id, url, author_handle, author_name, \
-    text, language, created_at, fetched_at, sentiment, complaint, label, status";
+pub(crate) const COLUMNS: &str = "id, source_id, platform, external_id, url, author_handle, \
+    author_name, text, language, created_at, fetched_at, sentiment, complaint, label, status, \
+    model_label, corrected_at, concern, reasons, seen_at";
 
-fn from_row(r: &Row<'_>) -> rusqlite::Result<Mention> {
+/// A mention from a row selected with [`COLUMNS`] (highlights left empty).
+pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<Mention> {
     let platform: String = r.get(2)?;
     let status: String = r.get(14)?;
+    let label: Option<String> = r.get(13)?;
+    let model_label: Option<String> = r.get(15)?;
+    let corrected_at: Option<String> = r.get(16)?;
+    let reasons: Option<String> = r.get(18)?;
+    let seen_at: Option<String> = r.get(19)?;
     Ok(Mention {
         id: r.get(0)?,
         source_id: r.get(1)?,
@@ -175,8 +182,18 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Mention> {
         fetched_at: r.get(10)?,
         sentiment: r.get(11)?,
         complaint: r.get(12)?,
-        label: r.get(13)?,
+        label: label.as_deref().and_then(Label::parse),
+        model_label: model_label.as_deref().and_then(Label::parse),
+        corrected: corrected_at.is_some(),
+        concern: r.get(17)?,
+        // Written by the store as JSON; a damaged value shows no reasons.
+        reasons: reasons
+            .as_deref()
+            .and_then(|j| serde_json::from_str(j).ok())
+            .unwrap_or_default(),
         status: MentionStatus::parse(&status).unwrap_or(MentionStatus::New),
+        seen: seen_at.is_some(),
+        highlights: Vec::new(),
     })
 }
 
@@ -213,6 +230,7 @@ pub fn page(conn: &Connection, before: Option<&MentionCursor>, limit: i64) -> Re
         mentions.last().map(|m| MentionCursor {
             created_at: m.created_at.clone(),
             id: m.id,
+            concern: None,
         })
     } else {
         None

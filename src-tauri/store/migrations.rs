@@ -208,6 +208,36 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     DROP TRIGGER mentions_fts_insert;
     "#,
+    // 6 — triage: scores, the reasons a mention was flagged, the owner's
+    // corrections (kept, never overwritten by re-scoring), seen/unread, and
+    // indexes for the Inbox's filters and "most unhappy first" order.
+    // `label` is the label shown (the owner's if corrected); `model_label`
+    // what triage said; `scored_with` the model version, so mentions stored
+    // before (or by an older model) are scored again in the background.
+    r#"
+    ALTER TABLE mentions ADD COLUMN model_label TEXT;
+    ALTER TABLE mentions ADD COLUMN corrected_at TEXT;
+    ALTER TABLE mentions ADD COLUMN concern REAL;
+    ALTER TABLE mentions ADD COLUMN reasons TEXT;
+    ALTER TABLE mentions ADD COLUMN scored_with TEXT;
+    ALTER TABLE mentions ADD COLUMN seen_at TEXT;
+    ALTER TABLE mentions ADD COLUMN status_changed_at TEXT;
+
+    CREATE TABLE label_corrections (
+        id INTEGER PRIMARY KEY,
+        mention_id INTEGER NOT NULL REFERENCES mentions(id) ON DELETE CASCADE,
+        from_label TEXT,
+        to_label TEXT NOT NULL
+            CHECK (to_label IN ('complaint', 'negative', 'neutral', 'positive')),
+        corrected_at TEXT NOT NULL
+    );
+    CREATE INDEX label_corrections_mention ON label_corrections (mention_id);
+
+    CREATE INDEX mentions_unhappiest ON mentions (concern DESC, created_at DESC, id DESC);
+    CREATE INDEX mentions_label ON mentions (label, created_at DESC, id DESC);
+    CREATE INDEX mentions_status ON mentions (status, created_at DESC, id DESC);
+    CREATE INDEX mentions_unscored ON mentions (scored_with);
+    "#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

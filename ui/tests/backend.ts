@@ -85,7 +85,13 @@ export function mention(overrides: Partial<Mention> = {}): Mention {
     sentiment: 0,
     complaint: 0,
     label: null,
+    model_label: null,
+    corrected: false,
+    concern: null,
+    reasons: [],
     status: 'new',
+    seen: false,
+    highlights: [],
     ...overrides,
   };
 }
