@@ -243,8 +243,30 @@ pub struct Mention {
 pub struct MentionPage {
     pub mentions: Vec<Mention>,
     pub next: Option<MentionCursor>,
+    /// How many mentions match (the whole query, not this page).
     #[ts(type = "number")]
     pub total: i64,
+    /// `total` stopped counting at a cap (a very broad search): show "N+".
+    #[serde(default)]
+    pub total_capped: bool,
+}
+
+/// Counts for the sidebar badge, the tray and the Inbox's header.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct InboxCounts {
+    /// Mentions the owner has not opened yet.
+    #[ts(type = "number")]
+    pub unread: i64,
+    /// Of those, complaints and negative mentions.
+    #[ts(type = "number")]
+    pub unread_unhappy: i64,
+    /// Status "needs reply".
+    #[ts(type = "number")]
+    pub needs_reply: i64,
+    /// Complaints still new or needing a reply.
+    #[ts(type = "number")]
+    pub open_complaints: i64,
 }
 
 /// Keyset cursor: the sort key and id of the last mention on the previous page.

@@ -239,6 +239,7 @@ pub fn page(conn: &Connection, before: Option<&MentionCursor>, limit: i64) -> Re
         mentions,
         next,
         total: count(conn)?,
+        total_capped: false,
     })
 }
 

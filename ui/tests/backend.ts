@@ -97,7 +97,7 @@ export function mention(overrides: Partial<Mention> = {}): Mention {
 }
 
 export function page(mentions: Mention[], next: MentionPage['next'] = null, total = mentions.length): MentionPage {
-  return { mentions, next, total };
+  return { mentions, next, total, total_capped: false };
 }
 
 export function source(overrides: Partial<Source> = {}): Source {
