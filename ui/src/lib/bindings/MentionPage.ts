@@ -5,4 +5,12 @@ import type { MentionCursor } from "./MentionCursor";
 /**
  * One page of the Inbox, newest first. Pass `next` back as `before` for the next page.
  */
-export type MentionPage = { mentions: Array<Mention>, next: MentionCursor | null, total: number, };
+export type MentionPage = { mentions: Array<Mention>, next: MentionCursor | null, 
+/**
+ * How many mentions match (the whole query, not this page).
+ */
+total: number, 
+/**
+ * `total` stopped counting at a cap (a very broad search): show "N+".
+ */
+total_capped: boolean, };
