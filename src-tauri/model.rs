@@ -516,9 +516,19 @@ pub struct Settings {
     pub business_name: String,
     /// How customers reach the business (phone, email, address), for the guide's handout.
     pub business_contact: String,
-    /// Show a desktop notification when new mentions arrive.
+    /// A desktop notification when new complaints arrive.
     #[serde(default = "yes")]
+    pub notify_complaints: bool,
+    /// A desktop notification when new negative mentions arrive.
+    #[serde(default = "yes")]
+    pub notify_negative: bool,
+    /// A desktop notification for every other new mention too (off unless
+    /// the owner wants them: most mentions need no action).
+    #[serde(default)]
     pub notify_new_mentions: bool,
+    /// A tray icon showing how many mentions are unread, where the desktop has a tray.
+    #[serde(default = "yes")]
+    pub tray_unread: bool,
 }
 
 /// What the shell needs at start-up.

@@ -49,13 +49,27 @@ pub struct CycleSummary {
     pub reports: Vec<PollReport>,
     /// New mentions per watch name (a mention caught by two watches counts for both).
     pub new_by_watch: BTreeMap<String, i64>,
+    /// New mentions per label triage gave them.
+    pub new_by_label: BTreeMap<crate::model::Label, i64>,
     /// The online state changed during this cycle.
     pub online_changed: bool,
 }
 
+/// What one source's new mentions were: per watch name, and per label.
+type NewCounts = (BTreeMap<String, i64>, BTreeMap<crate::model::Label, i64>);
+
 impl CycleSummary {
     pub fn added(&self) -> i64 {
         self.reports.iter().map(|r| r.new_mentions).sum()
+    }
+
+    fn absorb(&mut self, (by_watch, by_label): NewCounts) {
+        for (k, v) in by_watch {
+            *self.new_by_watch.entry(k).or_default() += v;
+        }
+        for (k, v) in by_label {
+            *self.new_by_label.entry(k).or_default() += v;
+        }
     }
 }
 
@@ -130,9 +144,7 @@ impl Poller {
                 let due = self.read(move |c| store::sources::due(c, &now)).await?;
                 let rest = self.poll_rows(due).await?;
                 summary.reports.extend(rest.reports);
-                for (k, v) in rest.new_by_watch {
-                    *summary.new_by_watch.entry(k).or_default() += v;
-                }
+                summary.absorb((rest.new_by_watch, rest.new_by_label));
                 summary.online_changed = true;
             }
             return Ok(summary);
@@ -219,11 +231,9 @@ impl Poller {
             online_changed: was_online == offline && attempted > 0,
             ..CycleSummary::default()
         };
-        for (_, (report, by_watch)) in done {
+        for (_, (report, counts)) in done {
             summary.reports.push(report);
-            for (k, v) in by_watch {
-                *summary.new_by_watch.entry(k).or_default() += v;
-            }
+            summary.absorb(counts);
         }
         if let Ok(mut at) = self.last_cycle_at.lock() {
             *at = Some(clock::now_string());
@@ -286,7 +296,7 @@ impl Poller {
         fetched: Fetched,
         watches: &[Watch],
         offline: bool,
-    ) -> (PollReport, BTreeMap<String, i64>) {
+    ) -> (PollReport, NewCounts) {
         let mut report = PollReport {
             source_id: row.id,
             label: row.label.clone(),
@@ -299,10 +309,10 @@ impl Poller {
             offline: false,
             error: None,
         };
-        let mut by_watch = BTreeMap::new();
+        let mut counts = NewCounts::default();
         if row.sample {
             report.error = fetched.result.err().map(|e| e.to_string());
-            return (report, by_watch);
+            return (report, counts);
         }
         let usage = fetched
             .policy
@@ -313,11 +323,11 @@ impl Poller {
                 report.fetched = outcome.mentions.len() as i64;
                 report.not_modified = outcome.not_modified;
                 match self.store_outcome(&row, outcome, watches, usage).await {
-                    Ok((stored, counts)) => {
+                    Ok((stored, by_watch)) => {
                         report.ok = true;
                         report.new_mentions = stored.added;
                         report.edited = stored.edited;
-                        by_watch = counts;
+                        counts = (by_watch, stored.new_by_label.clone());
                         tracing::info!(
                             source = row.id,
                             fetched = report.fetched,
@@ -348,7 +358,7 @@ impl Poller {
                 report.error = Some(message);
             }
         }
-        (report, by_watch)
+        (report, counts)
     }
 
     async fn fetch(

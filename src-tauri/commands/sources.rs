@@ -105,23 +105,22 @@ pub async fn polling_status(state: State<'_, AppState>) -> CmdResult<PollingStat
     Ok(state.workspace()?.poller.status())
 }
 
-/// Tells the window what a polling cycle found, and the desktop too when
-/// watches caught new mentions (one notification per cycle, if the owner
-/// wants them).
+/// Tells the window what a polling cycle found, and the desktop too when it
+/// found complaints or negative mentions (one notification per cycle, as
+/// the owner's settings ask).
 pub fn announce_cycle(app: &AppHandle, summary: &CycleSummary, poller: &Poller) {
     announce(app, &summary.reports);
     if summary.online_changed {
         let _ = app.emit("polling-status", poller.status());
     }
-    let wanted = app
+    let settings = app
         .try_state::<AppState>()
         .and_then(|s| s.ready())
-        .and_then(|ws| ws.store.read(crate::store::settings::load).ok())
-        .is_some_and(|settings| settings.notify_new_mentions);
-    if !wanted {
-        return;
-    }
-    if let Some((title, body)) = crate::notify::new_mentions_message(&summary.new_by_watch) {
+        .and_then(|ws| ws.store.read(crate::store::settings::load).ok());
+    let Some(settings) = settings else { return };
+    let message =
+        crate::notify::cycle_message(&settings, &summary.new_by_label, &summary.new_by_watch);
+    if let Some((title, body)) = message {
         use tauri_plugin_notification::NotificationExt;
         if let Err(e) = app.notification().builder().title(title).body(body).show() {
             tracing::warn!("couldn't show a desktop notification: {e}");

@@ -6,7 +6,7 @@ mod content;
 use crate::clock;
 use crate::error::{Error, Result};
 use crate::model::{DemoSummary, Platform};
-use crate::store::{self, mentions::NewMention, outreach::OutreachRecord};
+use crate::store::{self, mentions::NewMention, outreach::OutreachRecord, SqlResult};
 use crate::workspace::Workspace;
 
 pub use content::{sample_workspace, SampleKind, SampleWorkspace};
@@ -146,6 +146,34 @@ pub fn load_at(ws: &Workspace, now: time::OffsetDateTime) -> Result<DemoSummary>
             store::outreach::insert(tx, &record, &now_s)?;
             outreach += 1;
         }
+        // A lived-in Inbox: what the shop followed up is contacted or
+        // resolved, spam was ignored, and what is older than two days has
+        // been read; the last two days' posts are still unread.
+        tx.execute_batch(
+            "UPDATE mentions SET status = CASE
+                 WHEN EXISTS (SELECT 1 FROM outreach o WHERE o.mention_id = mentions.id
+                              AND o.status = 'resolved') THEN 'resolved'
+                 ELSE 'contacted' END,
+                 status_changed_at = fetched_at
+             WHERE id IN (SELECT mention_id FROM outreach WHERE mention_id IS NOT NULL)",
+        )
+        .db()?;
+        let two_days_ago = clock::format(now - time::Duration::days(2));
+        for m in &sample.mentions {
+            if m.kind == SampleKind::Spam && m.created_at < now - time::Duration::days(2) {
+                tx.execute(
+                    "UPDATE mentions SET status = 'ignored', status_changed_at = ?3
+                     WHERE platform = ?1 AND external_id = ?2 AND status = 'new'",
+                    rusqlite::params![m.platform, m.external_id, now_s],
+                )
+                .db()?;
+            }
+        }
+        tx.execute(
+            "UPDATE mentions SET seen_at = ?2 WHERE created_at < ?1 AND seen_at IS NULL",
+            rusqlite::params![two_days_ago, now_s],
+        )
+        .db()?;
         let business = store::settings::get_value(tx, "business_name")?;
         if business.as_deref().unwrap_or("").is_empty() {
             store::settings::set_value(tx, "business_name", &sample.business_name)?;
@@ -191,5 +219,44 @@ mod tests {
         // Loading twice adds no second set.
         load(&ws).unwrap();
         assert_eq!(ws.list_watches().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn the_sample_inbox_is_lived_in_followed_up_posts_are_contacted_and_old_ones_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = Workspace::open(dir.path()).unwrap();
+        let now = clock::now();
+        load_at(&ws, now).unwrap();
+        let q = |sql: &str| -> i64 {
+            ws.store
+                .read(|c| c.query_row(sql, [], |r| r.get(0)).db())
+                .unwrap()
+        };
+        // Every mention the shop followed up has left "new".
+        assert_eq!(
+            q("SELECT count(*) FROM mentions WHERE status = 'new'
+               AND id IN (SELECT mention_id FROM outreach)"),
+            0
+        );
+        assert!(q("SELECT count(*) FROM mentions WHERE status = 'resolved'") > 0);
+        assert!(q("SELECT count(*) FROM mentions WHERE status = 'ignored'") > 0);
+        // Unread: exactly the last two days' posts.
+        let two_days_ago = clock::format(now - time::Duration::days(2));
+        let recent: i64 = ws
+            .store
+            .read(|c| {
+                c.query_row(
+                    "SELECT count(*) FROM mentions WHERE created_at >= ?1",
+                    [&two_days_ago],
+                    |r| r.get(0),
+                )
+                .db()
+            })
+            .unwrap();
+        assert!(recent > 0);
+        assert_eq!(
+            q("SELECT count(*) FROM mentions WHERE seen_at IS NULL"),
+            recent
+        );
     }
 }

@@ -35,6 +35,8 @@ pub struct Stored {
     pub edited: i64,
     /// Of the new mentions, how many each watch caught (by watch id).
     pub new_by_watch: std::collections::BTreeMap<i64, i64>,
+    /// Of the new mentions, how many triage gave each label.
+    pub new_by_label: std::collections::BTreeMap<Label, i64>,
 }
 
 /// Inserts the mentions not stored yet; returns how many were new.

@@ -36,7 +36,10 @@ pub fn load(conn: &Connection) -> Result<Settings> {
         theme,
         business_name: get_value(conn, "business_name")?.unwrap_or_default(),
         business_contact: get_value(conn, "business_contact")?.unwrap_or_default(),
-        notify_new_mentions: get_value(conn, "notify_new_mentions")?.as_deref() != Some("off"),
+        notify_complaints: get_value(conn, "notify_complaints")?.as_deref() != Some("off"),
+        notify_negative: get_value(conn, "notify_negative")?.as_deref() != Some("off"),
+        notify_new_mentions: get_value(conn, "notify_new_mentions")?.as_deref() == Some("on"),
+        tray_unread: get_value(conn, "tray_unread")?.as_deref() != Some("off"),
     })
 }
 
@@ -49,9 +52,9 @@ pub fn save(tx: &Transaction<'_>, s: &Settings) -> Result<()> {
     set_value(tx, "theme", theme)?;
     set_value(tx, "business_name", s.business_name.trim())?;
     set_value(tx, "business_contact", s.business_contact.trim())?;
-    set_value(
-        tx,
-        "notify_new_mentions",
-        if s.notify_new_mentions { "on" } else { "off" },
-    )
+    let on_off = |b: bool| if b { "on" } else { "off" };
+    set_value(tx, "notify_complaints", on_off(s.notify_complaints))?;
+    set_value(tx, "notify_negative", on_off(s.notify_negative))?;
+    set_value(tx, "notify_new_mentions", on_off(s.notify_new_mentions))?;
+    set_value(tx, "tray_unread", on_off(s.tray_unread))
 }

@@ -29,12 +29,15 @@ describe('settings', () => {
       theme: 'dark',
       business_name: 'Corner Bakery',
       business_contact: '01234 567890',
-      notify_new_mentions: true,
+      notify_complaints: true,
+      notify_negative: true,
+      notify_new_mentions: false,
+      tray_unread: true,
     });
   });
 
   test('the theme saved at start-up is applied', async () => {
-    fakeCore({ app_info: () => appInfo({ settings: { theme: 'light', business_name: '', business_contact: '', notify_new_mentions: true } }) });
+    fakeCore({ app_info: () => appInfo({ settings: { theme: 'light', business_name: '', business_contact: '', notify_complaints: true, notify_negative: true, notify_new_mentions: false, tray_unread: true } }) });
     await showSettings();
     expect(document.documentElement.dataset.theme).toBe('light');
     expect((screen.getByTestId('theme-select') as HTMLSelectElement).value).toBe('light');
@@ -76,7 +79,10 @@ describe('settings', () => {
       theme: 'system',
       business_name: 'Corner Bakery & Café',
       business_contact: '01234 567890',
-      notify_new_mentions: true,
+      notify_complaints: true,
+      notify_negative: true,
+      notify_new_mentions: false,
+      tray_unread: true,
     });
     expect(app.info?.settings.business_name).toBe('Corner Bakery & Café');
   });
@@ -94,42 +100,56 @@ describe('settings', () => {
       theme: 'system',
       business_name: 'Corner Bakery',
       business_contact: '01234 567890 · hello@shop.example',
-      notify_new_mentions: true,
+      notify_complaints: true,
+      notify_negative: true,
+      notify_new_mentions: false,
+      tray_unread: true,
     });
     expect(app.info?.settings.business_contact).toBe('01234 567890 · hello@shop.example');
     expect(contact.value).toBe('01234 567890 · hello@shop.example');
   });
 
-  test('desktop notifications can be switched off and on, and the choice is saved', async () => {
+  test('each notification switch and the tray switch can be turned off and on, and the choice is saved', async () => {
     const core = fakeCore({ settings_save: (args) => args.settings as Settings });
     const app = await showSettings();
-    const toggle = screen.getByTestId('notify-toggle') as HTMLInputElement;
-    expect(screen.getByLabelText('Desktop notifications for new mentions')).toBe(toggle);
-    expect(toggle.checked).toBe(true);
+    const complaints = screen.getByLabelText('Notify me about new complaints') as HTMLInputElement;
+    const negative = screen.getByLabelText('Notify me about new negative mentions') as HTMLInputElement;
+    const every = screen.getByLabelText('Notify me about every other new mention too') as HTMLInputElement;
+    const tray = screen.getByLabelText('Show unread mentions in the tray') as HTMLInputElement;
+    expect([complaints.checked, negative.checked, every.checked, tray.checked]).toEqual([true, true, false, true]);
 
-    await fireEvent.click(toggle);
+    await fireEvent.click(complaints);
     await waitFor(() => expect(core.called('settings_save')).toHaveLength(1));
     expect(core.called('settings_save')[0]!.args.settings).toEqual({
       theme: 'system',
       business_name: 'Corner Bakery',
       business_contact: '01234 567890',
+      notify_complaints: false,
+      notify_negative: true,
       notify_new_mentions: false,
+      tray_unread: true,
     });
-    await waitFor(() => expect(app.info?.settings.notify_new_mentions).toBe(false));
-    expect(toggle.checked).toBe(false);
+    await waitFor(() => expect(app.info?.settings.notify_complaints).toBe(false));
+    expect(complaints.checked).toBe(false);
 
-    await fireEvent.click(toggle);
+    await fireEvent.click(tray);
     await waitFor(() => expect(core.called('settings_save')).toHaveLength(2));
-    expect((core.called('settings_save')[1]!.args.settings as Settings).notify_new_mentions).toBe(true);
+    const second = core.called('settings_save')[1]!.args.settings as Settings;
+    // The earlier change is kept; only the tray switch changed.
+    expect([second.notify_complaints, second.tray_unread]).toEqual([false, false]);
+
+    await fireEvent.click(every);
+    await waitFor(() => expect(core.called('settings_save')).toHaveLength(3));
+    expect((core.called('settings_save')[2]!.args.settings as Settings).notify_new_mentions).toBe(true);
   });
 
   test('the saved choice is shown, and a failed save puts the switch back with the reason', async () => {
     fakeCore({
-      app_info: () => appInfo({ settings: { theme: 'system', business_name: '', business_contact: '', notify_new_mentions: false } }),
+      app_info: () => appInfo({ settings: { theme: 'system', business_name: '', business_contact: '', notify_complaints: true, notify_negative: false, notify_new_mentions: false, tray_unread: true } }),
       settings_save: refuse('store', 'The settings could not be saved: the disk is full.'),
     });
     await showSettings();
-    const toggle = screen.getByTestId('notify-toggle') as HTMLInputElement;
+    const toggle = screen.getByTestId('switch-notify_negative') as HTMLInputElement;
     expect(toggle.checked).toBe(false);
     await fireEvent.click(toggle);
     expect(await screen.findByText(/The change could not be saved\. The settings could not be saved: the disk is full\./)).toBeTruthy();

@@ -10,6 +10,19 @@ export type Settings = { theme: Theme, business_name: string,
  */
 business_contact: string, 
 /**
- * Show a desktop notification when new mentions arrive.
+ * A desktop notification when new complaints arrive.
  */
-notify_new_mentions: boolean, };
+notify_complaints: boolean, 
+/**
+ * A desktop notification when new negative mentions arrive.
+ */
+notify_negative: boolean, 
+/**
+ * A desktop notification for every other new mention too (off unless
+ * the owner wants them: most mentions need no action).
+ */
+notify_new_mentions: boolean, 
+/**
+ * A tray icon showing how many mentions are unread, where the desktop has a tray.
+ */
+tray_unread: boolean, };

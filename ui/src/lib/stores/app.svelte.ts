@@ -4,6 +4,9 @@ import type { Settings } from '../bindings/Settings';
 import type { Theme } from '../bindings/Theme';
 import { applyTheme } from '../theme';
 
+/** The settings that are plain on/off switches. */
+export type SettingSwitch = 'notify_complaints' | 'notify_negative' | 'notify_new_mentions' | 'tray_unread';
+
 export type Screen = 'inbox' | 'outreach' | 'guide' | 'sources' | 'privacy' | 'settings';
 
 /** Start-up, navigation and the owner's settings. */
@@ -54,9 +57,9 @@ export class AppState {
     await this.save({ business_name: details.name, business_contact: details.contact });
   }
 
-  /** Desktop notifications when new mentions arrive. Rejects with an AppError if saving failed. */
-  async setNotify(on: boolean): Promise<void> {
-    await this.save({ notify_new_mentions: on });
+  /** One of the notification / tray switches. Rejects with an AppError if saving failed. */
+  async setSwitch(key: SettingSwitch, on: boolean): Promise<void> {
+    await this.save({ [key]: on });
   }
 
   private async save(change: Partial<Settings>): Promise<void> {
@@ -64,7 +67,10 @@ export class AppState {
       theme: 'system',
       business_name: '',
       business_contact: '',
-      notify_new_mentions: true,
+      notify_complaints: true,
+      notify_negative: true,
+      notify_new_mentions: false,
+      tray_unread: true,
     };
     const saved = await api.settingsSave({ ...current, ...change });
     if (this.info) this.info = { ...this.info, settings: saved };
