@@ -17,6 +17,7 @@ pub mod secrets;
 pub mod sources;
 pub mod startup;
 pub mod store;
+pub mod tray;
 pub mod watch;
 pub mod workspace;
 
@@ -97,6 +98,10 @@ pub fn run_gui(data_dir: Option<PathBuf>) {
                 "window set up {} ms after launch",
                 startup::since_launch_ms()
             );
+            // Where the desktop has no tray the icon simply isn't seen.
+            if let Err(e) = tray::install(app.handle()) {
+                tracing::warn!("no tray icon: {e}");
+            }
             if let Some(poller) = scheduler {
                 let handle = app.handle().clone();
                 let status_poller = poller.clone();

@@ -14,9 +14,15 @@ pub async fn app_info(state: State<'_, AppState>) -> CmdResult<AppInfo> {
 }
 
 #[tauri::command]
-pub async fn settings_save(state: State<'_, AppState>, settings: Settings) -> CmdResult<Settings> {
+pub async fn settings_save(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    settings: Settings,
+) -> CmdResult<Settings> {
     let ws = state.workspace()?;
-    blocking(move || ws.save_settings(&settings)).await
+    let saved = blocking(move || ws.save_settings(&settings)).await?;
+    let _ = app.emit("settings-changed", ());
+    Ok(saved)
 }
 
 #[tauri::command]
