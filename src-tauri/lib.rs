@@ -17,6 +17,7 @@ pub mod secrets;
 pub mod sources;
 pub mod startup;
 pub mod store;
+pub mod triage;
 pub mod watch;
 pub mod workspace;
 

@@ -5,10 +5,11 @@ the Rust tests assert Rust's probabilities equal these within 1e-9.
 Tokens: the text with ASCII and Latin-1 capitals lowered, curly apostrophes
 made straight; a token is a run of word characters (ASCII letters and digits,
 Latin-1 and Latin Extended-A/B letters) and apostrophes, optionally led by
-'#'. Apostrophes are dropped from the token ("don't" -> "dont"); a token of
-digits only becomes "<num>". Two tokens form a bigram only when nothing but
-spaces, tabs, hyphens, quotes, apostrophes, '*' or '_' stands between them
-(punctuation such as ',' or '.' breaks the phrase).
+'#'. A final "'s" is dropped ("nobody's" -> "nobody"), then apostrophes
+("don't" -> "dont"); a token of digits only becomes "<num>". Two tokens
+form a bigram only when nothing but spaces, tabs, hyphens, quotes,
+apostrophes, '*' or '_' stands between them (punctuation such as ',' or
+'.' breaks the phrase).
 
 Features: each distinct unigram and bigram present (value 1), each complaint
 cue's number of occurrences (at most 3), the number of '?' and '!' (at most
@@ -71,23 +72,30 @@ def tokens(text: str):
     while i < n:
         c = chars[i]
         if is_word(c):
-            buf = []
+            hashtag = False
         elif c == "#" and i + 1 < n and is_word(chars[i + 1]):
-            buf = ["#"]
+            hashtag = True
             i += 1
         else:
             if c not in JOINERS:
                 joinable = False
             i += 1
             continue
+        raw = []  # word characters and apostrophes, up to the last word character
+        kept = 0
         while i < n and (is_word(chars[i]) or chars[i] == "'"):
+            raw.append(chars[i])
             if chars[i] != "'":
-                buf.append(chars[i])
+                kept = len(raw)
             i += 1
-        tok = "".join(buf)
-        body = tok[1:] if tok.startswith("#") else tok
+        raw = raw[:kept]
+        if len(raw) > 2 and raw[-2] == "'" and raw[-1] == "s":
+            raw = raw[:-2]  # possessive or "is": "nobody's" -> "nobody"
+        body = "".join(ch for ch in raw if ch != "'")
         if all("0" <= ch <= "9" for ch in body):
             tok = "<num>"
+        else:
+            tok = "#" + body if hashtag else body
         out.append((tok, joinable and bool(out)))
         joinable = True
     return out
