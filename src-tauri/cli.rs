@@ -64,6 +64,9 @@ pub enum Command {
     /// The customer privacy-settings guide.
     #[command(subcommand)]
     Guide(GuideCommand),
+    /// Score text offline: sentiment, complaint, label, reasons.
+    #[command(subcommand)]
+    Triage(TriageCommand),
     /// Write everything Hearken holds (except credentials) to a JSON file.
     Export {
         /// File to write, or - for standard output.
@@ -157,6 +160,14 @@ pub enum GuideCommand {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum TriageCommand {
+    /// Read one text per line on stdin; write one JSON object per line
+    /// (compound, pos, neu, neg, complaint, label, concern, reasons).
+    /// Needs no data folder and stores nothing.
+    Score,
+}
+
+#[derive(Debug, Subcommand)]
 pub enum MentionsCommand {
     /// Newest first.
     List {
@@ -171,6 +182,10 @@ pub fn run(cli: Cli) -> i32 {
     let Some(command) = cli.command else {
         return exit::USAGE;
     };
+    // A pure text filter: no data folder, no log file.
+    if let Command::Triage(TriageCommand::Score) = command {
+        return run_triage_score();
+    }
     let data_dir = paths::data_dir(cli.data_dir);
     let _log = crate::logging::init(&data_dir);
     match execute(command, &data_dir, json) {
@@ -517,6 +532,7 @@ fn execute(command: Command, data_dir: &std::path::Path, json: bool) -> Result<i
             }
             Ok(exit::OK)
         }
+        Command::Triage(TriageCommand::Score) => Ok(run_triage_score()),
         Command::Export { out } => {
             let export = ws.export()?;
             let body = serde_json::to_string_pretty(&export).map_err(Error::internal)?;
@@ -600,6 +616,68 @@ fn read_secrets(
         }
     }
     Ok((main, extra))
+}
+
+fn run_triage_score() -> i32 {
+    match triage_score(std::io::stdin().lock(), std::io::stdout().lock()) {
+        Ok(_) => exit::OK,
+        Err(e) => {
+            eprintln!("hearken: {e}");
+            exit::ERROR
+        }
+    }
+}
+
+/// `triage score`: one text per line in (a CR before the line end is
+/// dropped), one JSON object per line out, in order. Returns how many lines
+/// were scored. Stops at the first line that is not UTF-8, naming it; the
+/// lines before it have been written.
+pub fn triage_score(
+    mut input: impl std::io::BufRead,
+    output: impl std::io::Write,
+) -> Result<usize> {
+    use std::io::Write;
+    let mut out = std::io::BufWriter::new(output);
+    let mut line = Vec::new();
+    let mut n = 0;
+    let write_failed =
+        |e: std::io::Error| Error::invalid(format!("Couldn't write the scores ({e})."));
+    loop {
+        line.clear();
+        let read = input.read_until(b'\n', &mut line).map_err(|e| {
+            Error::invalid(format!("Couldn't read line {} of the input ({e}).", n + 1))
+        })?;
+        if read == 0 {
+            break;
+        }
+        n += 1;
+        if line.last() == Some(&b'\n') {
+            line.pop();
+            if line.last() == Some(&b'\r') {
+                line.pop();
+            }
+        }
+        let text = std::str::from_utf8(&line).map_err(|_| {
+            Error::invalid(format!(
+                "Line {n} is not UTF-8 text, so it wasn't scored (the {} lines before it were). \
+                 Convert the input to UTF-8 (for example with iconv) and try again.",
+                n - 1
+            ))
+        })?;
+        // Plain numbers, strings and enums: serialising cannot fail.
+        let mut json =
+            serde_json::to_string(&crate::triage::score(text)).map_err(Error::internal)?;
+        json.push('\n');
+        match out.write_all(json.as_bytes()) {
+            // The reader went away (`| head`): nothing more to say.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(n),
+            other => other.map_err(write_failed)?,
+        }
+    }
+    match out.flush() {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(n),
+        other => other.map(|_| n).map_err(write_failed),
+    }
 }
 
 fn parse_settings(raw: &[String]) -> Result<BTreeMap<String, String>> {

@@ -18,6 +18,7 @@ pub mod sources;
 pub mod startup;
 pub mod store;
 pub mod tray;
+pub mod triage;
 pub mod watch;
 pub mod workspace;
 
@@ -80,6 +81,10 @@ pub fn run_gui(data_dir: Option<PathBuf>) {
         startup::since_launch_ms()
     );
     let scheduler = state.ready().map(|ws| ws.poller.clone());
+    // Mentions stored before triage, or by an older model, are scored again.
+    if let Some(ws) = state.ready() {
+        ws.rescore_stale_in_background();
+    }
     let result = tauri::Builder::default()
         // First, so a second launch hands over before doing anything else.
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {

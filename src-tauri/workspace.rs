@@ -23,6 +23,11 @@ pub struct Workspace {
     data_dir: PathBuf,
 }
 
+/// Mentions scored per transaction when catching up: about 10 ms of holding
+/// the writer each.
+const RESCORE_BATCH: i64 = 500;
+const RESCORE_PAUSE: std::time::Duration = std::time::Duration::from_millis(5);
+
 /// Setting names that would put a secret into the database.
 const SECRET_LIKE: [&str; 6] = ["token", "secret", "password", "apikey", "api_key", "key"];
 
@@ -419,6 +424,38 @@ impl Workspace {
         self.store.read(|c| store::mentions::page(c, before, limit))
     }
 
+    /// Scores the mentions stored before triage existed, or by an older
+    /// model, in short transactions so the poller and the window can write
+    /// in between. Returns how many were scored.
+    pub fn rescore_stale(&self) -> Result<usize> {
+        let mut total = 0;
+        loop {
+            let n = self
+                .store
+                .write(|tx| store::mentions::rescore_stale(tx, RESCORE_BATCH))?;
+            total += n;
+            if n == 0 {
+                return Ok(total);
+            }
+            std::thread::sleep(RESCORE_PAUSE);
+        }
+    }
+
+    /// [`Workspace::rescore_stale`] on a thread of its own, for start-up.
+    pub fn rescore_stale_in_background(&self) -> Option<std::thread::JoinHandle<()>> {
+        let ws = self.clone();
+        let spawned = std::thread::Builder::new()
+            .name("rescore".into())
+            .spawn(move || match ws.rescore_stale() {
+                Ok(0) => {}
+                Ok(n) => tracing::info!("scored {n} mentions with the current triage model"),
+                Err(e) => tracing::warn!("couldn't finish scoring older mentions: {e}"),
+            });
+        spawned
+            .map_err(|e| tracing::warn!("couldn't start scoring older mentions: {e}"))
+            .ok()
+    }
+
     pub fn save_settings(&self, settings: &Settings) -> Result<Settings> {
         if settings.business_name.chars().count() > 120 {
             return Err(Error::invalid(
@@ -638,6 +675,46 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let ws = Workspace::open(dir.path()).unwrap();
         (dir, ws)
+    }
+
+    #[test]
+    fn older_mentions_are_all_scored_in_the_background_batch_by_batch() {
+        let (_dir, ws) = workspace();
+        let n = RESCORE_BATCH as usize * 2 + 37;
+        ws.store
+            .write(|tx| {
+                for i in 0..n {
+                    // As a database from before triage holds them: unscored.
+                    tx.execute(
+                        "INSERT INTO mentions (platform, external_id, text, created_at, fetched_at)
+                         VALUES ('rss', ?1, ?2, 't', 't')",
+                        rusqlite::params![
+                            format!("m{i}"),
+                            format!("Still no reply about order {i}")
+                        ],
+                    )
+                    .map_err(|e| Error::Database(e.to_string()))?;
+                }
+                Ok(())
+            })
+            .unwrap();
+        let handle = ws.rescore_stale_in_background().unwrap();
+        handle.join().unwrap();
+        let (unscored, complaints): (i64, i64) = ws
+            .store
+            .read(|c| {
+                c.query_row(
+                    "SELECT count(*) FILTER (WHERE scored_with IS NOT ?1),
+                            count(*) FILTER (WHERE label = 'complaint')
+                     FROM mentions",
+                    [crate::triage::model_version()],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .map_err(|e| Error::Database(e.to_string()))
+            })
+            .unwrap();
+        assert_eq!((unscored, complaints), (0, n as i64));
+        assert_eq!(ws.rescore_stale().unwrap(), 0);
     }
 
     fn rss(label: &str, url: &str) -> NewSource {

@@ -5,6 +5,7 @@ use rusqlite::{params, Connection, OptionalExtension, Row, Transaction};
 use super::SqlResult;
 use crate::error::Result;
 use crate::model::{Label, Mention, MentionCursor, MentionPage, MentionStatus, Platform};
+use crate::triage::{self, Triage};
 
 /// A mention as a connector produced it, before it is stored.
 #[derive(Debug, Clone, PartialEq)]
@@ -50,10 +51,11 @@ pub fn insert_new(
     Ok(store_batch(tx, source_id, &batch, fetched_at)?.added)
 }
 
-/// Stores a batch: new mentions are inserted with the watches that caught
-/// them; a mention already stored (same platform and id) is never
-/// duplicated, but if its text changed it is updated and marked edited,
-/// and any further watches that now catch it are recorded.
+/// Stores a batch: new mentions are inserted, scored by triage, with the
+/// watches that caught them; a mention already stored (same platform and
+/// id) is never duplicated, but if its text changed it is updated, scored
+/// again and marked edited, and any further watches that now catch it are
+/// recorded. Only new and edited texts are scored.
 pub fn store_batch(
     tx: &Transaction<'_>,
     source_id: Option<i64>,
@@ -63,8 +65,9 @@ pub fn store_batch(
     let mut insert = tx
         .prepare_cached(
             "INSERT INTO mentions (source_id, platform, external_id, url, author_id, author_handle,
-                 author_name, text, language, created_at, fetched_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+                 author_name, text, language, created_at, fetched_at,
+                 sentiment, complaint, label, model_label, concern, reasons, scored_with)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?14, ?15, ?16, ?17)
              ON CONFLICT (platform, external_id) DO NOTHING",
         )
         .db()?;
@@ -90,51 +93,67 @@ pub fn store_batch(
             "INSERT OR IGNORE INTO mention_watches (mention_id, watch_id) VALUES (?1, ?2)",
         )
         .db()?;
+    let version = triage::model_version();
     let mut stored = Stored::default();
     for (m, watches) in batch {
-        let inserted = insert
-            .execute(params![
-                source_id,
-                m.platform.as_str(),
-                m.external_id,
-                m.url,
-                m.author_id,
-                m.author_handle,
-                m.author_name,
-                m.text,
-                m.language,
-                m.created_at,
-                fetched_at
-            ])
+        // Looking first spares scoring the posts a poll has already seen.
+        let existing: Option<i64> = find
+            .query_row(params![m.platform.as_str(), m.external_id], |r| r.get(0))
+            .optional()
             .db()?;
-        let id = if inserted == 1 {
-            stored.added += 1;
-            let id = tx.last_insert_rowid();
-            index
-                .execute(params![id, m.text, m.author_name, m.author_handle])
-                .db()?;
-            for w in watches.iter() {
-                *stored.new_by_watch.entry(*w).or_insert(0) += 1;
+        let id = match existing {
+            None => {
+                let t = triage::score(&m.text);
+                let inserted = insert
+                    .execute(params![
+                        source_id,
+                        m.platform.as_str(),
+                        m.external_id,
+                        m.url,
+                        m.author_id,
+                        m.author_handle,
+                        m.author_name,
+                        m.text,
+                        m.language,
+                        m.created_at,
+                        fetched_at,
+                        t.compound,
+                        t.complaint,
+                        t.label.as_str(),
+                        t.concern,
+                        reasons_json(&t),
+                        version,
+                    ])
+                    .db()?;
+                if inserted != 1 {
+                    return Err(crate::error::Error::internal(
+                        "a mention not found a moment ago is already stored",
+                    ));
+                }
+                stored.added += 1;
+                *stored.new_by_label.entry(t.label).or_insert(0) += 1;
+                let id = tx.last_insert_rowid();
+                index
+                    .execute(params![id, m.text, m.author_name, m.author_handle])
+                    .db()?;
+                for w in watches.iter() {
+                    *stored.new_by_watch.entry(*w).or_insert(0) += 1;
+                }
+                Some(id)
             }
-            Some(id)
-        } else {
-            let edited: Option<i64> = edit
-                .query_row(
-                    params![m.platform.as_str(), m.external_id, m.text, fetched_at],
-                    |r| r.get(0),
-                )
-                .optional()
-                .db()?;
-            if edited.is_some() {
-                stored.edited += 1;
-            }
-            match (edited, watches.is_empty()) {
-                (Some(id), _) => Some(id),
-                (None, true) => None,
-                (None, false) => find
-                    .query_row(params![m.platform.as_str(), m.external_id], |r| r.get(0))
+            Some(id) => {
+                let edited: Option<i64> = edit
+                    .query_row(
+                        params![m.platform.as_str(), m.external_id, m.text, fetched_at],
+                        |r| r.get(0),
+                    )
                     .optional()
-                    .db()?,
+                    .db()?;
+                if edited.is_some() {
+                    stored.edited += 1;
+                    write_scores(tx, id, &triage::score(&m.text), version)?;
+                }
+                (edited.is_some() || !watches.is_empty()).then_some(id)
             }
         };
         if let Some(id) = id {
@@ -144,6 +163,63 @@ pub fn store_batch(
         }
     }
     Ok(stored)
+}
+
+fn reasons_json(t: &Triage) -> String {
+    // A Vec of plain structs always serialises.
+    serde_json::to_string(&t.reasons).unwrap_or_else(|_| "[]".into())
+}
+
+/// Writes triage's scores for one mention. The label shown follows the
+/// model only while the owner has not corrected it; `model_label` always
+/// records what triage said.
+fn write_scores(tx: &Transaction<'_>, id: i64, t: &Triage, version: &str) -> Result<()> {
+    let mut update = tx
+        .prepare_cached(
+            "UPDATE mentions SET sentiment = ?2, complaint = ?3, model_label = ?4,
+                 label = CASE WHEN corrected_at IS NULL THEN ?4 ELSE label END,
+                 concern = ?5, reasons = ?6, scored_with = ?7
+             WHERE id = ?1",
+        )
+        .db()?;
+    update
+        .execute(params![
+            id,
+            t.compound,
+            t.complaint,
+            t.label.as_str(),
+            t.concern,
+            reasons_json(t),
+            version
+        ])
+        .db()?;
+    Ok(())
+}
+
+/// Mentions not scored by the current model (?1), at most ?2. Written as
+/// ranges so the `mentions_unscored` index answers it without a scan.
+const STALE: &str = "SELECT id, text FROM mentions
+     WHERE scored_with IS NULL OR scored_with < ?1 OR scored_with > ?1
+     LIMIT ?2";
+
+/// Scores up to `limit` mentions that were stored before triage, or by an
+/// older model (`scored_with` is not the current [`triage::model_version`]),
+/// respecting the owner's corrections. Returns how many it scored: call
+/// again until 0, one short transaction at a time.
+pub fn rescore_stale(tx: &Transaction<'_>, limit: i64) -> Result<usize> {
+    let version = triage::model_version();
+    let mut stale = tx.prepare_cached(STALE).db()?;
+    let rows: Vec<(i64, String)> = stale
+        .query_map(params![version, limit.max(0)], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .db()?
+        .collect::<rusqlite::Result<_>>()
+        .db()?;
+    for (id, text) in &rows {
+        write_scores(tx, *id, &triage::score(text), version)?;
+    }
+    Ok(rows.len())
 }
 
 /// The stored id of a platform's post, if it is stored.
@@ -327,6 +403,213 @@ mod tests {
         };
         assert_eq!(hits("rude"), 1);
         assert_eq!(hits("lovely"), 0);
+    }
+
+    /// label, model_label, complaint, reasons, scored_with
+    type Scores = (
+        Option<String>,
+        Option<String>,
+        Option<f64>,
+        Option<String>,
+        Option<String>,
+    );
+
+    fn scores_of(store: &Store, external_id: &str) -> Scores {
+        store
+            .read(|c| {
+                c.query_row(
+                    "SELECT label, model_label, complaint, reasons, scored_with FROM mentions WHERE external_id = ?1",
+                    [external_id],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+                )
+                .db()
+            })
+            .unwrap()
+    }
+
+    #[test]
+    fn new_mentions_are_stored_scored_and_counted_by_label() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_in(dir.path()).unwrap();
+        let batch = [
+            mention(
+                "a",
+                "2026-01-01T10:00:00Z",
+                "no refund, no reply, never again",
+            ),
+            mention(
+                "b",
+                "2026-01-01T11:00:00Z",
+                "What a lovely shop, thank you!",
+            ),
+            mention(
+                "c",
+                "2026-01-01T12:00:00Z",
+                "Still waiting for my order, 3 weeks now",
+            ),
+        ];
+        let pairs: Vec<(&NewMention, &[i64])> = batch.iter().map(|m| (m, &[][..])).collect();
+        let stored = store
+            .write(|tx| store_batch(tx, None, &pairs, "2026-01-02T00:00:00Z"))
+            .unwrap();
+        assert_eq!(stored.added, 3);
+        assert_eq!(stored.new_by_label.get(&Label::Complaint), Some(&2));
+        assert_eq!(stored.new_by_label.get(&Label::Positive), Some(&1));
+        let (label, model_label, complaint, reasons, version) = scores_of(&store, "a");
+        assert_eq!(label.as_deref(), Some("complaint"));
+        assert_eq!(model_label.as_deref(), Some("complaint"));
+        assert!(complaint.unwrap() >= triage::complaint_threshold());
+        assert_eq!(version.as_deref(), Some(triage::model_version()));
+        let reasons: Vec<crate::model::Reason> = serde_json::from_str(&reasons.unwrap()).unwrap();
+        assert!(!reasons.is_empty());
+        // Read back through the Mention the Inbox gets.
+        let page = store.read(|c| page(c, None, 10)).unwrap();
+        let m = page.mentions.iter().find(|m| m.external_id == "a").unwrap();
+        assert_eq!(m.label, Some(Label::Complaint));
+        assert_eq!(m.reasons, reasons);
+        assert!(m.concern.unwrap() > 0.5 && !m.corrected);
+        let praise = page.mentions.iter().find(|m| m.external_id == "b").unwrap();
+        assert!(praise.concern.unwrap() < m.concern.unwrap());
+        // Seen again unchanged: not counted, not scored again.
+        let again = store
+            .write(|tx| store_batch(tx, None, &pairs, "2026-01-03T00:00:00Z"))
+            .unwrap();
+        assert_eq!((again.added, again.edited), (0, 0));
+        assert!(again.new_by_label.is_empty());
+    }
+
+    #[test]
+    fn an_edit_is_scored_again_but_the_owners_correction_stays() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_in(dir.path()).unwrap();
+        let first = vec![
+            mention("a", "2026-01-01T10:00:00Z", "Lovely shop, great coffee"),
+            mention("b", "2026-01-01T10:00:00Z", "Lovely bakery, great bread"),
+        ];
+        store
+            .write(|tx| insert_new(tx, None, &first, "2026-01-02T00:00:00Z"))
+            .unwrap();
+        assert_eq!(scores_of(&store, "a").0.as_deref(), Some("positive"));
+        // The owner says "b" is a complaint.
+        store
+            .write(|tx| {
+                tx.execute(
+                    "UPDATE mentions SET label = 'complaint', corrected_at = 't' WHERE external_id = 'b'",
+                    [],
+                )
+                .db()
+            })
+            .unwrap();
+        let edited = [
+            mention(
+                "a",
+                "2026-01-01T10:00:00Z",
+                "Still no refund, no reply. Never again.",
+            ),
+            mention(
+                "b",
+                "2026-01-01T10:00:00Z",
+                "Lovely bakery, great bread, thank you so much!",
+            ),
+        ];
+        let stored = store
+            .write(|tx| {
+                let pairs: Vec<(&NewMention, &[i64])> =
+                    edited.iter().map(|m| (m, &[][..])).collect();
+                store_batch(tx, None, &pairs, "2026-01-03T00:00:00Z")
+            })
+            .unwrap();
+        assert_eq!((stored.added, stored.edited), (0, 2));
+        let (label, model_label, ..) = scores_of(&store, "a");
+        assert_eq!(
+            (label.as_deref(), model_label.as_deref()),
+            (Some("complaint"), Some("complaint"))
+        );
+        let (label, model_label, ..) = scores_of(&store, "b");
+        assert_eq!(label.as_deref(), Some("complaint"), "the correction stays");
+        assert_eq!(
+            model_label.as_deref(),
+            Some("positive"),
+            "what triage said is updated"
+        );
+    }
+
+    #[test]
+    fn stale_scores_are_redone_in_batches_respecting_corrections() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_in(dir.path()).unwrap();
+        let batch: Vec<_> = (0..7)
+            .map(|i| {
+                mention(
+                    &format!("m{i}"),
+                    "2026-01-01T10:00:00Z",
+                    "Why has nobody replied about my refund?",
+                )
+            })
+            .collect();
+        store
+            .write(|tx| insert_new(tx, None, &batch, "2026-01-02T00:00:00Z"))
+            .unwrap();
+        assert_eq!(
+            store.write(|tx| rescore_stale(tx, 100)).unwrap(),
+            0,
+            "all current"
+        );
+        // As stored before triage (m0..m3), by an older model (m4, m5), and
+        // m0 corrected by the owner.
+        store
+            .write(|tx| {
+                tx.execute_batch(
+                    "UPDATE mentions SET sentiment = NULL, complaint = NULL, label = NULL,
+                         model_label = NULL, concern = NULL, reasons = NULL, scored_with = NULL
+                     WHERE external_id IN ('m0', 'm1', 'm2', 'm3');
+                     UPDATE mentions SET scored_with = 'vader-3.3.2+complaint-000000000000', label = 'neutral', model_label = 'neutral'
+                     WHERE external_id IN ('m4', 'm5');
+                     UPDATE mentions SET label = 'positive', corrected_at = 't' WHERE external_id = 'm0';",
+                )
+                .db()
+            })
+            .unwrap();
+        let mut rounds = Vec::new();
+        loop {
+            let n = store.write(|tx| rescore_stale(tx, 4)).unwrap();
+            rounds.push(n);
+            if n == 0 {
+                break;
+            }
+        }
+        assert_eq!(rounds, [4, 2, 0]);
+        for i in 1..6 {
+            let (label, model_label, complaint, _, version) = scores_of(&store, &format!("m{i}"));
+            assert_eq!(label.as_deref(), Some("complaint"), "m{i}");
+            assert_eq!(model_label.as_deref(), Some("complaint"));
+            assert!(complaint.is_some());
+            assert_eq!(version.as_deref(), Some(triage::model_version()));
+        }
+        let (label, model_label, ..) = scores_of(&store, "m0");
+        assert_eq!(
+            (label.as_deref(), model_label.as_deref()),
+            (Some("positive"), Some("complaint"))
+        );
+    }
+
+    #[test]
+    fn finding_stale_mentions_uses_the_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_in(dir.path()).unwrap();
+        let plan: Vec<String> = store
+            .read(|c| {
+                let mut stmt = c.prepare(&format!("EXPLAIN QUERY PLAN {STALE}")).db()?;
+                let rows = stmt
+                    .query_map(params!["v", 10], |r| r.get::<_, String>(3))
+                    .db()?;
+                rows.collect::<rusqlite::Result<Vec<_>>>().db()
+            })
+            .unwrap();
+        assert!(
+            plan.iter().all(|step| !step.starts_with("SCAN mentions")),
+            "{plan:?}"
+        );
     }
 
     #[test]
