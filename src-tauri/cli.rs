@@ -174,6 +174,115 @@ pub enum MentionsCommand {
         #[arg(long, default_value_t = 50)]
         limit: i64,
     },
+    /// Search and filter, as the Inbox does. Every filter narrows; a
+    /// repeated filter means any of its values.
+    Search {
+        /// Words to find in the text or the author's name or handle (all of
+        /// them; the last may be the start of a word).
+        words: Vec<String>,
+        /// Only this platform (repeatable), e.g. x, reddit, google_reviews.
+        #[arg(long = "platform", value_name = "PLATFORM")]
+        platforms: Vec<String>,
+        /// Only this label (repeatable): complaint, negative, neutral or positive.
+        #[arg(long = "label", value_name = "LABEL")]
+        labels: Vec<String>,
+        /// Only this status (repeatable): new, needs_reply, contacted, resolved or ignored.
+        #[arg(long = "status", value_name = "STATUS")]
+        statuses: Vec<String>,
+        /// Only mentions this watch caught (see `hearken watch list`).
+        #[arg(long, value_name = "ID")]
+        watch: Option<i64>,
+        /// First day, YYYY-MM-DD (UTC), included.
+        #[arg(long, value_name = "DAY")]
+        from: Option<String>,
+        /// Last day, YYYY-MM-DD (UTC), included.
+        #[arg(long, value_name = "DAY")]
+        to: Option<String>,
+        /// newest, or unhappy (most unhappy first).
+        #[arg(long, default_value = "newest")]
+        sort: String,
+        #[arg(long, default_value_t = 50)]
+        limit: i64,
+    },
+    /// Move mentions along the workflow: new, needs_reply, contacted, resolved or ignored.
+    Status {
+        #[arg(required = true, value_name = "ID")]
+        ids: Vec<i64>,
+        #[arg(long, value_name = "STATUS")]
+        set: String,
+    },
+    /// Correct a mention's label: complaint, negative, neutral or positive.
+    /// What triage said is kept, and re-scoring never overwrites your label.
+    Label {
+        id: i64,
+        #[arg(long, value_name = "LABEL")]
+        set: String,
+    },
+}
+
+fn parse_label(s: &str) -> Result<crate::model::Label> {
+    crate::model::Label::parse(s).ok_or_else(|| {
+        Error::invalid(format!(
+            "\"{}\" isn't a label. Use complaint, negative, neutral or positive.",
+            s.chars().take(40).collect::<String>()
+        ))
+    })
+}
+
+fn parse_status(s: &str) -> Result<crate::model::MentionStatus> {
+    let norm = s.trim().to_ascii_lowercase().replace(['-', ' '], "_");
+    crate::model::MentionStatus::parse(&norm).ok_or_else(|| {
+        Error::invalid(format!(
+            "\"{}\" isn't a status. Use new, needs_reply, contacted, resolved or ignored.",
+            s.chars().take(40).collect::<String>()
+        ))
+    })
+}
+
+fn parse_platform(s: &str) -> Result<Platform> {
+    Platform::parse(s).ok_or_else(|| {
+        Error::invalid(format!(
+            "\"{}\" isn't a platform Hearken knows. Use one of: {}.",
+            s.chars().take(40).collect::<String>(),
+            Platform::ALL.map(|p| p.as_str()).join(", ")
+        ))
+    })
+}
+
+fn check_limit(limit: i64) -> Result<()> {
+    if !(1..=crate::store::mentions::MAX_PAGE).contains(&limit) {
+        return Err(Error::invalid(format!(
+            "--limit must be between 1 and {}.",
+            crate::store::mentions::MAX_PAGE
+        )));
+    }
+    Ok(())
+}
+
+/// One mention as a line: id, time, platform, label, status, who, text.
+fn mention_line(m: &crate::model::Mention) -> String {
+    let who = m
+        .author_name
+        .as_deref()
+        .or(m.author_handle.as_deref())
+        .unwrap_or("someone");
+    let who: String = who.chars().take(20).collect();
+    let text: String = m
+        .text
+        .replace(['\n', '\r'], " ")
+        .chars()
+        .take(100)
+        .collect();
+    format!(
+        "{:>7}  {}  {:<14} {:<9} {:<11} {:<20} {}",
+        m.id,
+        m.created_at,
+        m.platform.display_name(),
+        m.label.map(|l| l.as_str()).unwrap_or("-"),
+        m.status.as_str(),
+        who,
+        text
+    )
 }
 
 /// Runs a subcommand and returns the process exit code.
@@ -418,13 +527,111 @@ fn execute(command: Command, data_dir: &std::path::Path, json: bool) -> Result<i
                 exit::OK
             })
         }
+        Command::Mentions(MentionsCommand::Search {
+            words,
+            platforms,
+            labels,
+            statuses,
+            watch,
+            from,
+            to,
+            sort,
+            limit,
+        }) => {
+            check_limit(limit)?;
+            let sort = match sort
+                .trim()
+                .to_ascii_lowercase()
+                .replace(['-', ' '], "_")
+                .as_str()
+            {
+                "newest" => crate::model::InboxSort::Newest,
+                "unhappy" | "most_unhappy" => crate::model::InboxSort::MostUnhappy,
+                _ => {
+                    return Err(Error::invalid(format!(
+                        "\"{}\" isn't an order. Use --sort newest or --sort unhappy.",
+                        sort.chars().take(40).collect::<String>()
+                    )))
+                }
+            };
+            let query = crate::model::InboxQuery {
+                search: words.join(" "),
+                platforms: platforms
+                    .iter()
+                    .map(|p| parse_platform(p))
+                    .collect::<Result<_>>()?,
+                labels: labels
+                    .iter()
+                    .map(|l| parse_label(l))
+                    .collect::<Result<_>>()?,
+                statuses: statuses
+                    .iter()
+                    .map(|s| parse_status(s))
+                    .collect::<Result<_>>()?,
+                watch_id: watch,
+                from,
+                to,
+                sort,
+            };
+            let page = ws.inbox_page(&query, None, limit)?;
+            print_out(json, &page, || {
+                if page.mentions.is_empty() {
+                    return "No mentions match.".into();
+                }
+                let mut lines: Vec<String> = page.mentions.iter().map(mention_line).collect();
+                let total = if page.total_capped {
+                    format!("more than {}", page.total)
+                } else {
+                    page.total.to_string()
+                };
+                lines.push(format!(
+                    "{} shown of {total} matching.",
+                    page.mentions.len()
+                ));
+                lines.join("\n")
+            });
+            Ok(exit::OK)
+        }
+        Command::Mentions(MentionsCommand::Status { ids, set }) => {
+            let status = parse_status(&set)?;
+            let changed = ws.set_mentions_status(&ids, status)?;
+            let asked = ids.iter().collect::<std::collections::BTreeSet<_>>().len() as i64;
+            print_out(
+                json,
+                &serde_json::json!({"changed": changed, "status": status}),
+                || {
+                    let already = asked - changed;
+                    let mut line = format!(
+                        "Set {changed} mention{} to {}.",
+                        if changed == 1 { "" } else { "s" },
+                        status.as_str()
+                    );
+                    if already > 0 {
+                        line.push_str(&format!(" {already} already had that status."));
+                    }
+                    line
+                },
+            );
+            Ok(exit::OK)
+        }
+        Command::Mentions(MentionsCommand::Label { id, set }) => {
+            let label = parse_label(&set)?;
+            let detail = ws.correct_label(id, label)?;
+            print_out(json, &detail, || {
+                let triage = detail
+                    .mention
+                    .model_label
+                    .map(|l| format!("triage said {}", l.as_str()))
+                    .unwrap_or_else(|| "not scored by triage yet".into());
+                format!(
+                    "Mention {id} is now labelled {} ({triage}).",
+                    label.as_str()
+                )
+            });
+            Ok(exit::OK)
+        }
         Command::Mentions(MentionsCommand::List { limit }) => {
-            if !(1..=crate::store::mentions::MAX_PAGE).contains(&limit) {
-                return Err(Error::invalid(format!(
-                    "--limit must be between 1 and {}.",
-                    crate::store::mentions::MAX_PAGE
-                )));
-            }
+            check_limit(limit)?;
             let page = ws.mentions_page(None, limit)?;
             print_out(json, &page, || {
                 if page.mentions.is_empty() {
@@ -542,8 +749,9 @@ fn execute(command: Command, data_dir: &std::path::Path, json: bool) -> Result<i
                 crate::workspace::write_new_file(&out, body.as_bytes())?;
                 if !json {
                     println!(
-                        "Exported {} mentions and {} sources to {}.",
+                        "Exported {} mentions, {} label corrections and {} sources to {}.",
                         export.mentions.len(),
+                        export.label_corrections.len(),
                         export.sources.len(),
                         out.display()
                     );

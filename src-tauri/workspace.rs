@@ -9,7 +9,8 @@ use crate::clock;
 use crate::error::{Error, Result};
 use crate::guide;
 use crate::model::{
-    AppInfo, MentionCursor, MentionPage, NewSource, NewWatch, Settings, Source, SourceUsage, Watch,
+    AppInfo, InboxCounts, InboxQuery, Label, MentionCursor, MentionDetail, MentionPage,
+    MentionStatus, NewSource, NewWatch, Settings, Source, SourceUsage, Watch,
 };
 use crate::poller::Poller;
 use crate::secrets;
@@ -456,6 +457,49 @@ impl Workspace {
             .ok()
     }
 
+    /// A page of the Inbox: filters, search and order in `query`.
+    pub fn inbox_page(
+        &self,
+        query: &InboxQuery,
+        before: Option<&MentionCursor>,
+        limit: i64,
+    ) -> Result<MentionPage> {
+        self.store
+            .read(|c| store::inbox::query(c, query, before, limit))
+    }
+
+    pub fn mention_detail(&self, id: i64) -> Result<MentionDetail> {
+        self.store.read(|c| store::inbox::detail(c, id))
+    }
+
+    /// Moves mentions along the workflow; returns how many changed.
+    pub fn set_mentions_status(&self, ids: &[i64], status: MentionStatus) -> Result<i64> {
+        let now = clock::now_string();
+        let changed = self
+            .store
+            .write(|tx| store::inbox::set_status(tx, ids, status, &now))?;
+        tracing::info!(changed, status = status.as_str(), "mention status set");
+        Ok(changed)
+    }
+
+    /// The owner's label for a mention, kept over what triage said.
+    pub fn correct_label(&self, id: i64, label: Label) -> Result<MentionDetail> {
+        let now = clock::now_string();
+        self.store
+            .write(|tx| store::inbox::correct_label(tx, id, label, &now))
+    }
+
+    /// Marks mentions as opened; returns how many were unread.
+    pub fn mark_seen(&self, ids: &[i64]) -> Result<i64> {
+        let now = clock::now_string();
+        self.store
+            .write(|tx| store::inbox::mark_seen(tx, ids, &now))
+    }
+
+    pub fn inbox_counts(&self) -> Result<InboxCounts> {
+        self.store.read(store::inbox::counts)
+    }
+
     pub fn save_settings(&self, settings: &Settings) -> Result<Settings> {
         if settings.business_name.chars().count() > 120 {
             return Err(Error::invalid(
@@ -535,6 +579,7 @@ impl Workspace {
                 sources,
                 watches: store::watches::list(c)?,
                 mentions: store::mentions::all(c)?,
+                label_corrections: store::inbox::all_corrections(c)?,
                 outreach: store::outreach::all(c)?,
             })
         })
@@ -661,7 +706,10 @@ pub struct Export {
     pub sources: Vec<Source>,
     /// What is listened for and why (purpose and legitimate-interests notes).
     pub watches: Vec<Watch>,
+    /// With their triage: scores, label, what triage said, reasons, status.
     pub mentions: Vec<crate::model::Mention>,
+    /// Every label the owner corrected, oldest first.
+    pub label_corrections: Vec<store::inbox::ExportedCorrection>,
     pub outreach: Vec<store::outreach::OutreachRecord>,
 }
 
@@ -905,6 +953,60 @@ mod tests {
             secrets::load(&store::sources::secret_ref_for(s.id)).unwrap(),
             None
         );
+    }
+
+    #[test]
+    fn the_export_carries_triage_and_the_owners_label_corrections() {
+        let (_d, ws) = workspace();
+        crate::demo::load(&ws).unwrap();
+        // Triage's view of mention 1, as a scorer writes it.
+        ws.store
+            .write(|tx| {
+                tx.execute(
+                    "UPDATE mentions SET label = 'negative', model_label = 'negative',
+                         sentiment = -0.4, complaint = 0.3, concern = 0.5, scored_with = 'test',
+                         reasons = '[{\"kind\":\"cue\",\"text\":\"no reply\",\"weight\":1.5}]'
+                     WHERE id = 1",
+                    [],
+                )
+                .map_err(|e| Error::Database(e.to_string()))
+            })
+            .unwrap();
+        ws.correct_label(1, Label::Complaint).unwrap();
+        assert_eq!(
+            ws.set_mentions_status(&[1], MentionStatus::NeedsReply)
+                .unwrap(),
+            1
+        );
+        let export = serde_json::to_value(ws.export().unwrap()).unwrap();
+        let m = export["mentions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["id"] == 1)
+            .unwrap();
+        assert_eq!(m["label"], "complaint");
+        assert_eq!(m["model_label"], "negative");
+        assert_eq!(m["corrected"], true);
+        assert_eq!(m["status"], "needs_reply");
+        assert_eq!(
+            (m["sentiment"].as_f64(), m["complaint"].as_f64()),
+            (Some(-0.4), Some(0.3))
+        );
+        assert_eq!(m["concern"].as_f64(), Some(0.5));
+        assert_eq!(m["reasons"][0]["text"], "no reply");
+        let corrections = export["label_corrections"].as_array().unwrap();
+        assert_eq!(corrections.len(), 1);
+        let c = &corrections[0];
+        assert_eq!(
+            (&c["platform"], &c["external_id"]),
+            (&m["platform"], &m["external_id"])
+        );
+        assert_eq!(
+            (c["from"].as_str(), c["to"].as_str()),
+            (Some("negative"), Some("complaint"))
+        );
+        assert!(clock::parse(c["at"].as_str().unwrap()).is_some());
     }
 
     #[test]

@@ -233,9 +233,23 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX label_corrections_mention ON label_corrections (mention_id);
 
-    CREATE INDEX mentions_unhappiest ON mentions (concern DESC, created_at DESC, id DESC);
-    CREATE INDEX mentions_label ON mentions (label, created_at DESC, id DESC);
-    CREATE INDEX mentions_status ON mentions (status, created_at DESC, id DESC);
+    -- The Inbox's indexes, measured on a million mentions (benches/search.rs).
+    -- Each order's index carries status, platform, label and concern, so a
+    -- filtered walk down it reads no table rows (4x faster than the bare
+    -- index). mentions_facets answers "how many" for any mix of status,
+    -- platform and label range by range: an index per column left SQLite
+    -- reading a table row per candidate (0.3-0.8 s for one count).
+    -- Unscored mentions (no concern yet) sort last: the unhappy key is an
+    -- expression so one index range serves every keyset page, where
+    -- "concern DESC ... OR concern IS NULL" would make SQLite scan from the top.
+    DROP INDEX mentions_newest;
+    CREATE INDEX mentions_newest
+        ON mentions (created_at DESC, id DESC, status, platform, label, concern);
+    CREATE INDEX mentions_unhappiest
+        ON mentions (coalesce(concern, -1.0) DESC, created_at DESC, id DESC, status, platform, label);
+    CREATE INDEX mentions_facets
+        ON mentions (status, platform, label, created_at DESC, id DESC, concern);
+    CREATE INDEX mentions_unread ON mentions (label) WHERE seen_at IS NULL;
     CREATE INDEX mentions_unscored ON mentions (scored_with);
     "#,
 ];

@@ -2,9 +2,11 @@
 //! small pool of readers. WAL lets readers go on while the writer commits.
 //! Calls block: async callers run them in `spawn_blocking`.
 
+pub mod inbox;
 pub mod mentions;
 pub mod migrations;
 pub mod outreach;
+pub mod search;
 pub mod settings;
 pub mod sources;
 pub mod usage;

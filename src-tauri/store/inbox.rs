@@ -1,0 +1,1748 @@
+//! The Inbox: a page of mentions for any mix of filters and search, in
+//! either order, paged by keyset (as fast on page 1,000 as on page 1); the
+//! detail pane; and the owner's triage: status, label corrections, seen.
+//!
+//! SQLite's own plans for "search + filters, newest first, 50 rows" were
+//! 0.3–1.3 s on a million mentions (it drives from one filter's index and
+//! sorts everything), so a page is found by one of two plans chosen here
+//! (benches/search.rs measures them):
+//!
+//! - **Collect**: when few mentions can match (a rare search word, a small
+//!   watch, narrow filters), read every candidate's sort key from the
+//!   smallest source, keep those passing every filter, sort, and cut the
+//!   page. The total is exact.
+//! - **Walk**: otherwise many match, so walking the order's own index
+//!   (which carries status, platform and label, so filters cost no table
+//!   reads) finds a page within a few thousand rows. A search is checked a
+//!   chunk at a time with one full-text lookup over the chunk's id range.
+
+use std::cmp::Ordering;
+use std::collections::HashSet;
+
+use rusqlite::types::Value;
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Transaction};
+
+use super::mentions::{from_row, COLUMNS, MAX_PAGE};
+use super::search::Search;
+use super::SqlResult;
+use crate::error::{Error, Result};
+use crate::model::{
+    InboxCounts, InboxQuery, InboxSort, Label, LabelCorrection, MentionCursor, MentionDetail,
+    MentionPage, MentionStatus, Platform, WatchRef,
+};
+
+/// `total` stops counting here (shown as "10,000+"), so a broad search or
+/// a large Inbox answers as fast as a narrow one.
+pub const COUNT_CAP: i64 = 10_000;
+
+/// Where one plan gives way to another (tests move them to try every plan
+/// on a few rows).
+#[derive(Debug, Clone, Copy)]
+struct Limits {
+    /// `total` stops here.
+    count_cap: i64,
+    /// A search word matching at most this many mentions is collected
+    /// (about 1.5 µs a match); more, and the order's index is walked.
+    few_search: i64,
+    /// The same for a watch's mentions.
+    few_watch: i64,
+    /// A walk for a search stops counting after this many rows past the
+    /// page: the total is then "at least" (`total_capped`), never a wait.
+    walk_budget: usize,
+    /// The walk's first chunk (it doubles, up to 8,192 rows).
+    first_chunk: usize,
+    /// A chunk's id range may bring this many more matches than the chunk
+    /// has rows before every match is read at once instead.
+    range_slack: usize,
+}
+
+const LIMITS: Limits = Limits {
+    count_cap: COUNT_CAP,
+    few_search: 4_000,
+    few_watch: 4_000,
+    walk_budget: 150_000,
+    first_chunk: 256,
+    range_slack: 1_024,
+};
+
+/// The "most unhappy first" key: unscored mentions (no concern yet) last.
+/// Must read exactly as in the `mentions_unhappiest` index (migration 6)
+/// for SQLite to use it.
+const UNHAPPY_KEY: &str = "coalesce(m.concern, -1.0)";
+
+const ALL_STATUSES: [&str; 5] = ["new", "needs_reply", "contacted", "resolved", "ignored"];
+
+/// Where a mention sits in the Inbox's order.
+#[derive(Debug, Clone, PartialEq)]
+struct Key {
+    unhappy: f64,
+    created_at: String,
+    id: i64,
+}
+
+impl Key {
+    fn from_cursor(c: &MentionCursor) -> Key {
+        Key {
+            unhappy: c.concern.unwrap_or(-1.0),
+            created_at: c.created_at.clone(),
+            id: c.id,
+        }
+    }
+
+    /// Earlier in the Inbox (shown first) sorts first.
+    fn cmp(&self, other: &Key, sort: InboxSort) -> Ordering {
+        let by_time = (&other.created_at, other.id).cmp(&(&self.created_at, self.id));
+        match sort {
+            InboxSort::Newest => by_time,
+            InboxSort::MostUnhappy => other.unhappy.total_cmp(&self.unhappy).then(by_time),
+        }
+    }
+
+    fn cursor(&self, sort: InboxSort) -> MentionCursor {
+        MentionCursor {
+            created_at: self.created_at.clone(),
+            id: self.id,
+            concern: match sort {
+                InboxSort::MostUnhappy if self.unhappy >= 0.0 => Some(self.unhappy),
+                _ => None,
+            },
+        }
+    }
+}
+
+fn key_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<Key> {
+    Ok(Key {
+        id: r.get(0)?,
+        created_at: r.get(1)?,
+        unhappy: r.get(2)?,
+    })
+}
+
+/// Selects a `Key` from `mentions m`.
+const KEY_COLUMNS: &str = "m.id, m.created_at, coalesce(m.concern, -1.0)";
+
+/// One page of the Inbox: `limit` mentions after `before` (the `next` of
+/// the previous page), matching every filter in `q`.
+pub fn query(
+    conn: &Connection,
+    q: &InboxQuery,
+    before: Option<&MentionCursor>,
+    limit: i64,
+) -> Result<MentionPage> {
+    query_with(conn, q, before, limit, &LIMITS)
+}
+
+fn query_with(
+    conn: &Connection,
+    q: &InboxQuery,
+    before: Option<&MentionCursor>,
+    limit: i64,
+    limits: &Limits,
+) -> Result<MentionPage> {
+    let limit = limit.clamp(1, MAX_PAGE) as usize;
+    let filter = Filter::new(conn, q)?;
+    let search = Search::parse(&q.search);
+    let after = before.map(Key::from_cursor);
+    let found = find(
+        conn,
+        &filter,
+        search.as_ref(),
+        q.sort,
+        after.as_ref(),
+        limit,
+        limits,
+    )?;
+
+    let mut stmt = conn
+        .prepare_cached(&format!("SELECT {COLUMNS} FROM mentions WHERE id = ?1"))
+        .db()?;
+    let mut mentions = Vec::with_capacity(found.page.len());
+    for key in found.page.iter().take(limit) {
+        if let Some(mut m) = stmt.query_row([key.id], from_row).optional().db()? {
+            if let Some(s) = &search {
+                m.highlights = s.highlights(&m.text);
+            }
+            mentions.push(m);
+        }
+    }
+    let next = (found.page.len() > limit).then(|| found.page[limit - 1].cursor(q.sort));
+    Ok(MentionPage {
+        mentions,
+        next,
+        total: found.total.min(limits.count_cap),
+        total_capped: found.capped || found.total > limits.count_cap,
+    })
+}
+
+/// What a plan found: up to `limit + 1` keys in order (one more than the
+/// page says whether there is a next page), and how many match in all.
+struct Found {
+    page: Vec<Key>,
+    total: i64,
+    /// `total` is a lower bound.
+    capped: bool,
+}
+
+fn find(
+    conn: &Connection,
+    filter: &Filter,
+    search: Option<&Search>,
+    sort: InboxSort,
+    after: Option<&Key>,
+    limit: usize,
+    limits: &Limits,
+) -> Result<Found> {
+    let residual = filter.sql(false);
+    if let Some(s) = search {
+        let fts = s.fts_query();
+        if capped_count(
+            conn,
+            "SELECT 1 FROM mentions_fts WHERE mentions_fts MATCH ?",
+            &[Value::Text(fts.clone())],
+            limits.few_search,
+        )? <= limits.few_search
+        {
+            let mut params = vec![Value::Text(fts)];
+            params.extend(residual.params.iter().cloned());
+            let keys = collect(
+                conn,
+                &format!(
+                    "SELECT {KEY_COLUMNS} FROM mentions_fts f CROSS JOIN mentions m ON m.id = f.rowid
+                     WHERE f.mentions_fts MATCH ? {}",
+                    and_all(&residual.clauses)
+                ),
+                &params,
+            )?;
+            return Ok(cut(keys, sort, after, limit));
+        }
+        return walk_searching(conn, filter, s, sort, after, limit, limits);
+    }
+    if let Some(w) = filter.watch {
+        if capped_count(
+            conn,
+            "SELECT 1 FROM mention_watches WHERE watch_id = ?",
+            &[Value::Integer(w)],
+            limits.few_watch,
+        )? <= limits.few_watch
+        {
+            let mut params = vec![Value::Integer(w)];
+            params.extend(residual.params.iter().cloned());
+            let keys = collect(
+                conn,
+                &format!(
+                    "SELECT {KEY_COLUMNS} FROM mention_watches mw CROSS JOIN mentions m ON m.id = mw.mention_id
+                     WHERE mw.watch_id = ? {}",
+                    and_all(&residual.clauses)
+                ),
+                &params,
+            )?;
+            return Ok(cut(keys, sort, after, limit));
+        }
+    }
+    // How many match, from the index that reads fewest rows to say so.
+    let source = filter.counting_source(conn, limits.count_cap)?;
+    let sql = source.select(filter);
+    let total = capped_count(conn, &sql.text, &sql.params, limits.count_cap)?;
+    if total <= limits.count_cap {
+        let keys = collect(conn, &sql.text, &sql.params)?;
+        return Ok(cut(keys, sort, after, limit));
+    }
+    // Many match: the first page is near the top of the order's index.
+    let page = walk_page(conn, filter, sort, after, limit + 1)?;
+    Ok(Found {
+        page,
+        total,
+        capped: true,
+    })
+}
+
+/// Sorts collected keys and cuts the page after `after`.
+fn cut(mut keys: Vec<Key>, sort: InboxSort, after: Option<&Key>, limit: usize) -> Found {
+    let total = keys.len() as i64;
+    keys.sort_by(|a, b| a.cmp(b, sort));
+    let start = match after {
+        Some(a) => keys.partition_point(|k| k.cmp(a, sort) != Ordering::Greater),
+        None => 0,
+    };
+    let page = keys.drain(start..).take(limit + 1).collect();
+    Found {
+        page,
+        total,
+        capped: false,
+    }
+}
+
+fn collect(conn: &Connection, sql: &str, params: &[Value]) -> Result<Vec<Key>> {
+    let mut stmt = conn.prepare_cached(sql).db()?;
+    let rows = stmt
+        .query_map(params_from_iter(params.iter()), key_of)
+        .db()?;
+    rows.collect::<rusqlite::Result<Vec<_>>>().db()
+}
+
+/// How many rows `select` returns, counting no further than `cap + 1`.
+fn capped_count(conn: &Connection, select: &str, params: &[Value], cap: i64) -> Result<i64> {
+    conn.prepare_cached(&format!(
+        "SELECT count(*) FROM ({select} LIMIT {})",
+        cap + 1
+    ))
+    .db()?
+    .query_row(params_from_iter(params.iter()), |r| r.get(0))
+    .db()
+}
+
+/// The order's index, its ORDER BY, and the keyset after `after`.
+struct Order {
+    index: &'static str,
+    by: String,
+    after: Sql,
+}
+
+fn order_sql(sort: InboxSort, after: Option<&Key>) -> Order {
+    let mut keyset = Sql {
+        clauses: Vec::new(),
+        params: Vec::new(),
+    };
+    match sort {
+        InboxSort::Newest => {
+            if let Some(a) = after {
+                keyset.clauses.push("(m.created_at, m.id) < (?, ?)".into());
+                keyset.params.push(Value::Text(a.created_at.clone()));
+                keyset.params.push(Value::Integer(a.id));
+            }
+            Order {
+                index: "mentions_newest",
+                by: "m.created_at DESC, m.id DESC".into(),
+                after: keyset,
+            }
+        }
+        InboxSort::MostUnhappy => {
+            if let Some(a) = after {
+                // Spelled out rather than as a row value, which SQLite
+                // can't match to the expression index (it would scan).
+                keyset.clauses.push(format!(
+                    "{UNHAPPY_KEY} <= ? AND ({UNHAPPY_KEY} < ? OR ({UNHAPPY_KEY} = ? AND (m.created_at, m.id) < (?, ?)))"
+                ));
+                let k = Value::Real(a.unhappy);
+                keyset.params.extend([k.clone(), k.clone(), k]);
+                keyset.params.push(Value::Text(a.created_at.clone()));
+                keyset.params.push(Value::Integer(a.id));
+            }
+            Order {
+                index: "mentions_unhappiest",
+                by: format!("{UNHAPPY_KEY} DESC, m.created_at DESC, m.id DESC"),
+                after: keyset,
+            }
+        }
+    }
+}
+
+/// Walks the order's index from `after`, returning up to `n` keys
+/// passing the filters (no search).
+fn walk_page(
+    conn: &Connection,
+    filter: &Filter,
+    sort: InboxSort,
+    after: Option<&Key>,
+    n: usize,
+) -> Result<Vec<Key>> {
+    let order = order_sql(sort, after);
+    let residual = filter.sql(false);
+    let mut clauses = order.after.clauses;
+    let mut params = order.after.params;
+    clauses.extend(residual.clauses);
+    params.extend(residual.params);
+    collect(
+        conn,
+        &format!(
+            "SELECT {KEY_COLUMNS} FROM mentions m INDEXED BY {} {} ORDER BY {} LIMIT {n}",
+            order.index,
+            where_sql(&clauses),
+            order.by
+        ),
+        &params,
+    )
+}
+
+/// A search in the walk plan: the page from `after`, and the total
+/// counted from the top (as far as the cap or the walk's budget).
+fn walk_searching(
+    conn: &Connection,
+    filter: &Filter,
+    search: &Search,
+    sort: InboxSort,
+    after: Option<&Key>,
+    limit: usize,
+    limits: &Limits,
+) -> Result<Found> {
+    let fts = search.fts_query();
+    let first = walk_matches(
+        conn,
+        filter,
+        &fts,
+        sort,
+        after,
+        limit + 1,
+        after.is_none(),
+        limits,
+    )?;
+    if after.is_none() {
+        return Ok(first);
+    }
+    // The same walk as the first page's, so every page says the same total.
+    let counted = walk_matches(conn, filter, &fts, sort, None, limit + 1, true, limits)?;
+    Ok(Found {
+        page: first.page,
+        total: counted.total,
+        capped: counted.capped,
+    })
+}
+
+/// Walks the order's index from `after` a chunk at a time, keeping the
+/// rows the search matches (one full-text query per chunk, over the
+/// chunk's id range), until it has `want` of them and, if `count`, has
+/// counted past the cap or spent its budget.
+#[allow(clippy::too_many_arguments)]
+fn walk_matches(
+    conn: &Connection,
+    filter: &Filter,
+    fts: &str,
+    sort: InboxSort,
+    after: Option<&Key>,
+    want: usize,
+    count: bool,
+    limits: &Limits,
+) -> Result<Found> {
+    let mut in_range = conn
+        .prepare_cached(
+            "SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?1 AND rowid BETWEEN ?2 AND ?3",
+        )
+        .db()?;
+    // Ids not in time order (a backfill) widen a chunk's id range; when a
+    // range brings far more matches than the chunk has rows, every match
+    // is read once instead.
+    let mut everything: Option<HashSet<i64>> = None;
+    let mut page = Vec::with_capacity(want);
+    let mut total: i64 = 0;
+    let mut walked = 0usize;
+    let mut chunk_size = limits.first_chunk;
+    let mut pos = after.cloned();
+    loop {
+        let chunk = walk_page(conn, filter, sort, pos.as_ref(), chunk_size)?;
+        let Some(last) = chunk.last().cloned() else {
+            break;
+        };
+        let matched: HashSet<i64> = match &everything {
+            Some(all) => chunk
+                .iter()
+                .map(|k| k.id)
+                .filter(|id| all.contains(id))
+                .collect(),
+            None => {
+                let lo = chunk.iter().map(|k| k.id).min().unwrap_or(0);
+                let hi = chunk.iter().map(|k| k.id).max().unwrap_or(0);
+                let ids: HashSet<i64> = in_range
+                    .query_map(params![fts, lo, hi], |r| r.get(0))
+                    .db()?
+                    .collect::<rusqlite::Result<_>>()
+                    .db()?;
+                if ids.len() > 8 * chunk.len() + limits.range_slack {
+                    let mut all = conn
+                        .prepare_cached(
+                            "SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?1",
+                        )
+                        .db()?;
+                    everything = Some(
+                        all.query_map([fts], |r| r.get(0))
+                            .db()?
+                            .collect::<rusqlite::Result<_>>()
+                            .db()?,
+                    );
+                }
+                ids
+            }
+        };
+        let full_chunk = chunk.len() == chunk_size;
+        walked += chunk.len();
+        for key in chunk {
+            if matched.contains(&key.id) {
+                total += 1;
+                if page.len() < want {
+                    page.push(key);
+                }
+            }
+        }
+        if !full_chunk {
+            break;
+        }
+        let page_done = page.len() >= want;
+        if page_done && (!count || total > limits.count_cap || walked >= limits.walk_budget) {
+            return Ok(Found {
+                page,
+                total,
+                capped: count,
+            });
+        }
+        pos = Some(last);
+        chunk_size = (chunk_size * 2).min(8_192);
+    }
+    Ok(Found {
+        page,
+        total,
+        capped: false,
+    })
+}
+
+/// The query's filters, other than search.
+struct Filter {
+    statuses: Vec<&'static str>,
+    platforms: Vec<&'static str>,
+    labels: Vec<&'static str>,
+    /// `created_at` bounds: from (inclusive), to (exclusive).
+    from: Option<String>,
+    to: Option<String>,
+    watch: Option<i64>,
+}
+
+/// SQL clauses over `mentions m`, with their parameters in order.
+struct Sql {
+    clauses: Vec<String>,
+    params: Vec<Value>,
+}
+
+/// A whole statement and its parameters.
+struct Statement {
+    text: String,
+    params: Vec<Value>,
+}
+
+/// The index a count (and a collect) reads.
+enum Source {
+    /// A date range of `mentions_newest` small enough to read whole.
+    Dates,
+    /// `mentions_facets`: status, platform and label ranges.
+    Facets,
+    /// A watch's mentions (a big watch and nothing narrower).
+    Watch,
+    /// The newest index from the top (nothing narrower).
+    Newest,
+}
+
+impl Source {
+    fn select(&self, filter: &Filter) -> Statement {
+        let (index, sql) = match self {
+            Source::Dates | Source::Newest => ("mentions_newest", filter.sql(false)),
+            Source::Facets => ("mentions_facets", filter.sql(true)),
+            Source::Watch => {
+                let mut sql = filter.sql(false);
+                let watch = sql.params.pop().unwrap_or(Value::Null);
+                sql.clauses.pop();
+                sql.params.insert(0, watch);
+                return Statement {
+                    text: format!(
+                        "SELECT {KEY_COLUMNS} FROM mention_watches mw CROSS JOIN mentions m ON m.id = mw.mention_id
+                         WHERE mw.watch_id = ? {}",
+                        and_all(&sql.clauses)
+                    ),
+                    params: sql.params,
+                };
+            }
+        };
+        Statement {
+            text: format!(
+                "SELECT {KEY_COLUMNS} FROM mentions m INDEXED BY {index} {}",
+                where_sql(&sql.clauses)
+            ),
+            params: sql.params,
+        }
+    }
+}
+
+impl Filter {
+    fn new(conn: &Connection, q: &InboxQuery) -> Result<Filter> {
+        let (from, to) = day_range(q.from.as_deref(), q.to.as_deref())?;
+        if let Some(w) = q.watch_id {
+            let exists = conn
+                .prepare_cached("SELECT 1 FROM watches WHERE id = ?1")
+                .db()?
+                .exists([w])
+                .db()?;
+            if !exists {
+                return Err(Error::NotFound(format!("Watch {w}")));
+            }
+        }
+        fn set<T: Copy>(values: &[T], name: impl Fn(T) -> &'static str) -> Vec<&'static str> {
+            let mut v: Vec<&'static str> = values.iter().map(|x| name(*x)).collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        }
+        Ok(Filter {
+            statuses: set(&q.statuses, MentionStatus::as_str),
+            platforms: set(&q.platforms, Platform::as_str),
+            labels: set(&q.labels, Label::as_str),
+            from,
+            to,
+            watch: q.watch_id,
+        })
+    }
+
+    fn has_facets(&self) -> bool {
+        !(self.statuses.is_empty() && self.platforms.is_empty() && self.labels.is_empty())
+    }
+
+    /// The index that answers "how many" reading fewest rows.
+    fn counting_source(&self, conn: &Connection, cap: i64) -> Result<Source> {
+        if self.from.is_some() || self.to.is_some() {
+            let dates = Filter {
+                statuses: Vec::new(),
+                platforms: Vec::new(),
+                labels: Vec::new(),
+                watch: None,
+                from: self.from.clone(),
+                to: self.to.clone(),
+            }
+            .sql(false);
+            let rows = capped_count(
+                conn,
+                &format!(
+                    "SELECT m.id FROM mentions m INDEXED BY mentions_newest {}",
+                    where_sql(&dates.clauses)
+                ),
+                &dates.params,
+                cap,
+            )?;
+            if rows <= cap {
+                return Ok(Source::Dates);
+            }
+        }
+        Ok(if self.has_facets() {
+            Source::Facets
+        } else if self.watch.is_some() {
+            Source::Watch
+        } else {
+            Source::Newest
+        })
+    }
+
+    /// The filters as SQL. With `seek`, empty status and platform filters
+    /// are spelled out as every value, so that SQLite can seek
+    /// `mentions_facets` (status, platform, label, …) range by range
+    /// instead of reading it all. (Statuses are a closed set, checked by
+    /// the table; platforms are only ever written from `Platform`.)
+    fn sql(&self, seek: bool) -> Sql {
+        let mut s = Sql {
+            clauses: Vec::new(),
+            params: Vec::new(),
+        };
+        let all_platforms: Vec<&'static str> = Platform::ALL.iter().map(|p| p.as_str()).collect();
+        let statuses: &[&str] = if seek && self.statuses.is_empty() {
+            &ALL_STATUSES
+        } else {
+            &self.statuses
+        };
+        let platforms: &[&str] = if seek && self.platforms.is_empty() {
+            &all_platforms
+        } else {
+            &self.platforms
+        };
+        s.any_of("m.status", statuses);
+        s.any_of("m.platform", platforms);
+        s.any_of("m.label", &self.labels);
+        if let Some(from) = &self.from {
+            s.clauses.push("m.created_at >= ?".into());
+            s.params.push(Value::Text(from.clone()));
+        }
+        if let Some(to) = &self.to {
+            s.clauses.push("m.created_at < ?".into());
+            s.params.push(Value::Text(to.clone()));
+        }
+        // Last, so that `Source::Watch` can take it off.
+        if let Some(w) = self.watch {
+            s.clauses.push(
+                "EXISTS (SELECT 1 FROM mention_watches mw WHERE mw.mention_id = m.id AND mw.watch_id = ?)"
+                    .into(),
+            );
+            s.params.push(Value::Integer(w));
+        }
+        s
+    }
+}
+
+impl Sql {
+    /// `column IN (…)`, or nothing when `values` is empty (any value).
+    fn any_of(&mut self, column: &str, values: &[&str]) {
+        if values.is_empty() {
+            return;
+        }
+        let marks = vec!["?"; values.len()].join(", ");
+        self.clauses.push(format!("{column} IN ({marks})"));
+        self.params
+            .extend(values.iter().map(|v| Value::Text(v.to_string())));
+    }
+}
+
+fn where_sql(clauses: &[String]) -> String {
+    if clauses.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", clauses.join(" AND "))
+    }
+}
+
+fn and_all(clauses: &[String]) -> String {
+    clauses.iter().map(|c| format!("AND {c} ")).collect()
+}
+
+/// `from` and `to` (`YYYY-MM-DD`, UTC, inclusive) as bounds on
+/// `created_at`: from the start of `from` to before the day after `to`.
+fn day_range(from: Option<&str>, to: Option<&str>) -> Result<(Option<String>, Option<String>)> {
+    let from = from.map(str::trim).filter(|s| !s.is_empty());
+    let to = to.map(str::trim).filter(|s| !s.is_empty());
+    let parse = |s: &str, which: &str| -> Result<time::Date> {
+        let format = time::macros::format_description!("[year]-[month]-[day]");
+        time::Date::parse(s, format).map_err(|_| {
+            Error::invalid(format!(
+                "The {which} date \"{}\" isn't a date Hearken understands. Write it as year-month-day, for example 2026-11-30.",
+                s.chars().take(40).collect::<String>()
+            ))
+        })
+    };
+    let from_day = from.map(|s| parse(s, "\"from\"")).transpose()?;
+    let to_day = to.map(|s| parse(s, "\"to\"")).transpose()?;
+    if let (Some(f), Some(t)) = (from_day, to_day) {
+        if f > t {
+            return Err(Error::invalid(format!(
+                "The \"from\" date ({f}) is after the \"to\" date ({t}), so nothing could match. Swap them, or clear one."
+            )));
+        }
+    }
+    let start = |d: time::Date| format!("{d}T00:00:00Z");
+    Ok((
+        from_day.map(start),
+        to_day.map(|t| {
+            t.next_day()
+                .map(start)
+                .unwrap_or_else(|| "9999-12-31T23:59:60Z".into())
+        }),
+    ))
+}
+
+/// Everything the detail pane shows about one mention.
+pub fn detail(conn: &Connection, id: i64) -> Result<MentionDetail> {
+    let mention = conn
+        .query_row(
+            &format!("SELECT {COLUMNS} FROM mentions WHERE id = ?1"),
+            [id],
+            from_row,
+        )
+        .optional()
+        .db()?
+        .ok_or_else(|| not_found(id))?;
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT w.id, w.name FROM mention_watches mw JOIN watches w ON w.id = mw.watch_id
+             WHERE mw.mention_id = ?1 ORDER BY w.name COLLATE NOCASE",
+        )
+        .db()?;
+    let watches = stmt
+        .query_map([id], |r| {
+            Ok(WatchRef {
+                id: r.get(0)?,
+                name: r.get(1)?,
+            })
+        })
+        .db()?
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .db()?;
+    let corrections = corrections_of(conn, id)?;
+    let source_label = match mention.source_id {
+        Some(s) => conn
+            .query_row("SELECT label FROM sources WHERE id = ?1", [s], |r| r.get(0))
+            .optional()
+            .db()?,
+        None => None,
+    };
+    Ok(MentionDetail {
+        mention,
+        watches,
+        corrections,
+        source_label,
+    })
+}
+
+fn corrections_of(conn: &Connection, id: i64) -> Result<Vec<LabelCorrection>> {
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT from_label, to_label, corrected_at FROM label_corrections
+             WHERE mention_id = ?1 ORDER BY corrected_at, id",
+        )
+        .db()?;
+    let rows = stmt
+        .query_map([id], |r| {
+            let from: Option<String> = r.get(0)?;
+            let to: String = r.get(1)?;
+            Ok((from, to, r.get::<_, String>(2)?))
+        })
+        .db()?
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .db()?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(from, to, at)| {
+            Some(LabelCorrection {
+                from: from.as_deref().and_then(Label::parse),
+                to: Label::parse(&to)?,
+                at,
+            })
+        })
+        .collect())
+}
+
+/// A label correction as exported: which post (by platform and the
+/// platform's id, which outlive Hearken's row ids), from what, to what, when.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ExportedCorrection {
+    pub platform: String,
+    pub external_id: String,
+    pub from: Option<Label>,
+    pub to: Label,
+    pub at: String,
+}
+
+/// Every label correction, oldest first, for exports.
+pub fn all_corrections(conn: &Connection) -> Result<Vec<ExportedCorrection>> {
+    let mut stmt = conn
+        .prepare(
+            "SELECT m.platform, m.external_id, c.from_label, c.to_label, c.corrected_at
+             FROM label_corrections c JOIN mentions m ON m.id = c.mention_id
+             ORDER BY c.corrected_at, c.id",
+        )
+        .db()?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+            ))
+        })
+        .db()?
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .db()?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(platform, external_id, from, to, at)| {
+            Some(ExportedCorrection {
+                platform,
+                external_id,
+                from: from.as_deref().and_then(Label::parse),
+                to: Label::parse(&to)?,
+                at,
+            })
+        })
+        .collect())
+}
+
+fn not_found(id: i64) -> Error {
+    Error::NotFound(format!("Mention {id}"))
+}
+
+/// Fails, changing nothing, if any of `ids` is not stored.
+fn check_all_exist(tx: &Transaction<'_>, ids: &[i64]) -> Result<()> {
+    let mut stmt = tx
+        .prepare_cached("SELECT 1 FROM mentions WHERE id = ?1")
+        .db()?;
+    for &id in ids {
+        if !stmt.exists([id]).db()? {
+            return Err(not_found(id));
+        }
+    }
+    Ok(())
+}
+
+fn unique(ids: &[i64]) -> Vec<i64> {
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    ids
+}
+
+/// Moves mentions to `status`; returns how many changed (those already
+/// there are left as they were). Any unknown id fails the whole change.
+pub fn set_status(
+    tx: &Transaction<'_>,
+    ids: &[i64],
+    status: MentionStatus,
+    now: &str,
+) -> Result<i64> {
+    let ids = unique(ids);
+    check_all_exist(tx, &ids)?;
+    let mut stmt = tx
+        .prepare_cached(
+            "UPDATE mentions SET status = ?2, status_changed_at = ?3
+             WHERE id = ?1 AND status IS NOT ?2",
+        )
+        .db()?;
+    let mut changed = 0;
+    for id in ids {
+        changed += stmt.execute(params![id, status.as_str(), now]).db()? as i64;
+    }
+    Ok(changed)
+}
+
+/// The owner's label for a mention. The label shown before is recorded as
+/// a correction; what triage said (`model_label`) is kept, and re-scoring
+/// never overwrites the owner's label.
+pub fn correct_label(
+    tx: &Transaction<'_>,
+    id: i64,
+    label: Label,
+    now: &str,
+) -> Result<MentionDetail> {
+    let shown: Option<String> = tx
+        .query_row("SELECT label FROM mentions WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .optional()
+        .db()?
+        .ok_or_else(|| not_found(id))?;
+    if shown.as_deref() != Some(label.as_str()) {
+        tx.execute(
+            "INSERT INTO label_corrections (mention_id, from_label, to_label, corrected_at)
+             VALUES (?1, ?2, ?3, ?4)",
+            params![id, shown, label.as_str(), now],
+        )
+        .db()?;
+        tx.execute(
+            "UPDATE mentions SET label = ?2, corrected_at = ?3 WHERE id = ?1",
+            params![id, label.as_str(), now],
+        )
+        .db()?;
+    }
+    detail(tx, id)
+}
+
+/// Marks mentions as opened; returns how many were unread. Ids no longer
+/// stored are skipped (the owner may have had a removed one on screen).
+pub fn mark_seen(tx: &Transaction<'_>, ids: &[i64], now: &str) -> Result<i64> {
+    let mut stmt = tx
+        .prepare_cached("UPDATE mentions SET seen_at = ?2 WHERE id = ?1 AND seen_at IS NULL")
+        .db()?;
+    let mut changed = 0;
+    for id in unique(ids) {
+        changed += stmt.execute(params![id, now]).db()? as i64;
+    }
+    Ok(changed)
+}
+
+/// The sidebar's, tray's and Inbox header's counts.
+pub fn counts(conn: &Connection) -> Result<InboxCounts> {
+    let count = |sql: &str| -> Result<i64> {
+        conn.prepare_cached(sql)
+            .db()?
+            .query_row([], |r| r.get(0))
+            .db()
+    };
+    Ok(InboxCounts {
+        unread: count("SELECT count(*) FROM mentions WHERE seen_at IS NULL")?,
+        unread_unhappy: count(
+            "SELECT count(*) FROM mentions
+             WHERE seen_at IS NULL AND label IN ('complaint', 'negative')",
+        )?,
+        needs_reply: count("SELECT count(*) FROM mentions WHERE status = 'needs_reply'")?,
+        // Every platform spelled out, so SQLite seeks mentions_facets
+        // (status, platform, label) rather than reading every new mention.
+        open_complaints: count(&format!(
+            "SELECT count(*) FROM mentions
+             WHERE status IN ('new', 'needs_reply') AND platform IN ({}) AND label = 'complaint'",
+            Platform::ALL
+                .iter()
+                .map(|p| format!("'{}'", p.as_str()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Mention;
+    use crate::store::mentions::{store_batch, NewMention};
+    use crate::store::Store;
+
+    /// One stored mention of the fixture, as the test expects to find it.
+    #[derive(Debug, Clone)]
+    struct Row {
+        id: i64,
+        external_id: String,
+        platform: Platform,
+        created_at: String,
+        label: Option<Label>,
+        concern: Option<f64>,
+        status: MentionStatus,
+        watches: Vec<i64>,
+        text: String,
+    }
+
+    fn store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_in(dir.path()).unwrap();
+        store
+            .write(|tx| {
+                for (id, name) in [(1, "Shop name"), (2, "Market")] {
+                    tx.execute(
+                        "INSERT INTO watches (id, name, purpose, created_at) VALUES (?1, ?2, 'care', 't')",
+                        params![id, name],
+                    )
+                    .db()?;
+                }
+                Ok(())
+            })
+            .unwrap();
+        (dir, store)
+    }
+
+    fn new_mention(i: usize, platform: Platform, at: &str, text: &str) -> NewMention {
+        NewMention {
+            platform,
+            external_id: format!("e{i}"),
+            url: None,
+            author_id: None,
+            author_handle: Some(format!("handle{i}")),
+            author_name: Some(format!("Author {i}")),
+            text: text.into(),
+            language: None,
+            created_at: at.into(),
+            from_search: false,
+        }
+    }
+
+    /// Stores `n` mentions with every field varied and ties in both sort
+    /// keys (three share each timestamp, concern repeats, some unscored).
+    fn fixture(store: &Store, n: usize) -> Vec<Row> {
+        let platforms = [Platform::X, Platform::Reddit, Platform::Facebook];
+        let statuses = [
+            MentionStatus::New,
+            MentionStatus::NeedsReply,
+            MentionStatus::Contacted,
+            MentionStatus::Resolved,
+            MentionStatus::Ignored,
+        ];
+        let texts = [
+            "Still no refund from Pedal & Pine",
+            "Lovely café, great bikes",
+            "Rude staff, never again",
+            "Does anyone know the opening hours?",
+        ];
+        let mut rows = Vec::new();
+        for i in 0..n {
+            let t = i / 3;
+            let at = format!("2026-{:02}-{:02}T10:00:00Z", 1 + t % 3, 1 + (t / 3) % 28);
+            let platform = platforms[i % 3];
+            let text = format!("{} #{i}", texts[i % 4]);
+            let label = [
+                None,
+                Some(Label::Complaint),
+                Some(Label::Negative),
+                Some(Label::Neutral),
+                Some(Label::Positive),
+            ][i % 5];
+            let concern = label.map(|_| ((i * 7) % 4) as f64 / 4.0);
+            let status = statuses[(i / 2) % 5];
+            let watches: Vec<i64> = match i % 4 {
+                0 => vec![1],
+                1 => vec![1, 2],
+                2 => vec![2],
+                _ => vec![],
+            };
+            let m = new_mention(i, platform, &at, &text);
+            let id = store
+                .write(|tx| {
+                    store_batch(tx, None, &[(&m, watches.as_slice())], "2026-04-01T00:00:00Z")?;
+                    let id = crate::store::mentions::id_of(tx, platform.as_str(), &m.external_id)?
+                        .expect("stored");
+                    tx.execute(
+                        "UPDATE mentions SET label = ?2, model_label = ?2, concern = ?3, status = ?4 WHERE id = ?1",
+                        params![id, label.map(|l| l.as_str()), concern, status.as_str()],
+                    )
+                    .db()?;
+                    Ok(id)
+                })
+                .unwrap();
+            rows.push(Row {
+                id,
+                external_id: m.external_id.clone(),
+                platform,
+                created_at: at,
+                label,
+                concern,
+                status,
+                watches,
+                text,
+            });
+        }
+        rows
+    }
+
+    /// The defaults, and limits that force the walk on a few rows: tiny
+    /// chunks, a tiny cap and budget, every match read at once; or a walk
+    /// that counts everything.
+    const PLANS: [Limits; 3] = [
+        LIMITS,
+        Limits {
+            count_cap: 5,
+            few_search: 0,
+            few_watch: 0,
+            walk_budget: 7,
+            first_chunk: 2,
+            range_slack: 0,
+        },
+        Limits {
+            count_cap: 1_000_000,
+            few_search: 0,
+            few_watch: 0,
+            walk_budget: 1_000_000,
+            first_chunk: 3,
+            range_slack: 1_000_000,
+        },
+    ];
+
+    /// Every page of `q`, `limit` at a time; checks `total` on each.
+    fn all_pages(store: &Store, q: &InboxQuery, limit: i64, limits: &Limits) -> Vec<Mention> {
+        let mut out = Vec::new();
+        let mut cursor: Option<MentionCursor> = None;
+        let mut first = None;
+        loop {
+            let page = store
+                .read(|c| query_with(c, q, cursor.as_ref(), limit, limits))
+                .unwrap();
+            assert!(page.mentions.len() as i64 <= limit);
+            let (total, capped) = *first.get_or_insert((page.total, page.total_capped));
+            assert_eq!(
+                (page.total, page.total_capped),
+                (total, capped),
+                "every page says the same total"
+            );
+            out.extend(page.mentions);
+            match page.next {
+                Some(n) => cursor = Some(n),
+                None => break,
+            }
+        }
+        let (total, capped) = first.unwrap();
+        if capped {
+            assert!(
+                out.len() as i64 > total,
+                "capped at {total}, found {}",
+                out.len()
+            );
+        } else {
+            assert_eq!(out.len() as i64, total);
+        }
+        out
+    }
+
+    fn newest_first(rows: &mut [Row]) {
+        rows.sort_by(|a, b| (&b.created_at, b.id).cmp(&(&a.created_at, a.id)));
+    }
+
+    fn unhappiest_first(rows: &mut [Row]) {
+        let key = |r: &Row| r.concern.unwrap_or(-1.0);
+        rows.sort_by(|a, b| {
+            key(b)
+                .partial_cmp(&key(a))
+                .unwrap()
+                .then_with(|| (&b.created_at, b.id).cmp(&(&a.created_at, a.id)))
+        });
+    }
+
+    fn ids(ms: &[Mention]) -> Vec<i64> {
+        ms.iter().map(|m| m.id).collect()
+    }
+
+    #[test]
+    fn both_orders_page_through_everything_without_gaps_or_repeats() {
+        let (_d, store) = store();
+        let mut rows = fixture(&store, 90);
+        for limits in &PLANS {
+            for limit in [1, 7, 50, 500] {
+                newest_first(&mut rows);
+                let q = InboxQuery::default();
+                let got = all_pages(&store, &q, limit, limits);
+                let want: Vec<i64> = rows.iter().map(|r| r.id).collect();
+                assert_eq!(ids(&got), want, "newest, {limit} a page, {limits:?}");
+
+                unhappiest_first(&mut rows);
+                let q = InboxQuery {
+                    sort: InboxSort::MostUnhappy,
+                    ..Default::default()
+                };
+                let got = all_pages(&store, &q, limit, limits);
+                let want: Vec<i64> = rows.iter().map(|r| r.id).collect();
+                assert_eq!(ids(&got), want, "unhappiest, {limit} a page, {limits:?}");
+                // Unscored mentions come last.
+                let first_unscored = got.iter().position(|m| m.concern.is_none()).unwrap();
+                assert!(got[first_unscored..].iter().all(|m| m.concern.is_none()));
+            }
+        }
+    }
+
+    #[test]
+    fn every_filter_narrows_and_they_combine() {
+        let (_d, store) = store();
+        let rows = fixture(&store, 120);
+        type Check = Box<dyn Fn(&Row) -> bool>;
+        let cases: Vec<(InboxQuery, Check)> = vec![
+            (
+                InboxQuery {
+                    platforms: vec![Platform::X, Platform::Facebook],
+                    ..Default::default()
+                },
+                Box::new(|r| matches!(r.platform, Platform::X | Platform::Facebook)),
+            ),
+            (
+                InboxQuery {
+                    labels: vec![Label::Complaint],
+                    ..Default::default()
+                },
+                Box::new(|r| r.label == Some(Label::Complaint)),
+            ),
+            (
+                InboxQuery {
+                    statuses: vec![MentionStatus::New, MentionStatus::NeedsReply],
+                    ..Default::default()
+                },
+                Box::new(|r| matches!(r.status, MentionStatus::New | MentionStatus::NeedsReply)),
+            ),
+            (
+                InboxQuery {
+                    watch_id: Some(2),
+                    ..Default::default()
+                },
+                Box::new(|r| r.watches.contains(&2)),
+            ),
+            (
+                InboxQuery {
+                    from: Some("2026-02-10".into()),
+                    to: Some("2026-02-20".into()),
+                    ..Default::default()
+                },
+                Box::new(|r| {
+                    r.created_at.as_str() >= "2026-02-10" && r.created_at.as_str() < "2026-02-21"
+                }),
+            ),
+            (
+                InboxQuery {
+                    from: Some("2026-03-05".into()),
+                    ..Default::default()
+                },
+                Box::new(|r| r.created_at.as_str() >= "2026-03-05"),
+            ),
+            (
+                InboxQuery {
+                    search: "refund".into(),
+                    ..Default::default()
+                },
+                Box::new(|r| r.text.contains("refund")),
+            ),
+            (
+                InboxQuery {
+                    search: "rude".into(),
+                    platforms: vec![Platform::Reddit],
+                    labels: vec![Label::Negative, Label::Complaint, Label::Positive],
+                    statuses: vec![
+                        MentionStatus::NeedsReply,
+                        MentionStatus::Resolved,
+                        MentionStatus::Ignored,
+                    ],
+                    watch_id: Some(2),
+                    from: Some("2026-01-01".into()),
+                    to: Some("2026-02-28".into()),
+                    sort: InboxSort::MostUnhappy,
+                },
+                Box::new(|r| {
+                    r.text.contains("Rude")
+                        && r.platform == Platform::Reddit
+                        && matches!(
+                            r.label,
+                            Some(Label::Negative | Label::Complaint | Label::Positive)
+                        )
+                        && matches!(
+                            r.status,
+                            MentionStatus::NeedsReply
+                                | MentionStatus::Resolved
+                                | MentionStatus::Ignored
+                        )
+                        && r.watches.contains(&2)
+                        && r.created_at.as_str() < "2026-03"
+                }),
+            ),
+        ];
+        for (mut q, check) in cases {
+            for sort in [InboxSort::Newest, InboxSort::MostUnhappy] {
+                q.sort = sort;
+                let mut want: Vec<Row> = rows.iter().filter(|r| check(r)).cloned().collect();
+                match sort {
+                    InboxSort::Newest => newest_first(&mut want),
+                    InboxSort::MostUnhappy => unhappiest_first(&mut want),
+                }
+                assert!(
+                    !want.is_empty() && want.len() < rows.len(),
+                    "the case narrows: {q:?}"
+                );
+                let want: Vec<i64> = want.iter().map(|r| r.id).collect();
+                for limits in &PLANS {
+                    let got = all_pages(&store, &q, 4, limits);
+                    assert_eq!(ids(&got), want, "{q:?} {limits:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn dates_are_whole_utc_days_and_bad_ones_are_refused_in_plain_words() {
+        let (_d, store) = store();
+        store
+            .write(|tx| {
+                let ms = [
+                    new_mention(1, Platform::X, "2026-03-09T23:59:59Z", "before"),
+                    new_mention(2, Platform::X, "2026-03-10T00:00:00Z", "first second"),
+                    new_mention(3, Platform::X, "2026-03-11T23:59:59Z", "last second"),
+                    new_mention(4, Platform::X, "2026-03-12T00:00:00Z", "after"),
+                ];
+                let batch: Vec<_> = ms.iter().map(|m| (m, &[][..])).collect();
+                store_batch(tx, None, &batch, "t")
+            })
+            .unwrap();
+        let run = |from: Option<&str>, to: Option<&str>| {
+            let q = InboxQuery {
+                from: from.map(Into::into),
+                to: to.map(Into::into),
+                ..Default::default()
+            };
+            store.read(|c| query(c, &q, None, 50))
+        };
+        let texts = |p: MentionPage| p.mentions.into_iter().map(|m| m.text).collect::<Vec<_>>();
+        assert_eq!(
+            texts(run(Some("2026-03-10"), Some("2026-03-11")).unwrap()),
+            ["last second", "first second"]
+        );
+        assert_eq!(
+            texts(run(Some("2026-03-11"), Some("2026-03-11")).unwrap()),
+            ["last second"]
+        );
+        assert_eq!(texts(run(None, Some("2026-03-09")).unwrap()), ["before"]);
+        assert_eq!(
+            texts(run(Some(" "), Some("")).unwrap()).len(),
+            4,
+            "blank means any"
+        );
+        for bad in [
+            "2026-13-01",
+            "yesterday",
+            "2026-3-1",
+            "2026-02-30",
+            "'; DROP TABLE mentions; --",
+        ] {
+            let err = run(Some(bad), None).unwrap_err();
+            assert_eq!(err.code(), "invalid_input");
+            assert!(err.to_string().contains("year-month-day"), "{err}");
+        }
+        let err = run(Some("2026-03-12"), Some("2026-03-10")).unwrap_err();
+        assert_eq!(err.code(), "invalid_input");
+        assert!(err.to_string().contains("is after"), "{err}");
+    }
+
+    #[test]
+    fn an_unknown_watch_is_not_found() {
+        let (_d, store) = store();
+        let q = InboxQuery {
+            watch_id: Some(99),
+            ..Default::default()
+        };
+        let err = store.read(|c| query(c, &q, None, 50)).unwrap_err();
+        assert_eq!(err.code(), "not_found");
+        assert!(err.to_string().starts_with("Watch 99 not found"), "{err}");
+    }
+
+    fn store_texts(store: &Store, items: &[(&str, &str, &str)]) {
+        store
+            .write(|tx| {
+                let ms: Vec<NewMention> = items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (text, name, handle))| {
+                        let mut m = new_mention(
+                            i,
+                            Platform::Mastodon,
+                            &format!("2026-01-01T00:00:{i:02}Z"),
+                            text,
+                        );
+                        m.author_name = Some(name.to_string());
+                        m.author_handle = Some(handle.to_string());
+                        m
+                    })
+                    .collect();
+                let batch: Vec<_> = ms.iter().map(|m| (m, &[][..])).collect();
+                store_batch(tx, None, &batch, "t")
+            })
+            .unwrap();
+    }
+
+    fn search(store: &Store, words: &str) -> MentionPage {
+        let q = InboxQuery {
+            search: words.into(),
+            ..Default::default()
+        };
+        store.read(|c| query(c, &q, None, 50)).unwrap()
+    }
+
+    #[test]
+    fn search_finds_text_author_names_and_handles_and_highlights_only_the_text() {
+        let (_d, store) = store();
+        store_texts(
+            &store,
+            &[
+                ("Still waiting for a refund", "Zoë Brontë", "zoe"),
+                ("Refunded at last, thanks!", "Sam", "refund_watcher"),
+                ("Lovely shop", "Refund Rita", "rita"),
+                ("Nothing to see", "Tom", "tom"),
+            ],
+        );
+        let page = search(&store, "refund");
+        assert_eq!(page.total, 3);
+        let texts: Vec<(&str, Vec<(u32, u32)>)> = page
+            .mentions
+            .iter()
+            .map(|m| {
+                (
+                    m.text.as_str(),
+                    m.highlights.iter().map(|s| (s.start, s.end)).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                ("Lovely shop", vec![]),
+                ("Refunded at last, thanks!", vec![(0, 8)]),
+                ("Still waiting for a refund", vec![(20, 26)]),
+            ]
+        );
+        // Accents fold both ways, in names too.
+        assert_eq!(search(&store, "bronte").total, 1);
+        assert_eq!(search(&store, "ZOË").total, 1);
+        // Without search there are no highlights.
+        let all = store
+            .read(|c| query(c, &InboxQuery::default(), None, 50))
+            .unwrap();
+        assert!(all.mentions.iter().all(|m| m.highlights.is_empty()));
+    }
+
+    #[test]
+    fn highlights_are_utf16_ranges_through_accents_and_emoji() {
+        let (_d, store) = store();
+        let text = "😡😡 Crème brûlée at Café Noir was cold 🥶 — café owner, fix it";
+        store_texts(&store, &[(text, "A", "a")]);
+        let page = search(&store, "cafe creme");
+        let m = &page.mentions[0];
+        let units: Vec<u16> = m.text.encode_utf16().collect();
+        let marked: Vec<String> = m
+            .highlights
+            .iter()
+            .map(|s| String::from_utf16(&units[s.start as usize..s.end as usize]).unwrap())
+            .collect();
+        assert_eq!(marked, ["Crème", "Café", "café"]);
+        assert_eq!((m.highlights[0].start, m.highlights[0].end), (5, 10));
+    }
+
+    #[test]
+    fn hostile_search_input_never_errors() {
+        let (_d, store) = store();
+        store_texts(
+            &store,
+            &[
+                (
+                    "NEAR the shop, \"quoted\" * stars - dashes OR ors",
+                    "A",
+                    "a",
+                ),
+                ("plain words", "B", "b"),
+            ],
+        );
+        let long = "a".repeat(10 * 1024);
+        let words = "refund ".repeat(1_500);
+        let hostile = [
+            "\"",
+            "\"\"",
+            "NEAR(",
+            "NEAR(a b, 2)",
+            "*",
+            "a OR",
+            "OR",
+            "-",
+            "-plain",
+            "AND",
+            "NOT plain",
+            "(",
+            ")",
+            "^",
+            "text:plain",
+            "{a b}:plain",
+            "🚲",
+            "😡 plain",
+            "\u{0}",
+            "'",
+            "\\",
+            "%",
+            "_",
+            long.as_str(),
+            words.as_str(),
+            "Ⓐ",
+            "ः",
+            "e\u{301}",
+            "\u{202e}plain",
+        ];
+        for h in hostile {
+            let q = InboxQuery {
+                search: h.to_string(),
+                ..Default::default()
+            };
+            let page = store
+                .read(|c| query(c, &q, None, 50))
+                .unwrap_or_else(|e| panic!("{h:?}: {e}"));
+            assert!(page.total <= 2, "{h:?}");
+        }
+        // Operators are words: "NEAR" and "OR" are found as words.
+        assert_eq!(search(&store, "NEAR(").total, 1);
+        assert_eq!(search(&store, "dashes OR").total, 1);
+        assert_eq!(search(&store, "-plain").total, 1);
+        // Punctuation alone searches for nothing, so shows everything.
+        assert_eq!(search(&store, "\"*").total, 2);
+    }
+
+    #[test]
+    fn a_broad_search_stops_counting_at_the_cap() {
+        let (_d, store) = store();
+        store
+            .write(|tx| {
+                let ms: Vec<NewMention> = (0..(COUNT_CAP as usize + 5))
+                    .map(|i| new_mention(i, Platform::X, "2026-01-01T00:00:00Z", "same words"))
+                    .collect();
+                let batch: Vec<_> = ms.iter().map(|m| (m, &[][..])).collect();
+                store_batch(tx, None, &batch, "t")
+            })
+            .unwrap();
+        let page = search(&store, "same");
+        assert_eq!((page.total, page.total_capped), (COUNT_CAP, true));
+        assert_eq!(page.mentions.len(), 50);
+        store
+            .write(|tx| tx.execute("DELETE FROM mentions WHERE id > 100", []).db())
+            .unwrap();
+        let page = search(&store, "same");
+        assert_eq!((page.total, page.total_capped), (100, false));
+    }
+
+    #[test]
+    fn status_changes_count_only_real_changes_and_unknown_ids_change_nothing() {
+        let (_d, store) = store();
+        let rows = fixture(&store, 10);
+        let new: Vec<i64> = rows
+            .iter()
+            .filter(|r| r.status == MentionStatus::New)
+            .map(|r| r.id)
+            .collect();
+        let other = rows
+            .iter()
+            .find(|r| r.status == MentionStatus::Resolved)
+            .unwrap()
+            .id;
+        let mut ids = new.clone();
+        ids.push(other);
+        ids.push(other); // twice in the selection
+        let changed = store
+            .write(|tx| set_status(tx, &ids, MentionStatus::Resolved, "2026-05-01T10:00:00Z"))
+            .unwrap();
+        assert_eq!(changed, new.len() as i64);
+        let stamped: Vec<(i64, Option<String>)> = store
+            .read(|c| {
+                let mut s = c.prepare("SELECT id, status_changed_at FROM mentions WHERE status = 'resolved' ORDER BY id").db()?;
+                let rows = s.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).db()?;
+                rows.collect::<rusqlite::Result<Vec<_>>>().db()
+            })
+            .unwrap();
+        for (id, at) in stamped {
+            let want = new
+                .contains(&id)
+                .then(|| "2026-05-01T10:00:00Z".to_string());
+            assert_eq!(at, want, "mention {id}");
+        }
+        let err = store
+            .write(|tx| set_status(tx, &[new[0], 4242], MentionStatus::Ignored, "t"))
+            .unwrap_err();
+        assert_eq!(err.code(), "not_found");
+        assert!(
+            err.to_string().starts_with("Mention 4242 not found"),
+            "{err}"
+        );
+        let d = store.read(|c| detail(c, new[0])).unwrap();
+        assert_eq!(d.mention.status, MentionStatus::Resolved, "nothing changed");
+    }
+
+    #[test]
+    fn a_correction_is_kept_shown_and_survives_a_rescore() {
+        let (_d, store) = store();
+        let rows = fixture(&store, 5);
+        let m = rows
+            .iter()
+            .find(|r| r.label == Some(Label::Negative))
+            .unwrap();
+        let d = store
+            .write(|tx| correct_label(tx, m.id, Label::Complaint, "2026-05-01T10:00:00Z"))
+            .unwrap();
+        assert_eq!(d.mention.label, Some(Label::Complaint));
+        assert_eq!(d.mention.model_label, Some(Label::Negative));
+        assert!(d.mention.corrected);
+        assert_eq!(
+            d.corrections,
+            [LabelCorrection {
+                from: Some(Label::Negative),
+                to: Label::Complaint,
+                at: "2026-05-01T10:00:00Z".into()
+            }]
+        );
+        // The same label again records nothing new.
+        let d = store
+            .write(|tx| correct_label(tx, m.id, Label::Complaint, "t2"))
+            .unwrap();
+        assert_eq!(d.corrections.len(), 1);
+        // A re-score (a newer model) writes its own label and scores, and
+        // leaves the owner's label where there is one.
+        store
+            .write(|tx| {
+                tx.execute(
+                    "UPDATE mentions SET model_label = 'neutral', concern = 0.1, sentiment = 0.2,
+                         complaint = 0.05, scored_with = 'v2',
+                         label = CASE WHEN corrected_at IS NULL THEN 'neutral' ELSE label END",
+                    [],
+                )
+                .db()
+            })
+            .unwrap();
+        let d = store.read(|c| detail(c, m.id)).unwrap();
+        assert_eq!(
+            (d.mention.label, d.mention.model_label),
+            (Some(Label::Complaint), Some(Label::Neutral))
+        );
+        assert_eq!(d.corrections.len(), 1);
+        // Filtering by label finds the owner's label.
+        let q = InboxQuery {
+            labels: vec![Label::Complaint],
+            ..Default::default()
+        };
+        let found = store.read(|c| query(c, &q, None, 50)).unwrap();
+        assert_eq!(ids(&found.mentions), [m.id]);
+        // Correcting again records from the owner's earlier label.
+        let d = store
+            .write(|tx| correct_label(tx, m.id, Label::Positive, "2026-05-02T00:00:00Z"))
+            .unwrap();
+        assert_eq!(d.corrections[1].from, Some(Label::Complaint));
+        let err = store
+            .write(|tx| correct_label(tx, 999, Label::Positive, "t"))
+            .unwrap_err();
+        assert_eq!(err.code(), "not_found");
+        let exported = store.read(all_corrections).unwrap();
+        assert_eq!(exported.len(), 2);
+        assert_eq!(
+            (
+                exported[0].platform.as_str(),
+                exported[0].external_id.as_str()
+            ),
+            (m.platform.as_str(), m.external_id.as_str())
+        );
+    }
+
+    #[test]
+    fn detail_names_the_watches_and_source_and_unknown_ids_are_not_found() {
+        let (_d, store) = store();
+        let source = store
+            .write(|tx| {
+                tx.execute(
+                    "INSERT INTO sources (platform, label, created_at) VALUES ('x', 'X search', 't')",
+                    [],
+                )
+                .db()?;
+                let source = tx.last_insert_rowid();
+                let m = new_mention(1, Platform::X, "2026-01-01T00:00:00Z", "Hello");
+                store_batch(tx, Some(source), &[(&m, &[2, 1][..])], "t")?;
+                Ok(source)
+            })
+            .unwrap();
+        let d = store.read(|c| detail(c, 1)).unwrap();
+        assert_eq!(d.mention.source_id, Some(source));
+        assert_eq!(d.source_label.as_deref(), Some("X search"));
+        let names: Vec<&str> = d.watches.iter().map(|w| w.name.as_str()).collect();
+        assert_eq!(names, ["Market", "Shop name"]);
+        assert!(d.corrections.is_empty());
+        let err = store.read(|c| detail(c, 2)).unwrap_err();
+        assert_eq!(err.code(), "not_found");
+        assert!(err.to_string().starts_with("Mention 2 not found"), "{err}");
+    }
+
+    #[test]
+    fn counts_follow_seen_marks_statuses_and_labels() {
+        let (_d, store) = store();
+        let rows = fixture(&store, 40);
+        let expect = |rows: &[Row], seen: &[i64]| InboxCounts {
+            unread: rows.iter().filter(|r| !seen.contains(&r.id)).count() as i64,
+            unread_unhappy: rows
+                .iter()
+                .filter(|r| !seen.contains(&r.id) && r.label.is_some_and(|l| l.is_unhappy()))
+                .count() as i64,
+            needs_reply: rows
+                .iter()
+                .filter(|r| r.status == MentionStatus::NeedsReply)
+                .count() as i64,
+            open_complaints: rows
+                .iter()
+                .filter(|r| {
+                    r.label == Some(Label::Complaint)
+                        && matches!(r.status, MentionStatus::New | MentionStatus::NeedsReply)
+                })
+                .count() as i64,
+        };
+        assert_eq!(store.read(counts).unwrap(), expect(&rows, &[]));
+        let opened: Vec<i64> = rows
+            .iter()
+            .filter(|r| r.label == Some(Label::Complaint))
+            .map(|r| r.id)
+            .collect();
+        let mut twice = opened.clone();
+        twice.extend(&opened);
+        twice.push(12345); // no longer stored: skipped
+        let marked = store
+            .write(|tx| mark_seen(tx, &twice, "2026-05-01T00:00:00Z"))
+            .unwrap();
+        assert_eq!(marked, opened.len() as i64);
+        assert_eq!(
+            store.write(|tx| mark_seen(tx, &opened, "later")).unwrap(),
+            0
+        );
+        let c = store.read(counts).unwrap();
+        assert_eq!(c, expect(&rows, &opened));
+        assert!(
+            c.unread < 40 && c.unread_unhappy > 0 && c.needs_reply > 0 && c.open_complaints > 0,
+            "{c:?}"
+        );
+        let page = store
+            .read(|c| query(c, &InboxQuery::default(), None, 50))
+            .unwrap();
+        for m in page.mentions {
+            assert_eq!(m.seen, opened.contains(&m.id), "mention {}", m.id);
+        }
+    }
+}
