@@ -70,8 +70,8 @@ export class InboxState {
   private searchTimer: ReturnType<typeof setTimeout> | null = null;
   /** Mentions already marked seen (or being marked) in this session. */
   private seenSent = new Set<number>();
-  /** Status changes on their way to the core, per mention. */
-  private pending = new Map<number, number>();
+  /** The mentions of each status change on its way to the core. */
+  private inflight = new Set<ReadonlySet<number>>();
 
   get hasMore(): boolean {
     return this.next !== null;
@@ -373,7 +373,7 @@ export class InboxState {
       before.set(this.detail.mention.id, this.detail.mention.status);
     }
     this.actionError = null;
-    for (const id of ids) this.pending.set(id, (this.pending.get(id) ?? 0) + 1);
+    this.inflight.add(targets);
     this.patch(targets, (m) => (m.status === status ? m : { ...m, status }));
     try {
       await api.mentionsSetStatus(ids, status);
@@ -387,11 +387,7 @@ export class InboxState {
       this.actionError = statusFailedWords(ids.length, status, toAppError(err).message);
       return false;
     } finally {
-      for (const id of ids) {
-        const n = (this.pending.get(id) ?? 1) - 1;
-        if (n <= 0) this.pending.delete(id);
-        else this.pending.set(id, n);
-      }
+      this.inflight.delete(targets);
     }
   }
 
@@ -486,7 +482,8 @@ export class InboxState {
     const row = this.mention(detail.mention.id);
     if (!row) return detail;
     const id = row.id;
-    const status = this.pending.has(id) ? row.status : detail.mention.status;
+    const pending = [...this.inflight].some((ids) => ids.has(id));
+    const status = pending ? row.status : detail.mention.status;
     const mention: Mention = {
       ...detail.mention,
       status,
