@@ -302,13 +302,32 @@ describe('keyboard triage', () => {
     await waitFor(() => expect(screen.queryByTestId('keyboard-help')).toBeNull());
   });
 
-  test('l opens the label choice of the active mention', async () => {
-    await showInbox(three());
+  test('l opens the label choice of the active mention; Escape from there closes the mention', async () => {
+    const { core } = await showInbox(three());
     await press('j');
     await waitFor(() => expect(document.activeElement).toBe(row(1)));
     await press('l');
     const detail = await screen.findByTestId('mention-detail');
-    await waitFor(() => expect(document.activeElement).toBe(within(detail).getByTestId('label-choice')));
+    const choice = within(detail).getByTestId('label-choice');
+    await waitFor(() => expect(document.activeElement).toBe(choice));
+    // Letters in the menu choose an option; they are not commands.
+    await press('c');
+    expect(core.called('mentions_set_status')).toHaveLength(0);
+    await press('Escape');
+    await waitFor(() => expect(screen.queryByTestId('mention-detail')).toBeNull());
+  });
+
+  test('with the mention open and a selection, every control still has a name', async () => {
+    await showInbox(three());
+    await fireEvent.click(within(row(1)).getByRole('checkbox'));
+    await fireEvent.click(within(row(1)).getByRole('button', { name: 'Details' }));
+    await screen.findByTestId('mention-detail');
+    await press('?', { shiftKey: true });
+    await screen.findByTestId('keyboard-help');
+    for (const button of screen.getAllByRole('button')) expect(button.textContent?.trim()).not.toBe('');
+    for (const control of document.querySelectorAll('input, select')) {
+      expect(control.id && document.querySelector(`label[for="${control.id}"]`)?.textContent?.trim()).toBeTruthy();
+    }
   });
 });
 

@@ -6,7 +6,7 @@ import type { Mention } from '../bindings/Mention';
 import type { MentionCursor } from '../bindings/MentionCursor';
 import type { MentionDetail } from '../bindings/MentionDetail';
 import type { MentionStatus } from '../bindings/MentionStatus';
-import { checkSummary, LABEL_WORDS, statusChangeWords, statusFailedWords, type CheckSummary } from '../words';
+import { checkSummary, LABEL_WORDS, mentionCount, statusChangeWords, statusFailedWords, type CheckSummary } from '../words';
 import { InboxFilters, queryKey } from './inboxFilters.svelte';
 
 // Past this, new mentions that cannot be slipped in wait behind a "show them" button.
@@ -116,7 +116,7 @@ export class InboxState {
   // ---- Loading -------------------------------------------------------------
 
   /** Loads the first page of the current filters again, dropping what was loaded. */
-  async reload(): Promise<void> {
+  async reload(options: { announce?: boolean } = {}): Promise<void> {
     const generation = ++this.generation;
     const query = this.filters.query;
     this.listQuery = query;
@@ -134,6 +134,7 @@ export class InboxState {
       this.loaded = true;
       this.keepOnlyLoaded();
       this.reloads++;
+      if (options.announce) this.announce(`${mentionCount(page.total, page.total_capped)} ${this.filtered ? 'match' : 'in all'}.`);
     } catch (err) {
       if (generation !== this.generation) return;
       this.error = toAppError(err).message;
@@ -170,7 +171,7 @@ export class InboxState {
     this.cancelSearchTimer();
     this.filters.search = this.filters.searchText;
     if (this.loaded && queryKey(this.filters.query) === queryKey(this.listQuery)) return;
-    void this.reload();
+    void this.reload({ announce: true });
   }
 
   /** The search box changed: search after a pause in typing. */
