@@ -566,3 +566,22 @@ describe('keeping current', () => {
     expect(await within(detail).findByText(/No watch/)).toBeTruthy();
   });
 });
+
+describe('a very long inbox on screen', () => {
+  test('100,000 loaded mentions keep only a window of rows in the DOM, and the keys still move', async () => {
+    const many = Array.from({ length: 100_000 }, (_, i) => mention({ id: i + 1, created_at: '2026-01-01T00:00:00Z' }));
+    const { inbox } = await showInbox(new FakeInbox(many.slice(0, 50)));
+    const started = performance.now();
+    inbox.mentions = many;
+    inbox.total = many.length;
+    await waitFor(() => expect(screen.getByText(/Select all 100,000 loaded/)).toBeTruthy());
+    const took = performance.now() - started;
+
+    expect(screen.getAllByTestId('mention-row').length).toBeLessThan(30);
+    await press('j');
+    await press('j');
+    await waitFor(() => expect(document.activeElement).toBe(row(2)));
+    expect(row(2).getAttribute('aria-setsize')).toBe('100000');
+    console.info(`100,000 loaded mentions on screen: ${took.toFixed(0)} ms to update, ${screen.getAllByTestId('mention-row').length} rows in the DOM`);
+  });
+});
