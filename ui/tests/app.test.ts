@@ -73,7 +73,7 @@ describe('moving around', () => {
 
   test('every button has an accessible name', async () => {
     fakeCore({
-      mentions_list: () => page([mention({ text: 'Great bread' })]),
+      mentions_query: () => page([mention({ text: 'Great bread' })]),
       watches_list: () => [watch({ id: 1, name: 'Shop name' })],
       sources_list: () => [
         { ...baseSource, id: 1, platform: 'x', label: 'X search', credential: 'rejected', settings: { monthly_cap_usd: '5' } },
@@ -102,7 +102,7 @@ describe('moving around', () => {
 describe('events from the core', () => {
   test('mentions-added reloads the inbox', async () => {
     let stored = [mention({ id: 1, text: 'older post' })];
-    const core = fakeCore({ mentions_list: () => page(stored) });
+    const core = fakeCore({ mentions_query: () => page(stored) });
     render(App);
     await screen.findByText('older post');
 
@@ -110,7 +110,7 @@ describe('events from the core', () => {
     await emit('mentions-added', { count: 1 });
     expect(await screen.findByText('brand new post')).toBeTruthy();
     expect(screen.getByTestId('inbox-total').textContent).toBe('2');
-    expect(core.called('mentions_list').length).toBeGreaterThanOrEqual(2);
+    expect(core.called('mentions_query').length).toBeGreaterThanOrEqual(2);
   });
 
   test('sources-changed refreshes the sources list', async () => {

@@ -1,5 +1,6 @@
 // A stand-in for the Rust core, built on Tauri's own mockIPC: each test says
 // how the commands it cares about answer, and reads back what was sent.
+import { emit } from '@tauri-apps/api/event';
 import { mockIPC } from '@tauri-apps/api/mocks';
 import type { AppInfo } from '../src/lib/bindings/AppInfo';
 import type { Goal } from '../src/lib/bindings/Goal';
@@ -9,8 +10,17 @@ import type { GuideStep } from '../src/lib/bindings/GuideStep';
 import type { GuideWithHidden } from '../src/lib/bindings/GuideWithHidden';
 import type { Handout } from '../src/lib/bindings/Handout';
 import type { HandoutStep } from '../src/lib/bindings/HandoutStep';
+import type { InboxCounts } from '../src/lib/bindings/InboxCounts';
+import type { InboxQuery } from '../src/lib/bindings/InboxQuery';
+import type { Label } from '../src/lib/bindings/Label';
+import type { LabelCorrection } from '../src/lib/bindings/LabelCorrection';
 import type { Mention } from '../src/lib/bindings/Mention';
+import type { MentionCursor } from '../src/lib/bindings/MentionCursor';
+import type { MentionDetail } from '../src/lib/bindings/MentionDetail';
 import type { MentionPage } from '../src/lib/bindings/MentionPage';
+import type { MentionStatus } from '../src/lib/bindings/MentionStatus';
+import type { Span } from '../src/lib/bindings/Span';
+import type { WatchRef } from '../src/lib/bindings/WatchRef';
 import type { NewWatch } from '../src/lib/bindings/NewWatch';
 import type { PlatformInfo } from '../src/lib/bindings/PlatformInfo';
 import type { Source } from '../src/lib/bindings/Source';
@@ -27,7 +37,8 @@ export function fakeCore(handlers: Record<string, Handler> = {}): { calls: Call[
     app_info: () => appInfo(),
     platforms: () => PLATFORMS,
     sources_list: () => [],
-    mentions_list: () => page([]),
+    mentions_query: () => page([]),
+    inbox_counts: () => counts(),
     guide_list: () => new FakeGuides().list(),
     watches_list: () => [],
     polling_status: () => ({ online: true, last_cycle_at: null, message: null }),
@@ -98,6 +109,131 @@ export function mention(overrides: Partial<Mention> = {}): Mention {
 
 export function page(mentions: Mention[], next: MentionPage['next'] = null, total = mentions.length): MentionPage {
   return { mentions, next, total, total_capped: false };
+}
+
+export function counts(overrides: Partial<InboxCounts> = {}): InboxCounts {
+  return { unread: 0, unread_unhappy: 0, needs_reply: 0, open_complaints: 0, ...overrides };
+}
+
+/** The query the Inbox sends when nothing is filtered. */
+export const NO_FILTERS: InboxQuery = {
+  search: '',
+  platforms: [],
+  labels: [],
+  statuses: [],
+  watch_id: null,
+  from: null,
+  to: null,
+  sort: 'newest',
+};
+
+/**
+ * The Inbox part of the core, in memory: filters, search with highlights,
+ * both orders with keyset cursors, status, labels and the seen mark, and the
+ * `inbox-changed` event after each change, as the core does.
+ */
+export class FakeInbox {
+  mentions: Mention[];
+  watchesOf = new Map<number, WatchRef[]>();
+  corrections = new Map<number, LabelCorrection[]>();
+  sourceLabel: string | null = 'Shop blog comments';
+  /** The core stops counting here and says so (`total_capped`). */
+  cap = 10_000;
+
+  constructor(mentions: Mention[] = []) {
+    this.mentions = mentions;
+  }
+
+  handlers(): Record<string, Handler> {
+    return {
+      mentions_query: (a) => this.query(a.query as InboxQuery, a.before as MentionCursor | null, a.limit as number),
+      mention_detail: (a) => this.detail(a.id as number),
+      mentions_set_status: (a) => this.change(a.ids as number[], (m) => ({ ...m, status: a.status as MentionStatus })),
+      mentions_mark_seen: (a) => this.change(a.ids as number[], (m) => ({ ...m, seen: true })),
+      mention_correct_label: (a) => {
+        const m = this.find(a.id as number);
+        const label = a.label as Label;
+        const list = this.corrections.get(m.id) ?? [];
+        this.corrections.set(m.id, [...list, { from: m.label, to: label, at: '2026-03-03T14:05:00Z' }]);
+        this.change([m.id], (x) => ({ ...x, label, corrected: true, model_label: x.model_label ?? x.label }));
+        return this.detail(m.id);
+      },
+      inbox_counts: () =>
+        counts({
+          unread: this.mentions.filter((m) => !m.seen).length,
+          unread_unhappy: this.mentions.filter((m) => !m.seen && (m.label === 'complaint' || m.label === 'negative')).length,
+          needs_reply: this.mentions.filter((m) => m.status === 'needs_reply').length,
+        }),
+    };
+  }
+
+  find(id: number): Mention {
+    const m = this.mentions.find((x) => x.id === id);
+    if (!m) throw { code: 'not_found', message: 'That mention was not found. It may have been deleted.' };
+    return m;
+  }
+
+  detail(id: number): MentionDetail {
+    const m = this.find(id);
+    return {
+      mention: { ...m, highlights: [] },
+      watches: this.watchesOf.get(id) ?? [],
+      corrections: this.corrections.get(id) ?? [],
+      source_label: this.sourceLabel,
+    };
+  }
+
+  private change(ids: number[], how: (m: Mention) => Mention): number {
+    const set = new Set(ids);
+    let n = 0;
+    this.mentions = this.mentions.map((m) => {
+      if (!set.has(m.id)) return m;
+      n++;
+      return how(m);
+    });
+    void emit('inbox-changed');
+    return n;
+  }
+
+  private query(q: InboxQuery, before: MentionCursor | null, limit: number): MentionPage {
+    const words = q.search.toLowerCase().split(/\s+/).filter(Boolean);
+    const matching = this.mentions
+      .filter(
+        (m) =>
+          (q.platforms.length === 0 || q.platforms.includes(m.platform)) &&
+          (q.labels.length === 0 || (m.label !== null && q.labels.includes(m.label))) &&
+          (q.statuses.length === 0 || q.statuses.includes(m.status)) &&
+          (q.watch_id === null || (this.watchesOf.get(m.id) ?? []).some((w) => w.id === q.watch_id)) &&
+          (q.from === null || m.created_at.slice(0, 10) >= q.from) &&
+          (q.to === null || m.created_at.slice(0, 10) <= q.to) &&
+          words.every((w) => m.text.toLowerCase().includes(w)),
+      )
+      .map((m) => ({ ...m, highlights: highlightsOf(m.text, words) }))
+      .sort((a, b) =>
+        q.sort === 'most_unhappy'
+          ? (b.concern ?? -1) - (a.concern ?? -1) || b.created_at.localeCompare(a.created_at) || b.id - a.id
+          : b.created_at.localeCompare(a.created_at) || b.id - a.id,
+      );
+    const start = before ? matching.findIndex((m) => m.id === before.id) + 1 : 0;
+    const mentions = matching.slice(start, start + limit);
+    const last = mentions[mentions.length - 1];
+    const more = start + limit < matching.length && last !== undefined;
+    return {
+      mentions,
+      next: more ? { created_at: last.created_at, id: last.id, ...(q.sort === 'most_unhappy' ? { concern: last.concern ?? 0 } : {}) } : null,
+      total: Math.min(matching.length, this.cap),
+      total_capped: matching.length > this.cap,
+    };
+  }
+}
+
+function highlightsOf(text: string, words: string[]): Span[] {
+  const lower = text.toLowerCase();
+  const spans: Span[] = [];
+  for (const w of words) {
+    for (let at = lower.indexOf(w); at >= 0; at = lower.indexOf(w, at + w.length)) spans.push({ start: at, end: at + w.length });
+  }
+  return spans.sort((a, b) => a.start - b.start);
 }
 
 export function source(overrides: Partial<Source> = {}): Source {

@@ -4,14 +4,16 @@ import InboxScreen from '../src/lib/components/InboxScreen.svelte';
 import { InboxState } from '../src/lib/stores/inbox.svelte';
 import { PlatformsState } from '../src/lib/stores/platforms.svelte';
 import { SampleDataState } from '../src/lib/stores/sample.svelte';
-import { fakeCore, mention, page, refuse } from './backend';
+import { WatchesState } from '../src/lib/stores/watches.svelte';
+import { fakeCore, mention, NO_FILTERS, page, refuse } from './backend';
 
 async function showInbox(onaddsource = () => {}) {
   const inbox = new InboxState();
   const platforms = new PlatformsState();
+  const watches = new WatchesState();
   const sample = new SampleDataState(() => inbox.reload());
-  await Promise.all([inbox.reload(), platforms.load()]);
-  render(InboxScreen, { inbox, platforms, sample, onaddsource });
+  await Promise.all([inbox.reload(), platforms.load(), watches.refresh()]);
+  render(InboxScreen, { inbox, platforms, watches, sample, onaddsource });
   return inbox;
 }
 
@@ -19,7 +21,7 @@ describe('an empty inbox', () => {
   test('explains itself and loads the sample data when asked', async () => {
     let sampleLoaded = false;
     const core = fakeCore({
-      mentions_list: () => (sampleLoaded ? page([mention({ text: 'Lovely sourdough!' })], null, 1) : page([])),
+      mentions_query: () => (sampleLoaded ? page([mention({ text: 'Lovely sourdough!' })], null, 1) : page([])),
       demo_load: () => {
         sampleLoaded = true;
         return { business_name: 'Corner Bakery', sources: 3, mentions: 1, outreach: 0, loaded_now: true };
@@ -57,7 +59,7 @@ describe('mentions from platforms are untrusted', () => {
   test('markup in the text and the author name is shown literally and creates no elements', async () => {
     const text = '<img src=x onerror=alert(1)> and <script>alert("hi")</script> & <b>bold</b>';
     const name = '<img src=y onerror=alert(2)>Mallory';
-    fakeCore({ mentions_list: () => page([mention({ text, author_name: name })]) });
+    fakeCore({ mentions_query: () => page([mention({ text, author_name: name })]) });
     await showInbox();
 
     const row = await screen.findByTestId('mention-row');
@@ -70,7 +72,7 @@ describe('mentions from platforms are untrusted', () => {
 
   test('"Open original" appears only for https links and opens through the opener plugin', async () => {
     const core = fakeCore({
-      mentions_list: () =>
+      mentions_query: () =>
         page([
           mention({ id: 101, url: 'https://www.reddit.com/r/bakery/comments/abc/' }),
           mention({ id: 102, url: 'http://insecure.example/post' }),
@@ -99,11 +101,11 @@ describe('a long inbox', () => {
     const second = Array.from({ length: 20 }, (_, i) => mention({ id: 950 - i }));
     const cursor = { created_at: first[49]!.created_at, id: first[49]!.id };
     const core = fakeCore({
-      mentions_list: (args) => (args.before ? page(second, null, 70) : page(first, cursor, 70)),
+      mentions_query: (args) => (args.before ? page(second, null, 70) : page(first, cursor, 70)),
     });
     await showInbox();
 
-    expect(core.called('mentions_list')[0]!.args).toEqual({ before: null, limit: 50 });
+    expect(core.called('mentions_query')[0]!.args).toEqual({ query: NO_FILTERS, before: null, limit: 50 });
     // Only the rows near the viewport are in the DOM, not all 50.
     const rendered = screen.getAllByTestId('mention-row').length;
     expect(rendered).toBeGreaterThan(0);
@@ -111,13 +113,13 @@ describe('a long inbox', () => {
     expect(screen.getByTestId('inbox-total').textContent).toBe('70');
 
     await fireEvent.click(screen.getByRole('button', { name: 'Load more' }));
-    await waitFor(() => expect(core.called('mentions_list')).toHaveLength(2));
-    expect(core.called('mentions_list')[1]!.args).toEqual({ before: cursor, limit: 50 });
+    await waitFor(() => expect(core.called('mentions_query')).toHaveLength(2));
+    expect(core.called('mentions_query')[1]!.args).toEqual({ query: NO_FILTERS, before: cursor, limit: 50 });
     expect(await screen.findByText(/That’s everything: 70 of 70 shown/)).toBeTruthy();
   });
 
   test('Page Down moves focus to the next mention', async () => {
-    fakeCore({ mentions_list: () => page([mention({ id: 1, text: 'first' }), mention({ id: 2, text: 'second' })]) });
+    fakeCore({ mentions_query: () => page([mention({ id: 1, text: 'first' }), mention({ id: 2, text: 'second' })]) });
     await showInbox();
     const [first, second] = screen.getAllByTestId('mention-row');
     first!.focus();
@@ -130,7 +132,7 @@ describe('a long inbox', () => {
 describe('keeping the inbox current', () => {
   test('"Check now" polls every source and sums up, with problems in plain words', async () => {
     const core = fakeCore({
-      mentions_list: () => page([mention()]),
+      mentions_query: () => page([mention()]),
       poll_all: () => [
         { source_id: 1, label: 'Blog', platform: 'rss', ok: true, fetched: 10, new_mentions: 3, not_modified: false, error: null },
         {
@@ -150,12 +152,12 @@ describe('keeping the inbox current', () => {
 
     expect(await screen.findByText('Checked 2 sources: 3 new mentions. 1 source could not be checked.')).toBeTruthy();
     expect(screen.getByText('Reddit refused the app key (401). Check the key in Sources.')).toBeTruthy();
-    expect(core.called('mentions_list').length).toBeGreaterThanOrEqual(2);
+    expect(core.called('mentions_query').length).toBeGreaterThanOrEqual(2);
   });
 
   test('"Check now" shows the error when the core refuses', async () => {
     fakeCore({
-      mentions_list: () => page([mention()]),
+      mentions_query: () => page([mention()]),
       poll_all: refuse('offline', 'You seem to be offline. Hearken will check again when you are back online.'),
     });
     await showInbox();
@@ -165,7 +167,7 @@ describe('keeping the inbox current', () => {
 
   test('new mentions arriving while reading further down are slipped in above, keeping the place', async () => {
     let stored = Array.from({ length: 10 }, (_, i) => mention({ id: 500 - i, text: `older ${i}` }));
-    const core = fakeCore({ mentions_list: () => page(stored.slice(0, 50), null, stored.length) });
+    const core = fakeCore({ mentions_query: () => page(stored.slice(0, 50), null, stored.length) });
     const inbox = await showInbox();
     const reloads = inbox.reloads;
     inbox.scrollTop = 900; // reading further down
@@ -180,12 +182,18 @@ describe('keeping the inbox current', () => {
     expect(inbox.reloads).toBe(reloads);
     expect(inbox.waiting).toBe(0);
     expect(inbox.scrollTop).toBeGreaterThanOrEqual(900);
-    expect(core.called('mentions_list')).toHaveLength(2);
+    expect(core.called('mentions_query')).toHaveLength(2);
   });
 
   test('more new mentions than a page holds wait behind a button instead of leaving a gap', async () => {
     let stored = [mention({ id: 1, text: 'old' })];
-    fakeCore({ mentions_list: () => page(stored.slice(0, 50), null, stored.length) });
+    fakeCore({
+      mentions_query: () => {
+        const first = stored.slice(0, 50);
+        const last = first[first.length - 1]!;
+        return page(first, stored.length > 50 ? { created_at: last.created_at, id: last.id } : null, stored.length);
+      },
+    });
     const inbox = await showInbox();
     inbox.scrollTop = 900;
     stored = [...Array.from({ length: 60 }, (_, i) => mention({ id: 1000 - i })), ...stored];

@@ -8,9 +8,14 @@ import type { GuideSession } from './bindings/GuideSession';
 import type { GuideStep } from './bindings/GuideStep';
 import type { GuideWithHidden } from './bindings/GuideWithHidden';
 import type { Handout } from './bindings/Handout';
+import type { InboxCounts } from './bindings/InboxCounts';
+import type { InboxQuery } from './bindings/InboxQuery';
+import type { Label } from './bindings/Label';
 import type { MentionCursor } from './bindings/MentionCursor';
+import type { MentionDetail } from './bindings/MentionDetail';
 import type { MentionPage } from './bindings/MentionPage';
 import type { MentionsAdded } from './bindings/MentionsAdded';
+import type { MentionStatus } from './bindings/MentionStatus';
 import type { NewGuideStep } from './bindings/NewGuideStep';
 import type { NewSource } from './bindings/NewSource';
 import type { NewWatch } from './bindings/NewWatch';
@@ -58,8 +63,15 @@ export const PAGE_SIZE = 50;
 // `rename_all = "snake_case"` (guide_answer, guide_step_hide), which take them as is.
 export const api = {
   appInfo: () => call<AppInfo>('app_info'),
-  mentionsList: (before: MentionCursor | null, limit: number = PAGE_SIZE) =>
-    call<MentionPage>('mentions_list', { before, limit }),
+  /** One page of the Inbox for `query`; `total` counts the whole query. */
+  mentionsQuery: (query: InboxQuery, before: MentionCursor | null, limit: number = PAGE_SIZE) =>
+    call<MentionPage>('mentions_query', { query, before, limit }),
+  mentionDetail: (id: number) => call<MentionDetail>('mention_detail', { id }),
+  /** Answers how many mentions changed. */
+  mentionsSetStatus: (ids: number[], status: MentionStatus) => call<number>('mentions_set_status', { ids, status }),
+  mentionCorrectLabel: (id: number, label: Label) => call<MentionDetail>('mention_correct_label', { id, label }),
+  mentionsMarkSeen: (ids: number[]) => call<number>('mentions_mark_seen', { ids }),
+  inboxCounts: () => call<InboxCounts>('inbox_counts'),
   platforms: () => call<PlatformInfo[]>('platforms'),
   sourcesList: () => call<Source[]>('sources_list'),
   sourceAdd: (input: NewSource) => call<Source>('source_add', { input }),
@@ -102,6 +114,8 @@ export const api = {
 /** Subscribes to the core's events. A failed subscription never stops the app. */
 export async function onCoreEvents(handlers: {
   mentionsAdded: (payload: MentionsAdded) => void;
+  /** A mention's status, label or seen mark changed (here or elsewhere). */
+  inboxChanged: () => void;
   sourcesChanged: () => void;
   watchesChanged: () => void;
   pollingStatus: (status: PollingStatus) => void;
@@ -110,6 +124,7 @@ export async function onCoreEvents(handlers: {
   // Each subscription on its own: one that fails does not stop the others.
   const subscriptions: Promise<UnlistenFn>[] = [
     listen<MentionsAdded>('mentions-added', (event) => handlers.mentionsAdded(event.payload)),
+    listen('inbox-changed', () => handlers.inboxChanged()),
     listen('sources-changed', () => handlers.sourcesChanged()),
     listen('watches-changed', () => handlers.watchesChanged()),
     listen<PollingStatus>('polling-status', (event) => handlers.pollingStatus(event.payload)),

@@ -1,6 +1,9 @@
 // Plain words for what the core reports. Presentation only: the core decides, this file phrases.
 import type { CredentialState } from './bindings/CredentialState';
 import type { Goal } from './bindings/Goal';
+import type { Label } from './bindings/Label';
+import type { MentionStatus } from './bindings/MentionStatus';
+import type { ReasonKind } from './bindings/ReasonKind';
 import type { PollReport } from './bindings/PollReport';
 import type { StepStatus } from './bindings/StepStatus';
 import type { Strength } from './bindings/Strength';
@@ -89,3 +92,88 @@ export const STEP_STATUS_WORDS: Record<StepStatus, string> = {
 
 /** What the guides say in `where_web` when the website has the same menus as the app. */
 export const SAME_AS_APP = 'Same as the app';
+
+/** "1,234" or "10,000+" when the core stopped counting. */
+export function formatCount(n: number, capped = false): string {
+  return `${n.toLocaleString('en-US')}${capped ? '+' : ''}`;
+}
+
+/** "1 mention", "1,234 mentions", "10,000+ mentions". */
+export function mentionCount(n: number, capped = false): string {
+  return `${formatCount(n, capped)} ${n === 1 && !capped ? 'mention' : 'mentions'}`;
+}
+
+export const LABELS: Label[] = ['complaint', 'negative', 'neutral', 'positive'];
+
+export const LABEL_WORDS: Record<Label, string> = {
+  complaint: 'Complaint',
+  negative: 'Negative',
+  neutral: 'Neutral',
+  positive: 'Positive',
+};
+
+/** Complaints and negative mentions are the ones that need the owner. */
+export function isUnhappy(label: Label | null | undefined): boolean {
+  return label === 'complaint' || label === 'negative';
+}
+
+export const STATUSES: MentionStatus[] = ['new', 'needs_reply', 'contacted', 'resolved', 'ignored'];
+
+export const STATUS_WORDS: Record<MentionStatus, string> = {
+  new: 'New',
+  needs_reply: 'Needs reply',
+  contacted: 'Contacted',
+  resolved: 'Done',
+  ignored: 'Ignored',
+};
+
+/** "3 mentions as done", "1 mention back as new". */
+function statusChangePhrase(count: number, status: MentionStatus): string {
+  const what = count === 1 ? '1 mention' : `${formatCount(count)} mentions`;
+  return `${what} ${status === 'new' ? 'back as new' : `as ${STATUS_WORDS[status].toLowerCase()}`}`;
+}
+
+/** How an action on N mentions reads: "Marked 3 mentions as done." */
+export function statusChangeWords(count: number, status: MentionStatus): string {
+  return `Marked ${statusChangePhrase(count, status)}.`;
+}
+
+/** The same action, refused: what happened, why (the core's words), and where things stand. */
+export function statusFailedWords(count: number, status: MentionStatus, why: string): string {
+  const back = count === 1 ? 'It is back as it was.' : 'They are back as they were.';
+  return `Could not mark ${statusChangePhrase(count, status)}. ${why} ${back}`;
+}
+
+export const REASON_KIND_WORDS: Record<ReasonKind, string> = {
+  cue: 'Complaint cue',
+  words: 'Words',
+  sentiment: 'Tone',
+};
+
+/** How much one reason weighed, next to the strongest one: "strong", "some", "slight". */
+export function reasonStrength(weight: number, strongest: number): string {
+  const share = strongest > 0 ? Math.abs(weight) / strongest : 0;
+  if (share >= 0.66) return 'strong';
+  if (share >= 0.33) return 'some';
+  return 'slight';
+}
+
+/** VADER's compound score in words, with its usual ±0.05 neutral band. */
+export function sentimentWords(compound: number | null | undefined): string {
+  if (compound === null || compound === undefined || Number.isNaN(compound)) return 'Not scored';
+  if (compound <= -0.5) return 'Very negative';
+  if (compound <= -0.05) return 'Negative';
+  if (compound < 0.05) return 'Neutral';
+  if (compound < 0.5) return 'Positive';
+  return 'Very positive';
+}
+
+/** "87%" from 0.87; never "100%" or "0%" unless it really is. */
+export function percent(p: number | null | undefined): string {
+  if (p === null || p === undefined || Number.isNaN(p)) return 'Not scored';
+  const value = Math.min(1, Math.max(0, p)) * 100;
+  let rounded = Math.round(value);
+  if (rounded === 100 && value < 100) rounded = 99;
+  if (rounded === 0 && value > 0) return 'under 1%';
+  return `${rounded}%`;
+}

@@ -26,12 +26,24 @@ export class Workspace {
   async start(): Promise<boolean> {
     const [started] = await Promise.all([this.app.start(), this.inbox.reload()]);
     if (!started) return false;
-    void Promise.all([this.sources.refresh(), this.platforms.load(), this.watches.refresh(), this.polling.load()]);
+    void Promise.all([
+      this.inbox.refreshCounts(),
+      this.sources.refresh(),
+      this.platforms.load(),
+      this.watches.refresh(),
+      this.polling.load(),
+    ]);
     return true;
   }
 
   async refreshAll(): Promise<void> {
-    await Promise.all([this.inbox.reload(), this.sources.refresh(), this.watches.refresh(), this.app.refreshInfo()]);
+    await Promise.all([
+      this.inbox.reload(),
+      this.inbox.refreshCounts(),
+      this.sources.refresh(),
+      this.watches.refresh(),
+      this.app.refreshInfo(),
+    ]);
   }
 
   listen(): Promise<() => void> {
@@ -42,6 +54,7 @@ export class Workspace {
         void this.watches.refresh();
         void this.app.refreshInfo();
       },
+      inboxChanged: () => void this.inbox.refreshCounts(),
       sourcesChanged: () => {
         void this.sources.refresh();
         void this.app.refreshInfo();
