@@ -18,9 +18,7 @@ pub fn texts(counts: &InboxCounts) -> (Option<String>, String) {
     let tooltip = match (counts.unread, counts.unread_unhappy) {
         (0, _) => "Hearken: nothing unread".to_string(),
         (n, 0) => format!("Hearken: {n} unread"),
-        (n, u) => format!(
-            "Hearken: {n} unread, {u} of them unhappy",
-        ),
+        (n, u) => format!("Hearken: {n} unread, {u} of them unhappy",),
     };
     (label, tooltip)
 }
@@ -96,7 +94,7 @@ pub fn refresh(app: &AppHandle) {
                 let _ = tray.set_title(label.as_deref());
                 let _ = tray.set_tooltip(Some(&tooltip));
                 let _ = tray.set_visible(true);
-                tracing::debug!(unread = counts.unread, "tray updated");
+                tracing::info!(unread = counts.unread, "tray updated");
             }
             Err(e) => tracing::warn!("couldn't count unread mentions for the tray: {e}"),
         }

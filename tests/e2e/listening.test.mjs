@@ -140,15 +140,53 @@ describe('Listening on X, end to end', () => {
     const wobble = texts.find((s) => s.includes('Wobbleton'));
     assert.ok(wobble.includes('Pedal & Pine') && wobble.includes('<3'), `entities decoded: ${JSON.stringify(wobble)}`);
     assert.ok(!wobble.includes('&amp;') && !wobble.includes('&lt;'), JSON.stringify(wobble));
-    // One notification for the burst, naming the watch.
-    await waitUntil(() => /member=Notify/.test(busLog) && /2 new mentions for Shop name/.test(busLog), {
+    // One notification for the burst: triage found one complaint among the
+    // two posts; the happy one is not announced (only on request), and no
+    // post's words are quoted.
+    await waitUntil(() => /member=Notify/.test(busLog) && /1 new complaint to look at/.test(busLog), {
       timeout: SHORT,
-      message: 'a Notify call on the session bus for "2 new mentions for Shop name"',
+      message: 'a Notify call on the session bus for "1 new complaint to look at"',
     });
     assert.equal((busLog.match(/member=Notify/g) ?? []).length, 1, 'one notification, not one per post');
+    assert.ok(!/Grindlecombe|Wobbleton/.test(busLog), 'the notification quotes no post');
     await settle();
     await S.screenshot(join(ARTIFACTS, 'screens', 'inbox-x-posts.png'));
     state.polled = true;
+  });
+
+  it('triage labels the complaint and says why; opening it marks it read and the tray count drops', STEP, async (t) => {
+    if (!state.polled) return t.skip('not polled');
+    const logText = () => {
+      const dir = join(app.dataDir, 'logs');
+      return readdirSync(dir)
+        .map((f) => readFileSync(join(dir, f), 'utf8'))
+        .join('\n');
+    };
+    // The tray (where the desktop has one) counts both new posts as unread.
+    await waitUntil(() => /tray updated unread=2/.test(logText()), { timeout: SHORT, message: 'tray at 2 unread' });
+    const labels = await S.execute(
+      `return Array.from(document.querySelectorAll('[data-testid="mention-row"]')).map((row) => [
+         row.querySelector('[data-testid="mention-text"]')?.innerText ?? '',
+         row.querySelector('[data-testid="mention-label"]')?.innerText ?? '',
+       ]);`,
+    );
+    const labelOf = (word) => labels.find(([text]) => text.includes(word))?.[1]?.trim();
+    assert.equal(labelOf('Grindlecombe'), 'Complaint', JSON.stringify(labels));
+    assert.notEqual(labelOf('Wobbleton'), 'Complaint', JSON.stringify(labels));
+    const complaintText = await S.execute(
+      `return Array.from(document.querySelectorAll('[data-testid="mention-text"]'))
+         .find((el) => el.innerText.includes('Grindlecombe')) ?? null;`,
+    );
+    assert.ok(complaintText, 'the complaint row');
+    await complaintText.click();
+    const detail = await S.waitFor(tid('mention-detail'), { timeout: SHORT });
+    assert.match(await (await detail.find(tid('detail-label'))).text(), /Complaint/);
+    const reasons = await (await detail.find(tid('reasons'))).text();
+    assert.match(reasons, /No reply/i, reasons);
+    await waitUntil(() => /tray updated unread=1/.test(logText()), { timeout: SHORT, message: 'tray at 1 unread' });
+    await settle();
+    await S.screenshot(join(ARTIFACTS, 'screens', 'inbox-detail-complaint.png'));
+    await (await detail.find(tid('detail-close'))).click();
   });
 
   it("the X row shows what has been spent against the month's cap", STEP, async (t) => {
