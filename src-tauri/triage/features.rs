@@ -66,47 +66,60 @@ fn is_joiner(c: char) -> bool {
     matches!(c, ' ' | '\t' | '-' | '\'' | '"' | '*' | '_')
 }
 
+/// The character at byte `at`, normalised, and its length in bytes; ASCII
+/// without decoding.
+#[inline]
+fn char_at(text: &str, at: usize) -> (char, usize) {
+    let b = text.as_bytes()[at];
+    if b < 0x80 {
+        (b.to_ascii_lowercase() as char, 1)
+    } else {
+        // `at` is always a character boundary: it only moves by whole characters.
+        let c = text[at..].chars().next().unwrap_or(' ');
+        (norm_char(c), c.len_utf8())
+    }
+}
+
 /// Splits `text` into tokens (see the module's comment for the rules).
 pub fn tokenize(text: &str) -> Tokens {
-    // (byte offset, normalised char, byte length of the original char)
-    let chars: Vec<(usize, char, usize)> = text
-        .char_indices()
-        .map(|(i, c)| (i, norm_char(c), c.len_utf8()))
-        .collect();
-    let n = chars.len();
     let mut out = Tokens {
-        norm: String::with_capacity(text.len()),
-        list: Vec::with_capacity(n / 4 + 1),
+        norm: String::with_capacity(text.len() + 8),
+        list: Vec::with_capacity(text.len() / 4 + 1),
     };
+    let n = text.len();
     let mut word = String::new();
-    let mut i = 0;
     let mut joinable = true;
-    while i < n {
-        let (start, c, _) = chars[i];
+    let mut at = 0;
+    while at < n {
+        let start = at;
+        let (c, len) = char_at(text, at);
         let hashtag = if is_word(c) {
             false
-        } else if c == '#' && i + 1 < n && is_word(chars[i + 1].1) {
-            i += 1;
+        } else if c == '#' && at + 1 < n && is_word(char_at(text, at + 1).0) {
+            at += 1;
             true
         } else {
             if !is_joiner(c) {
                 joinable = false;
             }
-            i += 1;
+            at += len;
             continue;
         };
         // Word characters and apostrophes, up to the last word character.
         word.clear();
         let mut kept = 0;
         let mut end = start;
-        while i < n && (is_word(chars[i].1) || chars[i].1 == '\'') {
-            let (at, c, len) = chars[i];
+        while at < n {
+            let (c, len) = char_at(text, at);
+            if !(is_word(c) || c == '\'') {
+                break;
+            }
             word.push(c);
+            at += len;
             if c != '\'' {
                 kept = word.len();
-                end = at + len;
+                end = at;
             }
-            i += 1;
         }
         word.truncate(kept);
         // A possessive or "is": "nobody's" → "nobody".
@@ -133,15 +146,13 @@ pub fn tokenize(text: &str) -> Tokens {
     out
 }
 
-/// Where a cue (normalised words) occurs: the index of each first token.
-/// Each later word must be joined to the one before it.
-pub fn cue_hits<'a>(tokens: &'a Tokens, cue: &'a [String]) -> impl Iterator<Item = usize> + 'a {
+/// Whether a cue stands at token `i`: its words (as `keys` of the tokens,
+/// one per token) in order, each later word joined to the one before it.
+pub fn cue_matches_at(tokens: &Tokens, keys: &[u64], cue: &[u64], i: usize) -> bool {
     let k = cue.len();
-    (0..(tokens.count() + 1).saturating_sub(k)).filter(move |&i| {
-        k > 0
-            && tokens.text(i) == cue[0]
-            && (1..k).all(|j| tokens.text(i + j) == cue[j] && tokens.list[i + j].joined)
-    })
+    k > 0
+        && i + k <= keys.len()
+        && (0..k).all(|j| keys[i + j] == cue[j] && (j == 0 || tokens.list[i + j].joined))
 }
 
 /// The number of '?' and of '!' in the text, each at most [`CAP`].
@@ -198,7 +209,14 @@ mod tests {
     fn a_cue_matches_only_as_a_joined_phrase() {
         // Tokens: no reply . No , reply ! no reply
         let t = tokenize("no reply. No, reply! no reply");
-        let cue = vec!["no".to_string(), "reply".to_string()];
-        assert_eq!(cue_hits(&t, &cue).collect::<Vec<_>>(), [0, 4]);
+        // Each word's first byte stands in for the model's fingerprints.
+        let keys: Vec<u64> = (0..t.count())
+            .map(|i| t.text(i).as_bytes()[0] as u64)
+            .collect();
+        let cue = [b'n' as u64, b'r' as u64];
+        let hits: Vec<usize> = (0..t.count())
+            .filter(|&i| cue_matches_at(&t, &keys, &cue, i))
+            .collect();
+        assert_eq!(hits, [0, 4]);
     }
 }

@@ -123,10 +123,11 @@ pub fn score(text: &str) -> Triage {
 }
 
 /// The cues and words that weighed most towards "complaint", as written,
-/// strongest first. A phrase's weight is everything inside it (its words,
-/// the phrase itself, a cue it matches), so "no reply" is one reason rather
-/// than "no", "reply" and "no reply"; reasons never overlap. When VADER
-/// finds the text negative, its tone is a reason too.
+/// strongest first. A phrase's weight is all inside it that pushed towards
+/// "complaint" (its words, the phrase itself, a cue it matches), so "no
+/// reply" is one reason rather than "no", "reply" and "no reply"; reasons
+/// never overlap. When VADER finds the text negative, its tone is a reason
+/// too.
 fn reasons(text: &str, compound: f64, verdict: &complaint::Verdict) -> Vec<Reason> {
     let evidence = &verdict.evidence;
     let inside = |outer: &std::ops::Range<usize>, e: &complaint::Evidence| {
@@ -173,12 +174,28 @@ fn reasons(text: &str, compound: f64, verdict: &complaint::Verdict) -> Vec<Reaso
     if compound <= NEGATIVE_FROM {
         out.push(Reason {
             kind: ReasonKind::Sentiment,
-            text: format!("negative tone ({compound:+.2})"),
+            text: negative_tone(compound),
             weight: round3(verdict.sentiment_weight),
         });
         out.sort_by(|a, b| b.weight.total_cmp(&a.weight));
     }
     out
+}
+
+/// "negative tone (-0.62)", without float formatting (a tenth of the
+/// scoring time when measured).
+fn negative_tone(compound: f64) -> String {
+    let hundredths = (compound.abs() * 100.0).round() as u32;
+    let sign = if compound < 0.0 && hundredths > 0 {
+        "-"
+    } else {
+        ""
+    };
+    format!(
+        "negative tone ({sign}{}.{:02})",
+        hundredths / 100,
+        hundredths % 100
+    )
 }
 
 fn round3(x: f64) -> f64 {

@@ -170,6 +170,23 @@ fn any_text_scores_without_panicking() {
 }
 
 #[test]
+fn every_ngram_of_the_weights_file_has_its_own_fingerprint() {
+    let file: serde_json::Value =
+        serde_json::from_str(include_str!("complaint-model.json")).unwrap();
+    let in_file =
+        file["unigrams"].as_object().unwrap().len() + file["bigrams"].as_object().unwrap().len();
+    assert!(in_file > 10_000, "{in_file}");
+    assert_eq!(complaint::model().ngram_count(), in_file);
+}
+
+#[test]
+fn the_negative_tone_reason_gives_the_compound_to_two_places() {
+    assert_eq!(negative_tone(-0.6249), "negative tone (-0.62)");
+    assert_eq!(negative_tone(-0.05), "negative tone (-0.05)");
+    assert_eq!(negative_tone(-1.0), "negative tone (-1.00)");
+}
+
+#[test]
 fn the_model_version_names_the_weights_file() {
     use sha2::{Digest, Sha256};
     let file = include_str!("complaint-model.json");
