@@ -6,6 +6,7 @@ const COMMANDS: &[&str] = &[
     "demo_load",
     "ui_painted",
     "mentions_list",
+    "dashboard",
     "platforms",
     "sources_list",
     "source_add",

@@ -9,7 +9,8 @@ use crate::clock;
 use crate::error::{Error, Result};
 use crate::guide;
 use crate::model::{
-    AppInfo, MentionCursor, MentionPage, NewSource, NewWatch, Settings, Source, SourceUsage, Watch,
+    AppInfo, Dashboard, DashboardQuery, MentionCursor, MentionPage, NewSource, NewWatch, Settings,
+    Source, SourceUsage, Watch,
 };
 use crate::poller::Poller;
 use crate::secrets;
@@ -417,6 +418,13 @@ impl Workspace {
 
     pub fn mentions_page(&self, before: Option<&MentionCursor>, limit: i64) -> Result<MentionPage> {
         self.store.read(|c| store::mentions::page(c, before, limit))
+    }
+
+    /// The Dashboard's figures, with "today" as it is now in the owner's time zone.
+    pub fn dashboard(&self, query: &DashboardQuery) -> Result<Dashboard> {
+        let now = clock::now();
+        self.store
+            .read(|c| store::dashboard::dashboard(c, query, now))
     }
 
     pub fn save_settings(&self, settings: &Settings) -> Result<Settings> {

@@ -2,6 +2,7 @@
 //! blocking thread, map the error. No SQL, HTTP or business rules here.
 
 pub mod app;
+pub mod dashboard;
 pub mod guide;
 pub mod inbox;
 pub mod sources;
@@ -71,6 +72,7 @@ macro_rules! app_commands {
             $crate::commands::app::demo_load,
             $crate::commands::app::ui_painted,
             $crate::commands::inbox::mentions_list,
+            $crate::commands::dashboard::dashboard,
             $crate::commands::sources::platforms,
             $crate::commands::sources::sources_list,
             $crate::commands::sources::source_add,
