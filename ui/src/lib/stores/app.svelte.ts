@@ -4,7 +4,7 @@ import type { Settings } from '../bindings/Settings';
 import type { Theme } from '../bindings/Theme';
 import { applyTheme } from '../theme';
 
-export type Screen = 'inbox' | 'outreach' | 'guide' | 'sources' | 'privacy' | 'settings';
+export type Screen = 'inbox' | 'dashboard' | 'outreach' | 'guide' | 'sources' | 'privacy' | 'settings';
 
 /** Start-up, navigation and the owner's settings. */
 export class AppState {
