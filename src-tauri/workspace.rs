@@ -420,8 +420,13 @@ impl Workspace {
         self.store.read(|c| store::mentions::page(c, before, limit))
     }
 
-    /// The Dashboard's figures, with "today" as it is now in the owner's time zone.
+    /// The Dashboard's figures, with "today" as it is now in the owner's
+    /// time zone. Mentions stored since the last look are tallied first.
     pub fn dashboard(&self, query: &DashboardQuery) -> Result<Dashboard> {
+        let added = self.store.write(store::dashboard::catch_up)?;
+        if added > 0 {
+            tracing::debug!(added, "dashboard tallies caught up");
+        }
         let now = clock::now();
         self.store
             .read(|c| store::dashboard::dashboard(c, query, now))
