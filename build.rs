@@ -12,6 +12,7 @@ const COMMANDS: &[&str] = &[
     "mention_correct_label",
     "mentions_mark_seen",
     "inbox_counts",
+    "dashboard",
     "platforms",
     "sources_list",
     "source_add",

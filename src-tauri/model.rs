@@ -628,3 +628,154 @@ pub struct PollingStatus {
     /// Plain words for the status bar.
     pub message: Option<String>,
 }
+
+/// How far back the Dashboard looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub enum DashboardRange {
+    /// The last 30 days, today included, one bar a day.
+    #[default]
+    #[serde(rename = "30d")]
+    Days30,
+    /// The last 90 days, one bar a day.
+    #[serde(rename = "90d")]
+    Days90,
+    /// The last 52 weeks, one bar a week.
+    #[serde(rename = "1y")]
+    Year,
+    /// Since the first mention, one bar a week.
+    #[serde(rename = "all")]
+    All,
+}
+
+/// What the Dashboard shows. Days and weeks are the owner's: the UI passes
+/// its offset from UTC, and a day runs from local midnight to midnight at
+/// that offset (a daylight-saving change inside the range shifts the older
+/// days' edges by the hour of the change; counts move by a handful at most).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+#[ts(export)]
+pub struct DashboardQuery {
+    pub range: DashboardRange,
+    /// Only this platform's mentions.
+    pub platform: Option<Platform>,
+    /// Only the mentions this watch caught.
+    #[ts(type = "number | null")]
+    pub watch_id: Option<i64>,
+    /// Minutes east of UTC, as `-new Date().getTimezoneOffset()` gives it
+    /// (60 in Paris in winter, -300 in New York). Clamped to ±14 hours.
+    pub utc_offset_minutes: i32,
+}
+
+/// One bar of the chart: a day or a (Monday-first) week.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum BucketSize {
+    Day,
+    Week,
+}
+
+/// How many mentions carry each label. `unscored`: not yet scored by triage.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct LabelCounts {
+    #[ts(type = "number")]
+    pub complaint: i64,
+    #[ts(type = "number")]
+    pub negative: i64,
+    #[ts(type = "number")]
+    pub neutral: i64,
+    #[ts(type = "number")]
+    pub positive: i64,
+    #[ts(type = "number")]
+    pub unscored: i64,
+}
+
+impl LabelCounts {
+    pub fn total(&self) -> i64 {
+        self.complaint + self.negative + self.neutral + self.positive + self.unscored
+    }
+    /// Complaints and negative mentions.
+    pub fn unhappy(&self) -> i64 {
+        self.complaint + self.negative
+    }
+}
+
+/// The mentions of one day or week.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct DashboardBucket {
+    /// The bucket's first day, `YYYY-MM-DD`, in the owner's time zone.
+    pub start: String,
+    /// That day's local midnight, as seconds since 1970 (the chart's x).
+    #[ts(type = "number")]
+    pub start_unix: i64,
+    #[ts(type = "number")]
+    pub total: i64,
+    pub labels: LabelCounts,
+    /// Mean VADER compound (-1 to 1) of the scored mentions; None when none is scored.
+    pub mean_sentiment: Option<f64>,
+}
+
+/// Mentions on one platform in the range.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PlatformCount {
+    pub platform: Platform,
+    #[ts(type = "number")]
+    pub total: i64,
+    /// Complaints and negative mentions.
+    #[ts(type = "number")]
+    pub unhappy: i64,
+}
+
+/// Mentions one watch caught in the range (a mention caught by two watches counts for both).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct WatchCount {
+    #[ts(type = "number")]
+    pub watch_id: i64,
+    pub name: String,
+    #[ts(type = "number")]
+    pub total: i64,
+    #[ts(type = "number")]
+    pub unhappy: i64,
+}
+
+/// Everything the Dashboard shows, for one range and filter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Dashboard {
+    pub range: DashboardRange,
+    pub bucket: BucketSize,
+    /// First and last day covered, `YYYY-MM-DD`, local.
+    pub from: String,
+    pub to: String,
+    /// Every day or week from `from` to `to`, oldest first, empty ones included.
+    pub buckets: Vec<DashboardBucket>,
+    /// Mentions in the range (with the filters).
+    #[ts(type = "number")]
+    pub total: i64,
+    pub labels: LabelCounts,
+    /// Mean sentiment over the whole range; None when nothing is scored.
+    pub mean_sentiment: Option<f64>,
+    /// Most mentions first.
+    pub by_platform: Vec<PlatformCount>,
+    /// Most mentions first; watches that caught nothing in the range are left out.
+    pub by_watch: Vec<WatchCount>,
+    /// Complaints still new or needing a reply, whenever they were posted
+    /// (an old complaint left open is still open), with the filters.
+    #[ts(type = "number")]
+    pub open_complaints: i64,
+    /// Median time from a mention to the business's first contact about it
+    /// (the earliest outbound outreach not merely planned, at or after the
+    /// post), over the range's mentions that were contacted. None when none was.
+    #[ts(type = "number | null")]
+    pub median_first_contact_secs: Option<i64>,
+    /// How many contacted mentions that median is over.
+    #[ts(type = "number")]
+    pub contacted: i64,
+    /// False when the database holds no mention at all (the empty state).
+    pub any_mentions: bool,
+}

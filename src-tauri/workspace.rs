@@ -9,8 +9,9 @@ use crate::clock;
 use crate::error::{Error, Result};
 use crate::guide;
 use crate::model::{
-    AppInfo, InboxCounts, InboxQuery, Label, MentionCursor, MentionDetail, MentionPage,
-    MentionStatus, NewSource, NewWatch, Settings, Source, SourceUsage, Watch,
+    AppInfo, Dashboard, DashboardQuery, InboxCounts, InboxQuery, Label, MentionCursor,
+    MentionDetail, MentionPage, MentionStatus, NewSource, NewWatch, Settings, Source, SourceUsage,
+    Watch,
 };
 use crate::poller::Poller;
 use crate::secrets;
@@ -498,6 +499,18 @@ impl Workspace {
 
     pub fn inbox_counts(&self) -> Result<InboxCounts> {
         self.store.read(store::inbox::counts)
+    }
+
+    /// The Dashboard's figures, with "today" as it is now in the owner's
+    /// time zone. Mentions stored since the last look are tallied first.
+    pub fn dashboard(&self, query: &DashboardQuery) -> Result<Dashboard> {
+        let added = self.store.write(store::dashboard::catch_up)?;
+        if added > 0 {
+            tracing::debug!(added, "dashboard tallies caught up");
+        }
+        let now = clock::now();
+        self.store
+            .read(|c| store::dashboard::dashboard(c, query, now))
     }
 
     pub fn save_settings(&self, settings: &Settings) -> Result<Settings> {

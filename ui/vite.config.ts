@@ -18,5 +18,7 @@ export default defineConfig({
     environment: 'jsdom',
     include: ['tests/**/*.test.ts'],
     setupFiles: ['tests/setup.ts'],
+    // The chart colours are CSS variables per theme: apply that file in tests, so a theme change really changes them.
+    css: { include: [/charts\.css$/] },
   },
 });

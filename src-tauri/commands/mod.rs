@@ -2,6 +2,7 @@
 //! blocking thread, map the error. No SQL, HTTP or business rules here.
 
 pub mod app;
+pub mod dashboard;
 pub mod guide;
 pub mod inbox;
 pub mod sources;
@@ -77,6 +78,7 @@ macro_rules! app_commands {
             $crate::commands::inbox::mention_correct_label,
             $crate::commands::inbox::mentions_mark_seen,
             $crate::commands::inbox::inbox_counts,
+            $crate::commands::dashboard::dashboard,
             $crate::commands::sources::platforms,
             $crate::commands::sources::sources_list,
             $crate::commands::sources::source_add,

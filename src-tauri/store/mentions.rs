@@ -95,6 +95,11 @@ pub fn store_batch(
         .db()?;
     let version = triage::model_version();
     let mut stored = Stored::default();
+    // Indexed after the whole batch: any statement with a trigger (the
+    // Dashboard's tallies keep one on watch links, migration 7) makes FTS5
+    // flush what it holds, so indexing between them would write an index
+    // segment per mention (the cost migration 5 removed).
+    let mut to_index: Vec<(i64, &NewMention)> = Vec::new();
     for (m, watches) in batch {
         // Looking first spares scoring the posts a poll has already seen.
         let existing: Option<i64> = find
@@ -133,15 +138,21 @@ pub fn store_batch(
                 stored.added += 1;
                 *stored.new_by_label.entry(t.label).or_insert(0) += 1;
                 let id = tx.last_insert_rowid();
-                index
-                    .execute(params![id, m.text, m.author_name, m.author_handle])
-                    .db()?;
+                to_index.push((id, *m));
                 for w in watches.iter() {
                     *stored.new_by_watch.entry(*w).or_insert(0) += 1;
                 }
                 Some(id)
             }
             Some(id) => {
+                // An edit re-indexes the old text through a trigger: the
+                // mention (possibly stored earlier in this batch) must be
+                // indexed first.
+                for (id, m) in to_index.drain(..) {
+                    index
+                        .execute(params![id, m.text, m.author_name, m.author_handle])
+                        .db()?;
+                }
                 let edited: Option<i64> = edit
                     .query_row(
                         params![m.platform.as_str(), m.external_id, m.text, fetched_at],
@@ -161,6 +172,11 @@ pub fn store_batch(
                 link.execute(params![id, w]).db()?;
             }
         }
+    }
+    for (id, m) in to_index.drain(..) {
+        index
+            .execute(params![id, m.text, m.author_name, m.author_handle])
+            .db()?;
     }
     Ok(stored)
 }

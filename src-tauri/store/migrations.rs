@@ -252,6 +252,175 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX mentions_unread ON mentions (label) WHERE seen_at IS NULL;
     CREATE INDEX mentions_unscored ON mentions (scored_with);
     "#,
+    // 7 — the Dashboard: mentions tallied per UTC hour and platform (and
+    // per watch), so a year is counted from a few thousand tallies instead
+    // of every mention. A tally's hour is `substr(created_at, 1, 13)`
+    // ('2026-03-01T10'). `tallied.through` is the last mention id counted:
+    // newer mentions are added by `store::dashboard::catch_up` (no trigger
+    // on inserting mentions: one makes every insert keep a statement
+    // journal over the table's many indexes, measured at 2-3 times the cost
+    // of storing), while changes to counted mentions (triage, the owner's
+    // corrections, erasure) and their watches are kept by triggers. Ids
+    // above `through` must never be reused for counted mentions, so
+    // deleting the newest mentions lowers it. Also: the contacts made about
+    // each mention, and open complaints from an index that holds only them.
+    r#"
+    CREATE TABLE mention_hours (
+        hour TEXT NOT NULL,
+        platform TEXT NOT NULL,
+        complaint INTEGER NOT NULL DEFAULT 0,
+        negative INTEGER NOT NULL DEFAULT 0,
+        neutral INTEGER NOT NULL DEFAULT 0,
+        positive INTEGER NOT NULL DEFAULT 0,
+        unscored INTEGER NOT NULL DEFAULT 0,
+        sentiment_sum REAL NOT NULL DEFAULT 0,
+        sentiment_n INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (hour, platform)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE watch_hours (
+        watch_id INTEGER NOT NULL,
+        hour TEXT NOT NULL,
+        platform TEXT NOT NULL,
+        complaint INTEGER NOT NULL DEFAULT 0,
+        negative INTEGER NOT NULL DEFAULT 0,
+        neutral INTEGER NOT NULL DEFAULT 0,
+        positive INTEGER NOT NULL DEFAULT 0,
+        unscored INTEGER NOT NULL DEFAULT 0,
+        sentiment_sum REAL NOT NULL DEFAULT 0,
+        sentiment_n INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (watch_id, hour, platform)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE tallied (through INTEGER NOT NULL);
+    INSERT INTO tallied VALUES (0);
+
+    CREATE TRIGGER mention_hours_update
+    AFTER UPDATE OF created_at, platform, label, sentiment ON mentions
+    WHEN old.id <= (SELECT through FROM tallied) BEGIN
+        UPDATE mention_hours SET
+            complaint = complaint - (old.label IS 'complaint'),
+            negative = negative - (old.label IS 'negative'),
+            neutral = neutral - (old.label IS 'neutral'),
+            positive = positive - (old.label IS 'positive'),
+            unscored = unscored - (old.label IS NULL
+                OR old.label NOT IN ('complaint', 'negative', 'neutral', 'positive')),
+            sentiment_sum = sentiment_sum - coalesce(old.sentiment, 0),
+            sentiment_n = sentiment_n - (old.sentiment IS NOT NULL)
+        WHERE hour = substr(old.created_at, 1, 13) AND platform = old.platform;
+        INSERT INTO mention_hours VALUES (
+            substr(new.created_at, 1, 13), new.platform,
+            new.label IS 'complaint', new.label IS 'negative', new.label IS 'neutral',
+            new.label IS 'positive',
+            new.label IS NULL OR new.label NOT IN ('complaint', 'negative', 'neutral', 'positive'),
+            coalesce(new.sentiment, 0), new.sentiment IS NOT NULL)
+        ON CONFLICT (hour, platform) DO UPDATE SET
+            complaint = complaint + excluded.complaint, negative = negative + excluded.negative,
+            neutral = neutral + excluded.neutral, positive = positive + excluded.positive,
+            unscored = unscored + excluded.unscored,
+            sentiment_sum = sentiment_sum + excluded.sentiment_sum,
+            sentiment_n = sentiment_n + excluded.sentiment_n;
+        UPDATE watch_hours SET
+            complaint = complaint - (old.label IS 'complaint'),
+            negative = negative - (old.label IS 'negative'),
+            neutral = neutral - (old.label IS 'neutral'),
+            positive = positive - (old.label IS 'positive'),
+            unscored = unscored - (old.label IS NULL
+                OR old.label NOT IN ('complaint', 'negative', 'neutral', 'positive')),
+            sentiment_sum = sentiment_sum - coalesce(old.sentiment, 0),
+            sentiment_n = sentiment_n - (old.sentiment IS NOT NULL)
+        WHERE hour = substr(old.created_at, 1, 13) AND platform = old.platform
+          AND watch_id IN (SELECT watch_id FROM mention_watches WHERE mention_id = old.id);
+        INSERT INTO watch_hours
+        SELECT watch_id, substr(new.created_at, 1, 13), new.platform,
+            new.label IS 'complaint', new.label IS 'negative', new.label IS 'neutral',
+            new.label IS 'positive',
+            new.label IS NULL OR new.label NOT IN ('complaint', 'negative', 'neutral', 'positive'),
+            coalesce(new.sentiment, 0), new.sentiment IS NOT NULL
+        FROM mention_watches WHERE mention_id = new.id
+        ON CONFLICT (watch_id, hour, platform) DO UPDATE SET
+            complaint = complaint + excluded.complaint, negative = negative + excluded.negative,
+            neutral = neutral + excluded.neutral, positive = positive + excluded.positive,
+            unscored = unscored + excluded.unscored,
+            sentiment_sum = sentiment_sum + excluded.sentiment_sum,
+            sentiment_n = sentiment_n + excluded.sentiment_n;
+    END;
+
+    -- Before the delete, while the mention's watches are still linked; the
+    -- links' own delete trigger then finds no mention and subtracts nothing.
+    CREATE TRIGGER mention_hours_delete BEFORE DELETE ON mentions
+    WHEN old.id <= (SELECT through FROM tallied) BEGIN
+        UPDATE mention_hours SET
+            complaint = complaint - (old.label IS 'complaint'),
+            negative = negative - (old.label IS 'negative'),
+            neutral = neutral - (old.label IS 'neutral'),
+            positive = positive - (old.label IS 'positive'),
+            unscored = unscored - (old.label IS NULL
+                OR old.label NOT IN ('complaint', 'negative', 'neutral', 'positive')),
+            sentiment_sum = sentiment_sum - coalesce(old.sentiment, 0),
+            sentiment_n = sentiment_n - (old.sentiment IS NOT NULL)
+        WHERE hour = substr(old.created_at, 1, 13) AND platform = old.platform;
+        UPDATE watch_hours SET
+            complaint = complaint - (old.label IS 'complaint'),
+            negative = negative - (old.label IS 'negative'),
+            neutral = neutral - (old.label IS 'neutral'),
+            positive = positive - (old.label IS 'positive'),
+            unscored = unscored - (old.label IS NULL
+                OR old.label NOT IN ('complaint', 'negative', 'neutral', 'positive')),
+            sentiment_sum = sentiment_sum - coalesce(old.sentiment, 0),
+            sentiment_n = sentiment_n - (old.sentiment IS NOT NULL)
+        WHERE hour = substr(old.created_at, 1, 13) AND platform = old.platform
+          AND watch_id IN (SELECT watch_id FROM mention_watches WHERE mention_id = old.id);
+    END;
+
+    CREATE TRIGGER tallied_below_new_ids AFTER DELETE ON mentions
+    WHEN old.id <= (SELECT through FROM tallied) BEGIN
+        UPDATE tallied SET through = min(through, (SELECT coalesce(max(id), 0) FROM mentions));
+    END;
+
+    CREATE TRIGGER watch_hours_link AFTER INSERT ON mention_watches
+    WHEN new.mention_id <= (SELECT through FROM tallied) BEGIN
+        INSERT INTO watch_hours
+        SELECT new.watch_id, substr(m.created_at, 1, 13), m.platform,
+            m.label IS 'complaint', m.label IS 'negative', m.label IS 'neutral',
+            m.label IS 'positive',
+            m.label IS NULL OR m.label NOT IN ('complaint', 'negative', 'neutral', 'positive'),
+            coalesce(m.sentiment, 0), m.sentiment IS NOT NULL
+        FROM mentions m WHERE m.id = new.mention_id
+        ON CONFLICT (watch_id, hour, platform) DO UPDATE SET
+            complaint = complaint + excluded.complaint, negative = negative + excluded.negative,
+            neutral = neutral + excluded.neutral, positive = positive + excluded.positive,
+            unscored = unscored + excluded.unscored,
+            sentiment_sum = sentiment_sum + excluded.sentiment_sum,
+            sentiment_n = sentiment_n + excluded.sentiment_n;
+    END;
+
+    CREATE TRIGGER watch_hours_unlink AFTER DELETE ON mention_watches
+    WHEN old.mention_id <= (SELECT through FROM tallied) BEGIN
+        UPDATE watch_hours SET
+            complaint = complaint - (m.label IS 'complaint'),
+            negative = negative - (m.label IS 'negative'),
+            neutral = neutral - (m.label IS 'neutral'),
+            positive = positive - (m.label IS 'positive'),
+            unscored = unscored - (m.label IS NULL
+                OR m.label NOT IN ('complaint', 'negative', 'neutral', 'positive')),
+            sentiment_sum = sentiment_sum - coalesce(m.sentiment, 0),
+            sentiment_n = sentiment_n - (m.sentiment IS NOT NULL)
+        FROM (SELECT created_at, platform, label, sentiment FROM mentions WHERE id = old.mention_id) AS m
+        WHERE watch_hours.watch_id = old.watch_id
+          AND watch_hours.hour = substr(m.created_at, 1, 13)
+          AND watch_hours.platform = m.platform;
+    END;
+
+    CREATE TRIGGER watch_hours_forget AFTER DELETE ON watches BEGIN
+        DELETE FROM watch_hours WHERE watch_id = old.id;
+    END;
+
+    CREATE INDEX outreach_contacts ON outreach (mention_id, occurred_at)
+        WHERE direction = 'outbound' AND status <> 'planned';
+    CREATE INDEX mentions_open_complaints ON mentions (platform)
+        WHERE label = 'complaint' AND status IN ('new', 'needs_reply');
+    "#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -420,6 +589,41 @@ mod tests {
             )
             .unwrap();
         assert_eq!(hits, 0);
+    }
+
+    #[test]
+    fn migration_7_indexes_the_mentions_and_outreach_made_by_version_6() {
+        let mut conn = db_at(6);
+        conn.execute_batch(
+            "INSERT INTO mentions (platform, external_id, text, created_at, fetched_at, label, status)
+             VALUES ('x', '1', 'No refund yet', '2026-03-01T10:00:00Z', 't', 'complaint', 'new');
+             INSERT INTO outreach (mention_id, platform, author_handle, channel, message, status, occurred_at, created_at)
+             VALUES (1, 'x', 'sam', 'public_reply', 'Sorry', 'sent', '2026-03-01T11:00:00Z', 't');",
+        )
+        .unwrap();
+        migrate_to(&mut conn, 7).unwrap();
+        let open: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM mentions INDEXED BY mentions_open_complaints
+                 WHERE label = 'complaint' AND status IN ('new', 'needs_reply')",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let contacted: String = conn
+            .query_row(
+                "SELECT occurred_at FROM outreach INDEXED BY outreach_contacts
+                 WHERE direction = 'outbound' AND status <> 'planned' AND mention_id = 1",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!((open, contacted.as_str()), (1, "2026-03-01T11:00:00Z"));
+        // The existing mention is not tallied yet: the Dashboard's first catch-up counts it.
+        let through: i64 = conn
+            .query_row("SELECT through FROM tallied", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(through, 0);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! small pool of readers. WAL lets readers go on while the writer commits.
 //! Calls block: async callers run them in `spawn_blocking`.
 
+pub mod dashboard;
 pub mod inbox;
 pub mod mentions;
 pub mod migrations;

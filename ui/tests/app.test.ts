@@ -49,6 +49,7 @@ describe('moving around', () => {
     const expected: [string, RegExp][] = [
       ['outreach', /Do-not-contact always wins[\s\S]*3 outreach records are already kept/],
       ['guide', /Walk through this with your customer[\s\S]*Facebook[\s\S]*Google Maps reviews[\s\S]*Continue a checklist/],
+      ['dashboard', /Nothing to chart yet/],
       ['sources', /Add a source/],
       ['privacy', /Do-not-contact list[\s\S]*Retention limits[\s\S]*Access and erasure[\s\S]*audit trail/],
       ['settings', /Theme/],
@@ -81,7 +82,7 @@ describe('moving around', () => {
     });
     render(App);
     await screen.findByText('Great bread');
-    for (const name of ['inbox', 'sources', 'guide', 'settings']) {
+    for (const name of ['inbox', 'dashboard', 'sources', 'guide', 'settings']) {
       await fireEvent.click(screen.getByTestId(`nav-${name}`));
       await screen.findByTestId(`screen-${name}`);
       for (const button of screen.getAllByRole('button')) expect(button.textContent?.trim()).not.toBe('');

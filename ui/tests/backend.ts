@@ -3,6 +3,8 @@
 import { emit } from '@tauri-apps/api/event';
 import { mockIPC } from '@tauri-apps/api/mocks';
 import type { AppInfo } from '../src/lib/bindings/AppInfo';
+import type { Dashboard } from '../src/lib/bindings/Dashboard';
+import type { DashboardBucket } from '../src/lib/bindings/DashboardBucket';
 import type { Goal } from '../src/lib/bindings/Goal';
 import type { Guide } from '../src/lib/bindings/Guide';
 import type { GuideSession } from '../src/lib/bindings/GuideSession';
@@ -42,6 +44,7 @@ export function fakeCore(handlers: Record<string, Handler> = {}): { calls: Call[
     guide_list: () => new FakeGuides().list(),
     watches_list: () => [],
     polling_status: () => ({ online: true, last_cycle_at: null, message: null }),
+    dashboard: () => dashboardData(),
     ...handlers,
   };
   mockIPC(
@@ -683,4 +686,38 @@ export class FakeGuides {
 
 function invalid(message: string): { code: string; message: string } {
   return { code: 'invalid', message };
+}
+
+/**
+ * The Dashboard's figures as the core sends them. With no buckets given:
+ * 30 empty days ending 15 March 2026 (UTC midnights) and no mentions at all.
+ */
+export function dashboardData(overrides: Partial<Dashboard> = {}): Dashboard {
+  const buckets: DashboardBucket[] = Array.from({ length: 30 }, (_, i) => {
+    const start = new Date(Date.UTC(2026, 1, 14 + i));
+    return {
+      start: start.toISOString().slice(0, 10),
+      start_unix: start.getTime() / 1000,
+      total: 0,
+      labels: { complaint: 0, negative: 0, neutral: 0, positive: 0, unscored: 0 },
+      mean_sentiment: null,
+    };
+  });
+  return {
+    range: '30d',
+    bucket: 'day',
+    from: '2026-02-14',
+    to: '2026-03-15',
+    buckets,
+    total: 0,
+    labels: { complaint: 0, negative: 0, neutral: 0, positive: 0, unscored: 0 },
+    mean_sentiment: null,
+    by_platform: [],
+    by_watch: [],
+    open_complaints: 0,
+    median_first_contact_secs: null,
+    contacted: 0,
+    any_mentions: false,
+    ...overrides,
+  };
 }

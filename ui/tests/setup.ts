@@ -1,3 +1,5 @@
+// uPlot (the Dashboard's charts) needs a canvas and matchMedia as soon as it loads.
+import './canvas';
 import { clearMocks } from '@tauri-apps/api/mocks';
 import { cleanup } from '@testing-library/svelte';
 import { afterEach } from 'vitest';

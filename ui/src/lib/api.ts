@@ -2,6 +2,8 @@
 import { invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type { AppInfo } from './bindings/AppInfo';
+import type { Dashboard } from './bindings/Dashboard';
+import type { DashboardQuery } from './bindings/DashboardQuery';
 import type { DemoSummary } from './bindings/DemoSummary';
 import type { Goal } from './bindings/Goal';
 import type { GuideSession } from './bindings/GuideSession';
@@ -72,6 +74,8 @@ export const api = {
   mentionCorrectLabel: (id: number, label: Label) => call<MentionDetail>('mention_correct_label', { id, label }),
   mentionsMarkSeen: (ids: number[]) => call<number>('mentions_mark_seen', { ids }),
   inboxCounts: () => call<InboxCounts>('inbox_counts'),
+  /** The Dashboard's figures; the query carries the owner's offset from UTC (their days). */
+  dashboard: (query: DashboardQuery) => call<Dashboard>('dashboard', { query }),
   platforms: () => call<PlatformInfo[]>('platforms'),
   sourcesList: () => call<Source[]>('sources_list'),
   sourceAdd: (input: NewSource) => call<Source>('source_add', { input }),
@@ -136,6 +140,27 @@ export async function onCoreEvents(handlers: {
   return () => {
     for (const unlisten of unlisteners) {
       // Unlistening is asynchronous inside Tauri; a failure there (window closing) is harmless.
+      void Promise.resolve()
+        .then(() => unlisten())
+        .catch(() => {});
+    }
+  };
+}
+
+/**
+ * Calls `handler` when stored mentions change: new ones arrived
+ * (`mentions-added`) or the owner triaged some (`inbox-changed`).
+ * For screens that show figures over all mentions while they are open.
+ */
+export async function onMentionsChanged(handler: () => void): Promise<() => void> {
+  const results = await Promise.allSettled([listen('mentions-added', () => handler()), listen('inbox-changed', () => handler())]);
+  const unlisteners: UnlistenFn[] = [];
+  for (const result of results) {
+    if (result.status === 'fulfilled') unlisteners.push(result.value);
+    else console.warn('Hearken: could not listen for updates', result.reason);
+  }
+  return () => {
+    for (const unlisten of unlisteners) {
       void Promise.resolve()
         .then(() => unlisten())
         .catch(() => {});

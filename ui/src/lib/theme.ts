@@ -10,3 +10,20 @@ export const THEMES: { value: Theme; label: string }[] = [
 export function applyTheme(theme: Theme): void {
   document.documentElement.dataset.theme = theme;
 }
+
+/**
+ * Calls `callback` whenever the colours may have changed: the owner picked
+ * another theme, or (with "system") the computer switched between light and
+ * dark. Things drawn on a canvas, which CSS cannot restyle, redraw then.
+ * Returns the function that stops listening.
+ */
+export function onThemeChange(callback: () => void): () => void {
+  const observer = new MutationObserver(() => callback());
+  observer.observe(document.documentElement, { attributes: true, attributeFilter: ['data-theme'] });
+  const media = typeof window.matchMedia === 'function' ? window.matchMedia('(prefers-color-scheme: dark)') : null;
+  media?.addEventListener('change', callback);
+  return () => {
+    observer.disconnect();
+    media?.removeEventListener('change', callback);
+  };
+}

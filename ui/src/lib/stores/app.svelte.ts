@@ -7,7 +7,7 @@ import { applyTheme } from '../theme';
 /** The settings that are plain on/off switches. */
 export type SettingSwitch = 'notify_complaints' | 'notify_negative' | 'notify_new_mentions' | 'tray_unread';
 
-export type Screen = 'inbox' | 'outreach' | 'guide' | 'sources' | 'privacy' | 'settings';
+export type Screen = 'inbox' | 'dashboard' | 'outreach' | 'guide' | 'sources' | 'privacy' | 'settings';
 
 /** Start-up, navigation and the owner's settings. */
 export class AppState {

@@ -1,5 +1,6 @@
 import { onCoreEvents } from '../api';
 import { AppState } from './app.svelte';
+import { DashboardState } from './dashboard.svelte';
 import { GuideState } from './guide.svelte';
 import { InboxState } from './inbox.svelte';
 import { PlatformsState } from './platforms.svelte';
@@ -12,6 +13,7 @@ import { WatchesState } from './watches.svelte';
 export class Workspace {
   readonly app = new AppState();
   readonly inbox = new InboxState();
+  readonly dashboard = new DashboardState();
   readonly sources = new SourcesState();
   readonly platforms = new PlatformsState();
   readonly watches = new WatchesState();
