@@ -25,7 +25,7 @@ done
 PACKAGES=(
   libwebkit2gtk-4.1-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev libgtk-3-dev
   librsvg2-dev libayatana-appindicator3-dev libssl-dev pkg-config build-essential
-  xvfb xauth webkit2gtk-driver gnome-keyring dbus-x11 dbus-bin libsecret-tools curl
+  xvfb xauth webkit2gtk-driver gnome-keyring dbus-x11 dbus-bin libsecret-tools curl sqlite3
 )
 
 # ---- Debian packages --------------------------------------------------------

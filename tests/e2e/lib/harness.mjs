@@ -42,8 +42,9 @@ export const slug = (s) =>
 /**
  * Start tauri-driver on free ports, wait until it answers, and open a session
  * on the app with a fresh data folder. Returns { session, dataDir, stop() }.
+ * `env` adds variables to the app's environment (null removes one).
  */
-export async function startApp({ name = 'e2e', prepare = null } = {}) {
+export async function startApp({ name = 'e2e', prepare = null, env: extraEnv = {} } = {}) {
   const app = appBinary();
   if (!existsSync(app)) {
     throw new Error(`the app binary ${app} does not exist: build it with 'cargo build' (scripts/test-all.sh does)`);
@@ -76,6 +77,10 @@ export async function startApp({ name = 'e2e', prepare = null } = {}) {
     // saves memory), but WebKitWebDriver's screenshots need it: "0" keeps it on.
     WEBKIT_DISABLE_COMPOSITING_MODE: process.env.WEBKIT_DISABLE_COMPOSITING_MODE ?? '0',
   };
+  for (const [key, value] of Object.entries(extraEnv)) {
+    if (value === null) delete env[key];
+    else env[key] = value;
+  }
   const logFile = join(ARTIFACTS, `${name}-driver.log`);
   const log = createWriteStream(logFile);
   const driver = spawn(driverBin, ['--port', String(port), '--native-port', String(nativePort)], {
