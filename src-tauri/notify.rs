@@ -32,7 +32,8 @@ pub fn cycle_message(
         0
     };
     let all: i64 = new_by_label.values().sum();
-    let others = all - complaints - negative;
+    // "Other" means neither a complaint nor negative, whichever are switched on.
+    let others = all - count(Label::Complaint) - count(Label::Negative);
     if complaints + negative == 0 {
         return if settings.notify_new_mentions {
             new_mentions_message(new_by_watch)
@@ -142,10 +143,12 @@ mod tests {
     #[test]
     fn each_kind_can_be_turned_off() {
         let by_watch = BTreeMap::from([("Shop name".to_string(), 9)]);
-        // Complaints off: only the negative ones are announced.
-        let (title, _) =
-            cycle_message(&settings(false, true, false), &labels(4, 1, 4), &by_watch).unwrap();
+        // Complaints off: only the negative ones are announced, and the
+        // complaints are not passed off as "other" mentions.
+        let (title, body) =
+            cycle_message(&settings(false, true, true), &labels(4, 1, 4), &by_watch).unwrap();
         assert_eq!(title, "1 new negative mention to look at");
+        assert!(body.ends_with("Also 4 other new mentions."), "{body}");
         // Both off and "every mention" off: silence.
         assert_eq!(
             cycle_message(&settings(false, false, false), &labels(4, 1, 4), &by_watch),
