@@ -159,5 +159,7 @@ describe('a very long inbox', () => {
     expect((core.called('mentions_set_status')[0]!.args.ids as number[]).length).toBe(100_000);
     expect(inbox.mentions.every((m) => m.status === 'ignored')).toBe(true);
     console.info(`select all + set status on 100,000 loaded mentions: ${took.toFixed(0)} ms`);
-  });
+    // Building 100,000 rows takes seconds on a busy shared machine: this
+    // checks what happens, not how fast (the time is printed, not asserted).
+  }, 60_000);
 });

@@ -583,5 +583,7 @@ describe('a very long inbox on screen', () => {
     await waitFor(() => expect(document.activeElement).toBe(row(2)));
     expect(row(2).getAttribute('aria-setsize')).toBe('100000');
     console.info(`100,000 loaded mentions on screen: ${took.toFixed(0)} ms to update, ${screen.getAllByTestId('mention-row').length} rows in the DOM`);
-  });
+    // Building 100,000 rows takes seconds on a busy shared machine: this
+    // checks what happens, not how fast (the time is printed, not asserted).
+  }, 60_000);
 });
