@@ -23,13 +23,16 @@
 //    URL attribute, and any element at all (other than <mark>) inside the
 //    containers of untrusted text. The scans also check that those containers
 //    hold only text nodes (and <mark> holding only text);
+//  - covering: layout checks ask elementFromPoint whether each sidebar button
+//    is still the topmost thing at its centre (a fixed overlay from a payload
+//    would cover it; the CSP does not stop inline styles);
 //  - loads: every URL a payload would fetch points at a canary HTTP server
 //    on 127.0.0.1 that records each request: any request = failure;
 //  - opens: the opener plugin (the `open` crate) runs the first launcher it
 //    finds on PATH: xdg-open, then gio, gnome-open, kde-open6/5, kde-open.
 //    The app runs with a PATH whose first folder holds a script under each of
-//    those names that appends its last argument (the URL) to a log and opens
-//    nothing. (xdg-open's own $BROWSER does not work for this: on a machine
+//    those names that keeps its last argument (the URL) in a file of its own
+//    and opens nothing. (xdg-open's own $BROWSER does not work for this: on a machine
 //    with a browser installed, xdg-open finds the browser's x-scheme-handler
 //    first and would really start it, out of the test's sight.) The test
 //    first proves the channel by running "xdg-open" with the app's
@@ -43,8 +46,8 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, readFileSync, existsSync, rmSync, chmodSync, mkdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, readFileSync, readdirSync, existsSync, rmSync, chmodSync, mkdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -111,14 +114,12 @@ function buildCases(canaryUrl) {
   const users = [];
   const texts = textPayloads(canaryUrl);
   const names = namePayloads(canaryUrl);
-  // The long and layout-breaking ones are the newest, so they are at the top of the list.
-  const heavy = (p) => p.length > 2_000 || /\n{50}|position:fixed|font-size:|\u0336/.test(p);
+  // Newest first in the Inbox: t1 … t105, n1 … n20, then the links.
   let minute = 1;
   const xItems = [
     ...texts.map((p, i) => ({ kind: 'text', id: `t${i + 1}`, payload: p })),
     ...names.map((p, i) => ({ kind: 'name', id: `n${i + 1}`, payload: p })),
   ];
-  xItems.sort((a, b) => Number(heavy(b.payload)) - Number(heavy(a.payload)));
   xItems.forEach((item, i) => {
     const userId = String(9_000_000 + i);
     const username = `hk${item.id}`;
@@ -176,11 +177,25 @@ function buildCases(canaryUrl) {
 
 // ---- Page helpers ------------------------------------------------------------
 
+/** What the detectors have seen so far, for failure messages. */
+async function detectors() {
+  const page = await S.execute(`return {
+    pwnedLog: window.__pwnedLog, sentinel: window.__hkSentinel === arguments[0], title: document.title, href: location.href,
+    cspViolations: window.__hkCsp, addedElements: (window.__hkAdded || []).length,
+  };`, SENTINEL).catch((e) => ({ error: e.message }));
+  return JSON.stringify({
+    ...page,
+    canary: canary?.requests.map((r) => `${r.method} ${r.url}`),
+    opened: opener.log ? openerLog() : [],
+  }).slice(0, 3_000);
+}
+
 async function step(name, fn) {
   if (!S) throw new Error('no WebDriver session (the app did not start)');
   try {
     await fn();
   } catch (err) {
+    if (state.hooked) err.message += `\n(detectors: ${await detectors()})`;
     const dir = join(ARTIFACTS, 'failures');
     mkdirSync(dir, { recursive: true });
     const base = join(dir, `hostile-${slug(name)}`);
@@ -272,12 +287,16 @@ const HOOKS = `
   return 'installed';
 `;
 
+/** The URLs handed to a launcher, oldest first (one file per call, named by time). */
 function openerLog() {
   if (!existsSync(opener.log)) return [];
-  return readFileSync(opener.log, 'utf8')
-    .split('\n')
-    .filter((l) => l !== '')
-    .map((h) => Buffer.from(h, 'hex').toString('utf8'));
+  return readdirSync(opener.log)
+    .sort()
+    .map((f) => readFileSync(join(opener.log, f), 'utf8'));
+}
+
+function clearOpenerLog() {
+  for (const f of readdirSync(opener.log)) rmSync(join(opener.log, f));
 }
 
 /**
@@ -328,8 +347,8 @@ function layout() {
       return { id: b.getAttribute('data-testid'), ok: !!hit && (hit === b || b.contains(hit)) };
     });
     const vp = document.querySelector('[data-testid="mention-list"] .viewport');
-    // What reaches below the window without a scrolling box around it.
-    const below = Array.from(document.querySelectorAll('body *'))
+    // What reaches below the window without a scrolling box around it (looked for only when the page is too tall).
+    const below = document.documentElement.scrollHeight <= innerHeight + 1 ? [] : Array.from(document.querySelectorAll('body *'))
       .map((e) => [e, e.getBoundingClientRect()])
       .filter(([e, r]) => r.bottom > innerHeight + 1 && r.height > 0)
       .filter(([e]) => {
@@ -452,8 +471,12 @@ const SCAN = `
   return { rows, problems, atEnd };
 `;
 
-/** Scroll through the whole list from the top; returns every row's content (by data-id). */
-async function scanList(expected, where) {
+/**
+ * Scroll through the whole list from the top, checking the layout at every
+ * stop; returns every row's content (by data-id). `shots` maps a case id to
+ * a screenshot to take when its row is first seen.
+ */
+async function scanList(expected, where, shots = {}) {
   const expectCount = expected.length;
   await S.execute(`const vp = document.querySelector('[data-testid="mention-list"] .viewport'); vp.scrollTop = 0;`);
   await sleep(300);
@@ -468,6 +491,15 @@ async function scanList(expected, where) {
     }
     assert.deepEqual(r.problems, [], `${where}: rows are not plain text or not in place`);
     for (const row of r.rows) rows.set(row.id, row);
+    if (r.rows.length > 0) assertLayout(await layout(), `${where}, at rows ${r.rows[0].position}…`);
+    for (const row of r.rows) {
+      const c = byKey.get(row.handle ?? row.name);
+      if (c && shots[c.id]) {
+        await settle();
+        await S.screenshot(join(SCREENS, shots[c.id]));
+        delete shots[c.id];
+      }
+    }
     if (rows.size >= expectCount && r.atEnd) break;
     idle = r.atEnd && r.rows.length === 0 ? idle + 1 : 0;
     if (idle > 20) break; // at the end and nothing more comes
@@ -599,14 +631,17 @@ describe('Untrusted text from strangers, end to end', () => {
     fakeX = await startFakeX({ token: TOKEN, userId: X_USER_ID, posts, users });
     masto = await startFakeMastodon({ tag: TAG, statuses });
     opener.dir = mkdtempSync(join(tmpdir(), 'hearken-launchers-'));
-    opener.log = join(opener.dir, 'opened.log');
-    // Every launcher the opener may run: log the URL (the last argument) as
-    // hex, one line per call (so a URL holding a newline stays one entry), open nothing.
+    opener.log = join(opener.dir, 'opened');
+    mkdirSync(opener.log);
+    // Every launcher the opener may run: keep the URL (the last argument),
+    // byte for byte, in a file of its own named by the time (so calls at the
+    // same moment cannot mix, and a URL holding a newline stays one entry);
+    // open nothing.
     for (const launcher of ['xdg-open', 'gio', 'gnome-open', 'kde-open6', 'kde-open5', 'kde-open']) {
       const script = join(opener.dir, launcher);
       writeFileSync(
         script,
-        `#!/bin/sh\nfor a; do url=$a; done\n{ printf '%s' "$url" | od -An -v -tx1 | tr -d ' \\n'; echo; } >> '${opener.log}'\n`,
+        `#!/bin/sh\nfor a; do url=$a; done\nprintf '%s' "$url" > '${opener.log}'/"$(date +%s%N)-$$"\n`,
       );
       chmodSync(script, 0o755);
     }
@@ -638,7 +673,7 @@ describe('Untrusted text from strangers, end to end', () => {
       const r = spawnSync('xdg-open', [probe], { env: app.env, encoding: 'utf8', timeout: 20_000 });
       assert.ok(!r.error, `the xdg-open stand-in could not run: ${r.error?.message}`);
       assert.deepEqual(openerLog(), [probe], `the xdg-open stand-in did not log the link: ${r.stdout}${r.stderr}`);
-      rmSync(opener.log);
+      clearOpenerLog();
       state.hooked = true;
     }));
 
@@ -678,18 +713,22 @@ describe('Untrusted text from strangers, end to end', () => {
       });
       assert.ok(fakeX.requests.some((r) => r.ok && r.returned > 0), 'the app read the fake X');
       assert.ok(masto.requests.length > 0, 'the app read the fake Mastodon');
+      // Stored and listed: the later steps can look, whatever the check below finds.
+      state.ingested = true;
       await settle();
       await S.screenshot(join(SCREENS, 'hostile-inbox-top.png'));
       await assertNothingRan('after the payloads arrived');
-      state.ingested = true;
     });
   });
 
   it('every text and name shows literally in the list, and the layout holds', STEP, (t) => {
     if (!state.ingested) return t.skip('nothing ingested');
     return step('list', async () => {
-      assertLayout(await layout(), 'the Inbox with the long payloads at the top');
-      const rows = await scanList(cases, 'the list');
+      assertLayout(await layout(), 'the Inbox at the top');
+      const rows = await scanList(cases, 'the list', {
+        t69: 'hostile-inbox-long-texts.png',
+        n19: 'hostile-inbox-long-names.png',
+      });
       for (const row of rows) {
         const c = caseOf(row, 'the list');
         assertRowShows(row, c, 'the list');
@@ -818,7 +857,7 @@ describe('Untrusted text from strangers, end to end', () => {
       assert.deepEqual(launched.slice().sort(), let_through.slice().sort(), 'what the plugin said it opened is what reached the launcher');
       for (const u of launched) assert.ok(u.startsWith('https://'), `the opener plugin opened ${short(u)}`);
       assertLayout(await layout(), 'the link details');
-      rmSync(opener.log, { force: true });
+      clearOpenerLog();
       state.links = true;
     });
   });
@@ -856,7 +895,7 @@ describe('Untrusted text from strangers, end to end', () => {
       await sleep(1_000);
       await assertNothingRan('after opening two https links', { opened: [plain.url, shell.url] });
       assert.ok(!existsSync(`/tmp/${MARKER}`), 'a shell ran part of the link');
-      rmSync(opener.log, { force: true });
+      clearOpenerLog();
     });
   });
 
