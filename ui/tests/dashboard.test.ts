@@ -100,7 +100,7 @@ describe('the dashboard', () => {
     // Top of the stack first; no layer for a label nobody got (neutral, unscored).
     expect(legend(volume).map((l) => l.label)).toEqual(['Positive', 'Negative', 'Complaints']);
     expect(screen.getByTestId('volume-summary').textContent).toMatch(
-      /^\d+ mentions in the last 30 days: 9 complaints \(\d+%\), \d+ negative, 0 neutral, \d+ positive\. The busiest day was the 3 Mar 2026, with 6 mentions\.$/,
+      /^\d+ mentions in the last 30 days: 9 complaints \(\d+%\), \d+ negative, 0 neutral, \d+ positive\. The busiest day was 3 Mar 2026, with 6 mentions\.$/,
     );
     const sentiment = screen.getByTestId('chart-sentiment');
     expect(legend(sentiment).map((l) => l.label)).toEqual(['Average sentiment']);

@@ -105,9 +105,11 @@ describe('the figures in words', () => {
 
   test('the sentiment summary names the trend between the first and last scored days', () => {
     expect(sentimentSummary(threeDays())).toBe(
-      'Average sentiment in the last 30 days: positive (+0.10 on a scale from −1 to +1). From the 14 Feb 2026 to the 16 Feb 2026 it went from −0.30 to +0.40 (better).',
+      'Average sentiment in the last 30 days: positive (+0.10 on a scale from −1 to +1). From 14 Feb 2026 to 16 Feb 2026 it went from −0.30 to +0.40 (better).',
     );
     expect(sentimentSummary(dashboardData())).toBe('No scored mentions in the last 30 days yet.');
+    const weeks = { ...threeDays(), bucket: 'week' as const, range: '1y' as const };
+    expect(sentimentSummary(weeks)).toContain('From the week of 14 Feb 2026 to the week of 16 Feb 2026');
   });
 
   test('bars are drawn in proportion, never thinner than a sliver', () => {

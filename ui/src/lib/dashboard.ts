@@ -110,6 +110,11 @@ export function bucketName(d: Pick<Dashboard, 'bucket'>, b: Pick<DashboardBucket
   return d.bucket === 'week' ? `week of ${day}` : day;
 }
 
+/** "3 Mar 2026", or "the week of 2 Mar 2026": a bucket as the middle of a sentence names it. */
+function bucketPhrase(d: Pick<Dashboard, 'bucket'>, b: Pick<DashboardBucket, 'start'>): string {
+  return d.bucket === 'week' ? `the ${bucketName(d, b)}` : bucketName(d, b);
+}
+
 function percent(part: number, whole: number): string {
   if (whole === 0) return '0%';
   const p = (100 * part) / whole;
@@ -130,7 +135,7 @@ export function volumeSummary(d: Dashboard): string {
     `${d.labels.positive} positive`,
   ];
   if (d.labels.unscored > 0) parts.push(`${d.labels.unscored} not yet scored`);
-  const peak = busiest ? ` The busiest ${d.bucket} was the ${bucketName(d, busiest)}, with ${plural(busiest.total, 'mention')}.` : '';
+  const peak = busiest ? ` The busiest ${d.bucket} was ${bucketPhrase(d, busiest)}, with ${plural(busiest.total, 'mention')}.` : '';
   return `${parts[0]}: ${parts.slice(1).join(', ')}.${peak}`;
 }
 
@@ -146,7 +151,7 @@ export function sentimentSummary(d: Dashboard): string {
   if (first && last && first !== last && first.mean_sentiment !== null && last.mean_sentiment !== null) {
     const change = last.mean_sentiment - first.mean_sentiment;
     const direction = Math.abs(change) < 0.05 ? 'about the same' : change > 0 ? 'better' : 'worse';
-    trend = ` From the ${bucketName(d, first)} to the ${bucketName(d, last)} it went from ${scoreText(first.mean_sentiment)} to ${scoreText(last.mean_sentiment)} (${direction}).`;
+    trend = ` From ${bucketPhrase(d, first)} to ${bucketPhrase(d, last)} it went from ${scoreText(first.mean_sentiment)} to ${scoreText(last.mean_sentiment)} (${direction}).`;
   }
   return `Average sentiment in ${rangeWords(d.range)}: ${sentimentWords(d.mean_sentiment).toLowerCase()} (${scoreText(d.mean_sentiment)} on a scale from −1 to +1).${trend}`;
 }
