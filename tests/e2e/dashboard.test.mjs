@@ -104,7 +104,7 @@ describe('The Dashboard', () => {
       },
       { timeout: SHORT, message: 'the chart drawn in the dark theme’s colours' },
     );
-    const expected = { Complaints: 'rgb(240, 144, 126)', 'Not yet scored': 'rgb(58, 71, 65)' }[layer.label];
+    const expected = { Complaints: 'rgb(240, 144, 126)', 'Not yet scored': 'rgb(75, 91, 84)' }[layer.label];
     if (expected) assert.equal(darkLayer.colour, expected);
     const redrawn = await waitUntil(async () => ((await pixelsIn(rgb(darkLayer.colour))) > 50 ? true : null), {
       timeout: SHORT,

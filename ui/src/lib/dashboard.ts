@@ -6,15 +6,16 @@ import type { DashboardRange } from './bindings/DashboardRange';
 import type { LabelCounts } from './bindings/LabelCounts';
 import { plural } from './words';
 
+/** `words` follow a count or a noun: "12 mentions in the last 30 days", "252 mentions so far". */
 export const RANGES: { value: DashboardRange; label: string; words: string }[] = [
-  { value: '30d', label: '30 days', words: 'the last 30 days' },
-  { value: '90d', label: '90 days', words: 'the last 90 days' },
-  { value: '1y', label: '12 months', words: 'the last 12 months' },
-  { value: 'all', label: 'All time', words: 'all time' },
+  { value: '30d', label: '30 days', words: 'in the last 30 days' },
+  { value: '90d', label: '90 days', words: 'in the last 90 days' },
+  { value: '1y', label: '12 months', words: 'in the last 12 months' },
+  { value: 'all', label: 'All time', words: 'so far' },
 ];
 
 export function rangeWords(range: DashboardRange): string {
-  return RANGES.find((r) => r.value === range)?.words ?? 'this period';
+  return RANGES.find((r) => r.value === range)?.words ?? 'in this period';
 }
 
 export type LabelKey = keyof LabelCounts;
@@ -124,11 +125,11 @@ function percent(part: number, whole: number): string {
 /** One or two sentences a screen reader reads instead of the volume chart. */
 export function volumeSummary(d: Dashboard): string {
   const when = rangeWords(d.range);
-  if (d.total === 0) return `No mentions in ${when}.`;
+  if (d.total === 0) return `No mentions ${when}.`;
   let busiest = d.buckets[0];
   for (const b of d.buckets) if (busiest === undefined || b.total > busiest.total) busiest = b;
   const parts = [
-    `${plural(d.total, 'mention')} in ${when}`,
+    `${plural(d.total, 'mention')} ${when}`,
     `${plural(d.labels.complaint, 'complaint')} (${percent(d.labels.complaint, d.total)})`,
     `${d.labels.negative} negative`,
     `${d.labels.neutral} neutral`,
@@ -143,7 +144,7 @@ export function volumeSummary(d: Dashboard): string {
 export function sentimentSummary(d: Dashboard): string {
   const scored = d.buckets.filter((b) => b.mean_sentiment !== null);
   if (d.mean_sentiment === null || scored.length === 0) {
-    return `No scored mentions in ${rangeWords(d.range)} yet.`;
+    return `No scored mentions ${rangeWords(d.range)} yet.`;
   }
   const first = scored[0];
   const last = scored[scored.length - 1];
@@ -153,7 +154,7 @@ export function sentimentSummary(d: Dashboard): string {
     const direction = Math.abs(change) < 0.05 ? 'about the same' : change > 0 ? 'better' : 'worse';
     trend = ` From ${bucketPhrase(d, first)} to ${bucketPhrase(d, last)} it went from ${scoreText(first.mean_sentiment)} to ${scoreText(last.mean_sentiment)} (${direction}).`;
   }
-  return `Average sentiment in ${rangeWords(d.range)}: ${sentimentWords(d.mean_sentiment).toLowerCase()} (${scoreText(d.mean_sentiment)} on a scale from −1 to +1).${trend}`;
+  return `Average sentiment ${rangeWords(d.range)}: ${sentimentWords(d.mean_sentiment).toLowerCase()} (${scoreText(d.mean_sentiment)} on a scale from −1 to +1).${trend}`;
 }
 
 /** The chart colours, read from CSS custom properties (charts.css) so they follow the theme. */
