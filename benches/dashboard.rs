@@ -303,7 +303,7 @@ fn store_timed(n: usize, triggers: bool, round: usize) -> f64 {
                 .unwrap();
             }
             if !triggers {
-                tx.execute_batch("DROP TRIGGER watch_hours_link;").unwrap();
+                tx.execute_batch("DROP TRIGGER watch_tallies_link;").unwrap();
             }
             Ok(())
         })

@@ -762,7 +762,9 @@ pub struct Dashboard {
     pub mean_sentiment: Option<f64>,
     /// Most mentions first.
     pub by_platform: Vec<PlatformCount>,
-    /// Most mentions first; watches that caught nothing in the range are left out.
+    /// Most mentions first; watches that caught nothing in the range are
+    /// left out. Narrowed by the platform, never by the watch chosen: this
+    /// compares the watches.
     pub by_watch: Vec<WatchCount>,
     /// Complaints still new or needing a reply, whenever they were posted
     /// (an old complaint left open is still open), with the filters.

@@ -3,15 +3,17 @@
 //! to a first contact.
 //!
 //! Fast on a year of mentions because no mention is read one by one for the
-//! counts: a range is summed from tallies per UTC hour and platform
-//! (`mention_hours`) and per watch (`watch_hours`), migration 7. Mentions
-//! stored since the last [`catch_up`] (ids above `tallied.through`) are
-//! read one by one and added, so the figures are exact even before it runs.
+//! counts: a range is summed from tallies (migration 7) per UTC day and per
+//! UTC hour, by platform (`mention_days`, `mention_hours`) and by watch
+//! (`watch_days`, `watch_hours`): whole UTC days from the daily tallies, the
+//! hours where the owner's local days begin and end from the hourly ones.
+//! Mentions stored since the last [`catch_up`] (ids above
+//! `tallied.through`) are read one by one and added, so the figures are
+//! exact even before it runs.
 //!
 //! Days are the owner's local days: each bucket's edge (local midnight) is a
 //! stored-timestamp string (UTC, whole seconds, so text order is time
-//! order), and an hour's tally goes to the bucket whose edge's hour it has
-//! reached. Where the owner's offset is not whole hours (India, Nepal,
+//! order). Where the owner's offset is not whole hours (India, Nepal,
 //! Newfoundland…), the mentions between an edge's hour and the edge itself
 //! (under 45 minutes a day) are read one by one and moved to the right
 //! bucket, so every count is exact in every time zone.
@@ -20,7 +22,7 @@ use std::collections::HashMap;
 
 use rusqlite::types::ValueRef;
 use rusqlite::{params, Connection, OptionalExtension, Row};
-use time::{Date, Duration, OffsetDateTime, UtcOffset};
+use time::{Date, Duration, OffsetDateTime, Time, UtcOffset};
 
 use super::SqlResult;
 use crate::clock;
@@ -33,27 +35,55 @@ use crate::model::{
 /// Offsets beyond ±14 h exist nowhere; a bad value from the UI is clamped.
 const MAX_OFFSET_MINUTES: i32 = 14 * 60;
 
-/// Hourly tallies in a range of hours: from, to, platform or NULL.
-const HOURS: &str = "SELECT hour, platform, complaint, negative, neutral, positive, unscored,
-        sentiment_sum, sentiment_n
-    FROM mention_hours
-    WHERE hour >= ?1 AND hour < ?2 AND (?3 IS NULL OR platform = ?3)
-    ORDER BY hour";
+/// The tally tables: daily and hourly, with their period column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Period {
+    Day,
+    Hour,
+}
 
-/// The same for one watch's mentions (?4).
-const WATCH_HOURS: &str = "SELECT hour, platform, complaint, negative, neutral, positive, unscored,
-        sentiment_sum, sentiment_n
-    FROM watch_hours
-    WHERE watch_id = ?4 AND hour >= ?1 AND hour < ?2 AND (?3 IS NULL OR platform = ?3)
-    ORDER BY hour";
+impl Period {
+    fn column(self) -> &'static str {
+        match self {
+            Period::Day => "day",
+            Period::Hour => "hour",
+        }
+    }
+    fn table(self, watches: bool) -> &'static str {
+        match (self, watches) {
+            (Period::Day, false) => "mention_days",
+            (Period::Hour, false) => "mention_hours",
+            (Period::Day, true) => "watch_days",
+            (Period::Hour, true) => "watch_hours",
+        }
+    }
+}
 
-/// Each watch's totals over a range of hours.
-const BY_WATCH: &str = "SELECT w.id, w.name,
-        total(h.complaint + h.negative + h.neutral + h.positive + h.unscored),
-        total(h.complaint + h.negative)
-    FROM watches w JOIN watch_hours h ON h.watch_id = w.id
-    WHERE h.hour >= ?1 AND h.hour < ?2 AND (?3 IS NULL OR h.platform = ?3)
-    GROUP BY w.id";
+/// A span's tallies summed per platform: from ?1 to ?2 (periods), platform
+/// ?3 or NULL, and, from a watch's tallies, watch ?4.
+fn span_sql(period: Period, watch: bool) -> String {
+    let (table, col) = (period.table(watch), period.column());
+    let only = if watch { "watch_id = ?4 AND " } else { "" };
+    format!(
+        "SELECT platform, sum(complaint), sum(negative), sum(neutral), sum(positive), sum(unscored),
+             total(sentiment_sum), sum(sentiment_n)
+         FROM {table}
+         WHERE {only}{col} >= ?1 AND {col} < ?2 AND (?3 IS NULL OR platform = ?3)
+         GROUP BY platform"
+    )
+}
+
+/// Each watch's totals over a span of periods (?1 to ?2, platform ?3 or NULL).
+fn by_watch_sql(period: Period) -> String {
+    let (table, col) = (period.table(true), period.column());
+    format!(
+        "SELECT w.id, total(t.complaint + t.negative + t.neutral + t.positive + t.unscored),
+             total(t.complaint + t.negative)
+         FROM watches w JOIN {table} t ON t.watch_id = w.id
+         WHERE t.{col} >= ?1 AND t.{col} < ?2 AND (?3 IS NULL OR t.platform = ?3)
+         GROUP BY w.id"
+    )
+}
 
 /// Counted mentions (id up to ?5) one by one between two instants: the
 /// edges' odd minutes.
@@ -63,12 +93,19 @@ const BETWEEN: &str = "SELECT m.id, m.platform, m.label, m.sentiment FROM mentio
           SELECT 1 FROM mention_watches mw WHERE mw.mention_id = m.id AND mw.watch_id = ?4))
       AND m.id <= ?5";
 
-/// Mentions not counted yet (id above ?5) in the range, one by one.
-const TAIL: &str = "SELECT m.id, m.platform, m.label, m.sentiment, m.created_at FROM mentions m
+/// Mentions not counted yet (id above ?5) in the range, one by one, found by id.
+const TAIL: &str = "SELECT m.id, m.platform, m.label, m.sentiment, m.created_at
+    FROM mentions m NOT INDEXED
     WHERE m.id > ?5 AND m.created_at >= ?1 AND m.created_at < ?2
       AND (?3 IS NULL OR m.platform = ?3)
       AND (?4 IS NULL OR EXISTS (
           SELECT 1 FROM mention_watches mw WHERE mw.mention_id = m.id AND mw.watch_id = ?4))";
+
+/// The waits for a first contact of the mentions posted in a range.
+const WAITS: &str = "SELECT f.wait_secs FROM first_contacts f
+    WHERE f.created_at >= ?1 AND f.created_at < ?2 AND (?3 IS NULL OR f.platform = ?3)
+      AND (?4 IS NULL OR EXISTS (
+          SELECT 1 FROM mention_watches mw WHERE mw.mention_id = f.mention_id AND mw.watch_id = ?4))";
 
 const SUM_LABELS: &str = "sum(m.label IS 'complaint'), sum(m.label IS 'negative'),
     sum(m.label IS 'neutral'), sum(m.label IS 'positive'),
@@ -96,30 +133,110 @@ pub fn catch_up(tx: &rusqlite::Transaction<'_>) -> Result<i64> {
     if newest <= through {
         return Ok(0);
     }
-    tx.execute(
-        &format!(
-            "INSERT INTO mention_hours
-             SELECT substr(m.created_at, 1, 13), m.platform, {SUM_LABELS}
-             FROM mentions m WHERE m.id > ?1 AND m.id <= ?2 GROUP BY 1, 2
-             ON CONFLICT (hour, platform) DO UPDATE SET {ADD_EXCLUDED}"
-        ),
-        [through, newest],
-    )
-    .db()?;
-    tx.execute(
-        &format!(
-            "INSERT INTO watch_hours
-             SELECT mw.watch_id, substr(m.created_at, 1, 13), m.platform, {SUM_LABELS}
-             FROM mentions m JOIN mention_watches mw ON mw.mention_id = m.id
-             WHERE m.id > ?1 AND m.id <= ?2 GROUP BY 1, 2, 3
-             ON CONFLICT (watch_id, hour, platform) DO UPDATE SET {ADD_EXCLUDED}"
-        ),
-        [through, newest],
-    )
-    .db()?;
+    for period in [Period::Day, Period::Hour] {
+        let col = period.column();
+        let len = if period == Period::Day { 10 } else { 13 };
+        tx.execute(
+            &format!(
+                "INSERT INTO {table}
+                 SELECT substr(m.created_at, 1, {len}), m.platform, {SUM_LABELS}
+                 FROM mentions m WHERE m.id > ?1 AND m.id <= ?2 GROUP BY 1, 2
+                 ON CONFLICT ({col}, platform) DO UPDATE SET {ADD_EXCLUDED}",
+                table = period.table(false)
+            ),
+            [through, newest],
+        )
+        .db()?;
+        tx.execute(
+            &format!(
+                "INSERT INTO {table}
+                 SELECT mw.watch_id, substr(m.created_at, 1, {len}), m.platform, {SUM_LABELS}
+                 FROM mentions m JOIN mention_watches mw ON mw.mention_id = m.id
+                 WHERE m.id > ?1 AND m.id <= ?2 GROUP BY 1, 2, 3
+                 ON CONFLICT (watch_id, {col}, platform) DO UPDATE SET {ADD_EXCLUDED}",
+                table = period.table(true)
+            ),
+            [through, newest],
+        )
+        .db()?;
+    }
     tx.execute("UPDATE tallied SET through = ?1", [newest])
         .db()?;
     Ok(newest - through)
+}
+
+/// The periods of tallies that make up a stretch of whole hours: the whole
+/// UTC days in it from the daily tallies, the hours on either side from the
+/// hourly ones. Each is a half-open range of period keys.
+#[derive(Debug, Default, PartialEq)]
+struct Span {
+    days: Option<(String, String)>,
+    hours: Vec<(String, String)>,
+}
+
+fn span(from: OffsetDateTime, to: OffsetDateTime) -> Span {
+    let first = if from.time() == Time::MIDNIGHT {
+        from.date()
+    } else {
+        from.date().next_day().unwrap_or(from.date())
+    };
+    let last = to.date();
+    let at = |d: Date| d.midnight().assume_utc();
+    if first < last {
+        let hours = [(from, at(first)), (at(last), to)]
+            .into_iter()
+            .filter(|(a, b)| a < b)
+            .map(|(a, b)| (hour_key(a), hour_key(b)))
+            .collect();
+        Span {
+            days: Some((ymd(first), ymd(last))),
+            hours,
+        }
+    } else if from < to {
+        Span {
+            days: None,
+            hours: vec![(hour_key(from), hour_key(to))],
+        }
+    } else {
+        Span::default()
+    }
+}
+
+/// '2026-03-01T10': an hourly tally's key.
+fn hour_key(t: OffsetDateTime) -> String {
+    format!("{}T{:02}", ymd(t.date()), t.hour())
+}
+
+/// The tallies of a span, per platform.
+fn sum_span(
+    conn: &Connection,
+    s: &Span,
+    platform: Option<&str>,
+    watch: Option<i64>,
+    mut each: impl FnMut(&[u8], &Tally),
+) -> Result<()> {
+    let parts = s
+        .days
+        .iter()
+        .map(|d| (Period::Day, d))
+        .chain(s.hours.iter().map(|h| (Period::Hour, h)));
+    for (period, (from, to)) in parts {
+        let mut stmt = conn
+            .prepare_cached(&span_sql(period, watch.is_some()))
+            .db()?;
+        let mut rows = match watch {
+            Some(w) => stmt.query(params![from, to, platform, w]),
+            None => stmt.query(params![from, to, platform]),
+        }
+        .db()?;
+        while let Some(r) = rows.next().db()? {
+            let t = Tally::from_sums(r)?;
+            if let ValueRef::Text(p) = r.get_ref(0).db()? {
+                each(p, &t);
+            }
+        }
+    }
+    Ok(())
 }
 
 /// The Dashboard for `q`, with "today" taken from `now` in the owner's time zone.
@@ -145,47 +262,40 @@ pub fn dashboard(conn: &Connection, q: &DashboardQuery, now: OffsetDateTime) -> 
     let (bucket, starts) = plan(q.range, today, first_day);
     let n = starts.len();
     // Edges: each bucket's start, then the end of today (later posts, from
-    // a platform's clock running fast, are left out); and the hour of each.
-    let mut edges: Vec<String> = starts.iter().map(|d| edge(*d, offset)).collect();
-    edges.push(edge(today.next_day().unwrap_or(today), offset));
-    let hours: Vec<&str> = edges.iter().map(|e| e.get(..13).unwrap_or(e)).collect();
+    // a platform's clock running fast, are left out), as instants, as
+    // stored timestamps, and the whole hour each falls in.
+    let mut instants: Vec<OffsetDateTime> = starts
+        .iter()
+        .map(|d| d.midnight().assume_offset(offset).to_offset(UtcOffset::UTC))
+        .collect();
+    instants.push(
+        today
+            .next_day()
+            .unwrap_or(today)
+            .midnight()
+            .assume_offset(offset)
+            .to_offset(UtcOffset::UTC),
+    );
+    let edges: Vec<String> = instants.iter().map(|t| clock::format(*t)).collect();
+    let hours: Vec<OffsetDateTime> = instants
+        .iter()
+        .map(|t| t.replace_time(Time::from_hms(t.hour(), 0, 0).unwrap_or(Time::MIDNIGHT)))
+        .collect();
     let platform = q.platform.map(Platform::as_str);
 
     let mut buckets: Vec<Tally> = vec![Tally::default(); n];
     let mut platforms = PlatformTallies::default();
-    {
-        let mut stmt = conn
-            .prepare_cached(if q.watch_id.is_some() {
-                WATCH_HOURS
-            } else {
-                HOURS
-            })
-            .db()?;
-        let mut rows = match q.watch_id {
-            Some(w) => stmt.query(params![hours[0], hours[n], platform, w]),
-            None => stmt.query(params![hours[0], hours[n], platform]),
-        }
-        .db()?;
-        let mut b = 0;
-        while let Some(r) = rows.next().db()? {
-            let ValueRef::Text(hour) = r.get_ref(0).db()? else {
-                continue;
-            };
-            // Rows come in hour order; the search is only a safeguard.
-            if hour < hours[b].as_bytes() {
-                b = hours[1..n]
-                    .partition_point(|h| h.as_bytes() <= hour)
-                    .min(n - 1);
-            }
-            while b + 1 < n && hour >= hours[b + 1].as_bytes() {
-                b += 1;
-            }
-            let t = Tally::from_hour(r)?;
-            buckets[b].merge(&t, 1);
-            if let ValueRef::Text(p) = r.get_ref(1).db()? {
+    for b in 0..n {
+        sum_span(
+            conn,
+            &span(hours[b], hours[b + 1]),
+            platform,
+            q.watch_id,
+            |p, t| {
+                buckets[b].merge(t, 1);
                 platforms.add(p, &t.labels, 1);
-            }
-        }
+            },
+        )?;
     }
 
     // The odd minutes between an edge's hour and the edge itself (none when
@@ -193,13 +303,18 @@ pub fn dashboard(conn: &Connection, q: &DashboardQuery, now: OffsetDateTime) -> 
     // after the edge; they belong to the one before it, or outside the range.
     let mut watch_fix: HashMap<i64, (i64, i64)> = HashMap::new();
     for (i, e) in edges.iter().enumerate() {
-        let hour_start = format!("{}:00:00Z", hours[i]);
-        if hour_start == *e {
+        if hours[i] == instants[i] {
             continue;
         }
         let mut stmt = conn.prepare_cached(BETWEEN).db()?;
         let mut rows = stmt
-            .query(params![hour_start, e, platform, q.watch_id, through])
+            .query(params![
+                clock::format(hours[i]),
+                e,
+                platform,
+                q.watch_id,
+                through
+            ])
             .db()?;
         while let Some(r) = rows.next().db()? {
             let (id, label, one) = one_mention(r)?;
@@ -270,7 +385,7 @@ pub fn dashboard(conn: &Connection, q: &DashboardQuery, now: OffsetDateTime) -> 
         labels: whole.labels,
         mean_sentiment: whole.mean(),
         by_platform: platforms.counts(),
-        by_watch: by_watch(conn, hours[0], hours[n], platform, &watch_fix)?,
+        by_watch: by_watch(conn, &span(hours[0], hours[n]), platform, &watch_fix)?,
         open_complaints: open_complaints(conn, platform, q.watch_id)?,
         median_first_contact_secs,
         contacted,
@@ -341,11 +456,6 @@ fn monday_of(d: Date) -> Date {
     d - Duration::days(d.weekday().number_days_from_monday() as i64)
 }
 
-/// Local midnight of `d` as a stored timestamp.
-fn edge(d: Date, offset: UtcOffset) -> String {
-    clock::format(d.midnight().assume_offset(offset))
-}
-
 fn ymd(d: Date) -> String {
     format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
 }
@@ -406,18 +516,18 @@ impl Tally {
         }
     }
 
-    /// An hourly tally row, from its third column on (see [`HOURS`]).
-    fn from_hour(r: &Row<'_>) -> Result<Tally> {
+    /// A row of summed tallies, from its second column on (see [`span_sql`]).
+    fn from_sums(r: &Row<'_>) -> Result<Tally> {
         Ok(Tally {
             labels: LabelCounts {
-                complaint: r.get(2).db()?,
-                negative: r.get(3).db()?,
-                neutral: r.get(4).db()?,
-                positive: r.get(5).db()?,
-                unscored: r.get(6).db()?,
+                complaint: r.get(1).db()?,
+                negative: r.get(2).db()?,
+                neutral: r.get(3).db()?,
+                positive: r.get(4).db()?,
+                unscored: r.get(5).db()?,
             },
-            sentiment_sum: r.get(7).db()?,
-            scored: r.get(8).db()?,
+            sentiment_sum: r.get(6).db()?,
+            scored: r.get(7).db()?,
         })
     }
 
@@ -474,49 +584,55 @@ impl PlatformTallies {
 }
 
 /// What each watch caught in the range (never narrowed to one watch: this
-/// compares them), plus the corrections from the range's odd minutes.
+/// compares them), plus the mentions read one by one (`fix`).
 fn by_watch(
     conn: &Connection,
-    from_hour: &str,
-    to_hour: &str,
+    s: &Span,
     platform: Option<&str>,
     fix: &HashMap<i64, (i64, i64)>,
 ) -> Result<Vec<WatchCount>> {
-    let mut stmt = conn.prepare_cached(BY_WATCH).db()?;
-    let rows = stmt
-        .query_map(params![from_hour, to_hour, platform], |r| {
-            Ok(WatchCount {
-                watch_id: r.get(0)?,
-                name: r.get(1)?,
-                total: r.get::<_, f64>(2)? as i64,
-                unhappy: r.get::<_, f64>(3)? as i64,
+    let mut counts: HashMap<i64, (i64, i64)> = fix.clone();
+    let parts = s
+        .days
+        .iter()
+        .map(|d| (Period::Day, d))
+        .chain(s.hours.iter().map(|h| (Period::Hour, h)));
+    for (period, (from, to)) in parts {
+        let mut stmt = conn.prepare_cached(&by_watch_sql(period)).db()?;
+        let rows = stmt
+            .query_map(params![from, to, platform], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, f64>(1)? as i64,
+                    r.get::<_, f64>(2)? as i64,
+                ))
             })
-        })
-        .db()?;
-    let mut out: Vec<WatchCount> = rows.collect::<rusqlite::Result<_>>().db()?;
+            .db()?;
+        for row in rows {
+            let (id, total, unhappy) = row.db()?;
+            let c = counts.entry(id).or_insert((0, 0));
+            c.0 += total;
+            c.1 += unhappy;
+        }
+    }
     let mut names = conn
         .prepare_cached("SELECT name FROM watches WHERE id = ?1")
         .db()?;
-    for (id, (total, unhappy)) in fix {
-        match out.iter_mut().find(|w| w.watch_id == *id) {
-            Some(w) => {
-                w.total += total;
-                w.unhappy += unhappy;
-            }
-            None => {
-                let name: Option<String> = names.query_row([id], |r| r.get(0)).optional().db()?;
-                if let Some(name) = name {
-                    out.push(WatchCount {
-                        watch_id: *id,
-                        name,
-                        total: *total,
-                        unhappy: *unhappy,
-                    });
-                }
-            }
+    let mut out = Vec::new();
+    for (id, (total, unhappy)) in counts {
+        if total <= 0 {
+            continue;
+        }
+        let name: Option<String> = names.query_row([id], |r| r.get(0)).optional().db()?;
+        if let Some(name) = name {
+            out.push(WatchCount {
+                watch_id: id,
+                name,
+                total,
+                unhappy,
+            });
         }
     }
-    out.retain(|w| w.total > 0);
     out.sort_by(|a, b| {
         b.total
             .cmp(&a.total)
@@ -525,11 +641,12 @@ fn by_watch(
     Ok(out)
 }
 
-/// The median time from a mention to the business's first contact about
-/// it, and over how many mentions. A contact is outbound outreach that
-/// happened (not merely planned); outreach logged as happening before the
-/// post itself (a wrong date or a wrong mention) is left out rather than
-/// counted as a negative wait.
+/// The median wait for a first contact over the mentions posted in the
+/// range that were contacted, and how many those are (see
+/// `first_contacts`, migration 7: outbound outreach that happened, not
+/// merely planned; outreach logged as happening before the post itself, a
+/// wrong date or a wrong mention, is left out rather than counted as a
+/// negative wait).
 fn first_contact(
     conn: &Connection,
     from: &str,
@@ -537,43 +654,11 @@ fn first_contact(
     platform: Option<&str>,
     watch: Option<i64>,
 ) -> Result<(Option<i64>, i64)> {
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT o.mention_id, m.created_at, o.occurred_at
-             FROM outreach o INDEXED BY outreach_contacts
-             JOIN mentions m ON m.id = o.mention_id
-             WHERE o.direction = 'outbound' AND o.status <> 'planned'
-               AND m.created_at >= ?1 AND m.created_at < ?2
-               AND (?3 IS NULL OR m.platform = ?3)
-               AND (?4 IS NULL OR EXISTS (
-                   SELECT 1 FROM mention_watches mw WHERE mw.mention_id = m.id AND mw.watch_id = ?4))
-             ORDER BY o.mention_id",
-        )
+    let mut stmt = conn.prepare_cached(WAITS).db()?;
+    let rows = stmt
+        .query_map(params![from, to, platform, watch], |r| r.get::<_, i64>(0))
         .db()?;
-    let mut rows = stmt.query(params![from, to, platform, watch]).db()?;
-    let mut waits: Vec<i64> = Vec::new();
-    // (mention, its post time, its shortest wait so far)
-    let mut current: Option<(i64, Option<OffsetDateTime>, Option<i64>)> = None;
-    while let Some(r) = rows.next().db()? {
-        let id: i64 = r.get(0).db()?;
-        if current.as_ref().map(|c| c.0) != Some(id) {
-            if let Some((_, _, Some(w))) = current {
-                waits.push(w);
-            }
-            let posted: String = r.get(1).db()?;
-            current = Some((id, clock::parse_lenient(&posted), None));
-        }
-        let contacted: String = r.get(2).db()?;
-        if let Some((_, Some(posted), best)) = &mut current {
-            if let Some(c) = clock::parse_lenient(&contacted).filter(|c| c >= posted) {
-                let wait = (c - *posted).whole_seconds();
-                *best = Some(best.map_or(wait, |b| b.min(wait)));
-            }
-        }
-    }
-    if let Some((_, _, Some(w))) = current {
-        waits.push(w);
-    }
+    let mut waits = rows.collect::<rusqlite::Result<Vec<i64>>>().db()?;
     let contacted = waits.len() as i64;
     Ok((median(&mut waits), contacted))
 }
@@ -1094,22 +1179,68 @@ mod tests {
     }
 
     #[test]
-    fn a_range_is_summed_from_the_hourly_tallies_not_the_mentions() {
+    fn a_range_is_summed_from_the_tallies_not_the_mentions() {
         let db = db();
+        for period in [Period::Day, Period::Hour] {
+            let col = period.column();
+            assert_eq!(
+                plan_of(&db, &span_sql(period, false))[0],
+                format!(
+                    "SEARCH {} USING PRIMARY KEY ({col}>? AND {col}<?)",
+                    period.table(false)
+                )
+            );
+            assert_eq!(
+                plan_of(&db, &span_sql(period, true))[0],
+                format!(
+                    "SEARCH {} USING PRIMARY KEY (watch_id=? AND {col}>? AND {col}<?)",
+                    period.table(true)
+                )
+            );
+            let by_watch = plan_of(&db, &by_watch_sql(period));
+            let wanted = format!("SEARCH t USING PRIMARY KEY (watch_id=? AND {col}>? AND {col}<?)");
+            assert!(by_watch.contains(&wanted), "{by_watch:?}");
+        }
         assert_eq!(
-            plan_of(&db, HOURS),
-            vec!["SEARCH mention_hours USING PRIMARY KEY (hour>? AND hour<?)"]
+            plan_of(&db, TAIL)[0],
+            "SEARCH m USING INTEGER PRIMARY KEY (rowid>?)"
         );
         assert_eq!(
-            plan_of(&db, WATCH_HOURS),
-            vec!["SEARCH watch_hours USING PRIMARY KEY (watch_id=? AND hour>? AND hour<?)"]
+            plan_of(&db, WAITS)[0],
+            "SEARCH f USING INDEX first_contacts_time (created_at>? AND created_at<?)"
         );
-        let by_watch = plan_of(&db, BY_WATCH);
-        assert!(
-            by_watch
-                .iter()
-                .any(|p| p == "SEARCH h USING PRIMARY KEY (watch_id=? AND hour>? AND hour<?)"),
-            "{by_watch:?}"
+    }
+
+    #[test]
+    fn a_stretch_of_hours_is_whole_days_and_the_hours_either_side() {
+        let t = |s: &str| clock::parse(s).unwrap();
+        let key = |a: &str, b: &str| (a.to_string(), b.to_string());
+        // A Paris week: Sunday 23:00 UTC to the next Sunday 23:00.
+        assert_eq!(
+            span(t("2026-03-01T23:00:00Z"), t("2026-03-08T23:00:00Z")),
+            Span {
+                days: Some(key("2026-03-02", "2026-03-08")),
+                hours: vec![
+                    key("2026-03-01T23", "2026-03-02T00"),
+                    key("2026-03-08T00", "2026-03-08T23")
+                ],
+            }
+        );
+        // A UTC day is one daily tally.
+        assert_eq!(
+            span(t("2026-03-01T00:00:00Z"), t("2026-03-02T00:00:00Z")),
+            Span {
+                days: Some(key("2026-03-01", "2026-03-02")),
+                hours: vec![],
+            }
+        );
+        // A local day across two UTC days is all hours.
+        assert_eq!(
+            span(t("2026-03-01T05:00:00Z"), t("2026-03-02T05:00:00Z")),
+            Span {
+                days: None,
+                hours: vec![key("2026-03-01T05", "2026-03-02T05")],
+            }
         );
     }
 
@@ -1123,59 +1254,82 @@ mod tests {
         };
         let fields = "complaint || ',' || negative || ',' || neutral || ',' || positive || ',' \
             || unscored || ',' || round(sentiment_sum, 6) || ',' || sentiment_n";
-        let kept = db
-            .store
-            .read(|c| {
-                let m = rows(
-                    c,
-                    &format!(
-                        "SELECT hour || ',' || platform || ',' || {fields} FROM mention_hours
-                         WHERE complaint + negative + neutral + positive + unscored > 0
-                         ORDER BY hour, platform"
-                    ),
-                )?;
-                let w = rows(
-                    c,
-                    &format!(
-                        "SELECT watch_id || ',' || hour || ',' || platform || ',' || {fields}
-                         FROM watch_hours
-                         WHERE complaint + negative + neutral + positive + unscored > 0
-                         ORDER BY watch_id, hour, platform"
-                    ),
-                )?;
-                Ok((m, w))
-            })
-            .unwrap();
+        let kept = |period: Period| {
+            let (col, mt, wt) = (period.column(), period.table(false), period.table(true));
+            db.store
+                .read(|c| {
+                    let m = rows(
+                        c,
+                        &format!(
+                            "SELECT {col} || ',' || platform || ',' || {fields} FROM {mt}
+                             WHERE complaint + negative + neutral + positive + unscored > 0
+                             ORDER BY {col}, platform"
+                        ),
+                    )?;
+                    let w = rows(
+                        c,
+                        &format!(
+                            "SELECT watch_id || ',' || {col} || ',' || platform || ',' || {fields}
+                             FROM {wt}
+                             WHERE complaint + negative + neutral + positive + unscored > 0
+                             ORDER BY watch_id, {col}, platform"
+                        ),
+                    )?;
+                    Ok((m, w))
+                })
+                .unwrap()
+        };
         let counted = "sum(m.label IS 'complaint') || ',' || sum(m.label IS 'negative') || ',' \
             || sum(m.label IS 'neutral') || ',' || sum(m.label IS 'positive') || ',' \
             || sum(m.label IS NULL OR m.label NOT IN ('complaint', 'negative', 'neutral', 'positive')) \
             || ',' || round(total(m.sentiment), 6) || ',' || count(m.sentiment)";
-        let fresh = db
-            .store
-            .read(|c| {
-                let m = rows(
-                    c,
-                    &format!(
-                        "SELECT substr(m.created_at, 1, 13) || ',' || m.platform || ',' || {counted}
-                         FROM mentions m GROUP BY substr(m.created_at, 1, 13), m.platform
-                         ORDER BY substr(m.created_at, 1, 13), m.platform"
-                    ),
-                )?;
-                let w = rows(
-                    c,
-                    &format!(
-                        "SELECT mw.watch_id || ',' || substr(m.created_at, 1, 13) || ',' || m.platform
-                             || ',' || {counted}
-                         FROM mention_watches mw JOIN mentions m ON m.id = mw.mention_id
-                         GROUP BY mw.watch_id, substr(m.created_at, 1, 13), m.platform
-                         ORDER BY mw.watch_id, substr(m.created_at, 1, 13), m.platform"
-                    ),
-                )?;
-                Ok((m, w))
-            })
-            .unwrap();
-        assert_eq!(kept, fresh, "tallies differ from a recount");
-        kept
+        let fresh = |len: usize| {
+            let key = format!("substr(m.created_at, 1, {len})");
+            db.store
+                .read(|c| {
+                    let m = rows(
+                        c,
+                        &format!(
+                            "SELECT {key} || ',' || m.platform || ',' || {counted}
+                             FROM mentions m GROUP BY {key}, m.platform ORDER BY {key}, m.platform"
+                        ),
+                    )?;
+                    let w = rows(
+                        c,
+                        &format!(
+                            "SELECT mw.watch_id || ',' || {key} || ',' || m.platform || ',' || {counted}
+                             FROM mention_watches mw JOIN mentions m ON m.id = mw.mention_id
+                             GROUP BY mw.watch_id, {key}, m.platform
+                             ORDER BY mw.watch_id, {key}, m.platform"
+                        ),
+                    )?;
+                    Ok((m, w))
+                })
+                .unwrap()
+        };
+        assert_eq!(
+            kept(Period::Day),
+            fresh(10),
+            "daily tallies differ from a recount"
+        );
+        assert_eq!(
+            kept(Period::Hour),
+            fresh(13),
+            "hourly tallies differ from a recount"
+        );
+        let contacts = |sql: &str| db.store.read(|c| rows(c, sql)).unwrap();
+        assert_eq!(
+            contacts(
+                "SELECT mention_id || ',' || created_at || ',' || platform || ',' || wait_secs
+                 FROM first_contacts ORDER BY mention_id"
+            ),
+            contacts(
+                "SELECT mention_id || ',' || created_at || ',' || platform || ',' || wait_secs
+                 FROM first_contact_of ORDER BY mention_id"
+            ),
+            "first contacts differ from a recount"
+        );
+        kept(Period::Hour)
     }
 
     #[test]
@@ -1203,6 +1357,29 @@ mod tests {
                 .unwrap();
             recount(&db);
         };
+        // Contacts logged: one sent, one planned then sent, one inbound.
+        let contact = |m: i64, at: &str, direction: &str, status: &str| {
+            format!(
+                "INSERT INTO outreach (mention_id, platform, author_handle, channel, direction,
+                     message, status, occurred_at, created_at)
+                 VALUES ({m}, 'x', 'sam', 'email', '{direction}', 'Hello', '{status}', '{at}', '{at}')"
+            )
+        };
+        exec(&contact(b, "2026-03-01T12:00:00Z", "outbound", "sent"));
+        exec(&contact(c, "2026-03-02T09:00:00Z", "outbound", "planned"));
+        exec(&contact(c, "2026-03-02T08:30:00Z", "inbound", "replied"));
+        exec("UPDATE outreach SET status = 'sent' WHERE status = 'planned'");
+        let waits = db
+            .store
+            .read(|conn| {
+                let mut stmt = conn
+                    .prepare("SELECT wait_secs FROM first_contacts ORDER BY mention_id")
+                    .db()?;
+                let rows = stmt.query_map([], |r| r.get::<_, i64>(0)).db()?;
+                rows.collect::<rusqlite::Result<Vec<_>>>().db()
+            })
+            .unwrap();
+        assert_eq!(waits, vec![3600 + 15 * 60, 3600]);
         // Triage scores a mention, then the owner corrects the label.
         exec(&format!(
             "UPDATE mentions SET label = 'negative', sentiment = -0.2 WHERE id = {b}"

@@ -252,19 +252,25 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX mentions_unread ON mentions (label) WHERE seen_at IS NULL;
     CREATE INDEX mentions_unscored ON mentions (scored_with);
     "#,
-    // 7 — the Dashboard: mentions tallied per UTC hour and platform (and
-    // per watch), so a year is counted from a few thousand tallies instead
-    // of every mention. A tally's hour is `substr(created_at, 1, 13)`
-    // ('2026-03-01T10'). `tallied.through` is the last mention id counted:
-    // newer mentions are added by `store::dashboard::catch_up` (no trigger
-    // on inserting mentions: one makes every insert keep a statement
+    // 7 — the Dashboard: mentions tallied per UTC day and per UTC hour and
+    // platform, and the same per watch, so a year is summed from a few
+    // thousand tallies instead of every mention (whole days from the daily
+    // tallies, the hours at the edges of the owner's local days from the
+    // hourly ones). A tally's day is `substr(created_at, 1, 10)`, its hour
+    // `substr(created_at, 1, 13)`. `tallied.through` is the last mention id
+    // counted: newer mentions are added by `store::dashboard::catch_up` (no
+    // trigger on inserting mentions: one makes every insert keep a statement
     // journal over the table's many indexes, measured at 2-3 times the cost
     // of storing), while changes to counted mentions (triage, the owner's
-    // corrections, erasure) and their watches are kept by triggers. Ids
-    // above `through` must never be reused for counted mentions, so
-    // deleting the newest mentions lowers it. Also: the contacts made about
-    // each mention, and open complaints from an index that holds only them.
+    // corrections, erasure) and their watches are kept by triggers. Ids at or
+    // below `through` must never be reused for new mentions, so deleting the
+    // newest mentions lowers it.
+    // `first_contacts`: each contacted mention's wait for its first contact
+    // (outbound outreach that happened, not merely planned, at or after the
+    // post), kept by triggers on outreach, which the owner writes by hand.
+    // Open complaints are counted from an index that holds only them.
     r#"
+
     CREATE TABLE mention_hours (
         hour TEXT NOT NULL,
         platform TEXT NOT NULL,
@@ -292,10 +298,37 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (watch_id, hour, platform)
     ) WITHOUT ROWID;
 
+    CREATE TABLE mention_days (
+        day TEXT NOT NULL,
+        platform TEXT NOT NULL,
+        complaint INTEGER NOT NULL DEFAULT 0,
+        negative INTEGER NOT NULL DEFAULT 0,
+        neutral INTEGER NOT NULL DEFAULT 0,
+        positive INTEGER NOT NULL DEFAULT 0,
+        unscored INTEGER NOT NULL DEFAULT 0,
+        sentiment_sum REAL NOT NULL DEFAULT 0,
+        sentiment_n INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (day, platform)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE watch_days (
+        watch_id INTEGER NOT NULL,
+        day TEXT NOT NULL,
+        platform TEXT NOT NULL,
+        complaint INTEGER NOT NULL DEFAULT 0,
+        negative INTEGER NOT NULL DEFAULT 0,
+        neutral INTEGER NOT NULL DEFAULT 0,
+        positive INTEGER NOT NULL DEFAULT 0,
+        unscored INTEGER NOT NULL DEFAULT 0,
+        sentiment_sum REAL NOT NULL DEFAULT 0,
+        sentiment_n INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (watch_id, day, platform)
+    ) WITHOUT ROWID;
+
     CREATE TABLE tallied (through INTEGER NOT NULL);
     INSERT INTO tallied VALUES (0);
 
-    CREATE TRIGGER mention_hours_update
+    CREATE TRIGGER mention_tallies_update
     AFTER UPDATE OF created_at, platform, label, sentiment ON mentions
     WHEN old.id <= (SELECT through FROM tallied) BEGIN
         UPDATE mention_hours SET
@@ -303,8 +336,7 @@ pub const MIGRATIONS: &[&str] = &[
             negative = negative - (old.label IS 'negative'),
             neutral = neutral - (old.label IS 'neutral'),
             positive = positive - (old.label IS 'positive'),
-            unscored = unscored - (old.label IS NULL
-                OR old.label NOT IN ('complaint', 'negative', 'neutral', 'positive')),
+            unscored = unscored - (old.label IS NULL OR old.label NOT IN ('complaint', 'negative', 'neutral', 'positive')),
             sentiment_sum = sentiment_sum - coalesce(old.sentiment, 0),
             sentiment_n = sentiment_n - (old.sentiment IS NOT NULL)
         WHERE hour = substr(old.created_at, 1, 13) AND platform = old.platform;
@@ -325,8 +357,7 @@ pub const MIGRATIONS: &[&str] = &[
             negative = negative - (old.label IS 'negative'),
             neutral = neutral - (old.label IS 'neutral'),
             positive = positive - (old.label IS 'positive'),
-            unscored = unscored - (old.label IS NULL
-                OR old.label NOT IN ('complaint', 'negative', 'neutral', 'positive')),
+            unscored = unscored - (old.label IS NULL OR old.label NOT IN ('complaint', 'negative', 'neutral', 'positive')),
             sentiment_sum = sentiment_sum - coalesce(old.sentiment, 0),
             sentiment_n = sentiment_n - (old.sentiment IS NOT NULL)
         WHERE hour = substr(old.created_at, 1, 13) AND platform = old.platform
@@ -344,19 +375,62 @@ pub const MIGRATIONS: &[&str] = &[
             unscored = unscored + excluded.unscored,
             sentiment_sum = sentiment_sum + excluded.sentiment_sum,
             sentiment_n = sentiment_n + excluded.sentiment_n;
+        UPDATE mention_days SET
+            complaint = complaint - (old.label IS 'complaint'),
+            negative = negative - (old.label IS 'negative'),
+            neutral = neutral - (old.label IS 'neutral'),
+            positive = positive - (old.label IS 'positive'),
+            unscored = unscored - (old.label IS NULL OR old.label NOT IN ('complaint', 'negative', 'neutral', 'positive')),
+            sentiment_sum = sentiment_sum - coalesce(old.sentiment, 0),
+            sentiment_n = sentiment_n - (old.sentiment IS NOT NULL)
+        WHERE day = substr(old.created_at, 1, 10) AND platform = old.platform;
+        INSERT INTO mention_days VALUES (
+            substr(new.created_at, 1, 10), new.platform,
+            new.label IS 'complaint', new.label IS 'negative', new.label IS 'neutral',
+            new.label IS 'positive',
+            new.label IS NULL OR new.label NOT IN ('complaint', 'negative', 'neutral', 'positive'),
+            coalesce(new.sentiment, 0), new.sentiment IS NOT NULL)
+        ON CONFLICT (day, platform) DO UPDATE SET
+            complaint = complaint + excluded.complaint, negative = negative + excluded.negative,
+            neutral = neutral + excluded.neutral, positive = positive + excluded.positive,
+            unscored = unscored + excluded.unscored,
+            sentiment_sum = sentiment_sum + excluded.sentiment_sum,
+            sentiment_n = sentiment_n + excluded.sentiment_n;
+        UPDATE watch_days SET
+            complaint = complaint - (old.label IS 'complaint'),
+            negative = negative - (old.label IS 'negative'),
+            neutral = neutral - (old.label IS 'neutral'),
+            positive = positive - (old.label IS 'positive'),
+            unscored = unscored - (old.label IS NULL OR old.label NOT IN ('complaint', 'negative', 'neutral', 'positive')),
+            sentiment_sum = sentiment_sum - coalesce(old.sentiment, 0),
+            sentiment_n = sentiment_n - (old.sentiment IS NOT NULL)
+        WHERE day = substr(old.created_at, 1, 10) AND platform = old.platform
+          AND watch_id IN (SELECT watch_id FROM mention_watches WHERE mention_id = old.id);
+        INSERT INTO watch_days
+        SELECT watch_id, substr(new.created_at, 1, 10), new.platform,
+            new.label IS 'complaint', new.label IS 'negative', new.label IS 'neutral',
+            new.label IS 'positive',
+            new.label IS NULL OR new.label NOT IN ('complaint', 'negative', 'neutral', 'positive'),
+            coalesce(new.sentiment, 0), new.sentiment IS NOT NULL
+        FROM mention_watches WHERE mention_id = new.id
+        ON CONFLICT (watch_id, day, platform) DO UPDATE SET
+            complaint = complaint + excluded.complaint, negative = negative + excluded.negative,
+            neutral = neutral + excluded.neutral, positive = positive + excluded.positive,
+            unscored = unscored + excluded.unscored,
+            sentiment_sum = sentiment_sum + excluded.sentiment_sum,
+            sentiment_n = sentiment_n + excluded.sentiment_n;
     END;
 
     -- Before the delete, while the mention's watches are still linked; the
     -- links' own delete trigger then finds no mention and subtracts nothing.
-    CREATE TRIGGER mention_hours_delete BEFORE DELETE ON mentions
+    CREATE TRIGGER mention_tallies_delete BEFORE DELETE ON mentions
     WHEN old.id <= (SELECT through FROM tallied) BEGIN
         UPDATE mention_hours SET
             complaint = complaint - (old.label IS 'complaint'),
             negative = negative - (old.label IS 'negative'),
             neutral = neutral - (old.label IS 'neutral'),
             positive = positive - (old.label IS 'positive'),
-            unscored = unscored - (old.label IS NULL
-                OR old.label NOT IN ('complaint', 'negative', 'neutral', 'positive')),
+            unscored = unscored - (old.label IS NULL OR old.label NOT IN ('complaint', 'negative', 'neutral', 'positive')),
             sentiment_sum = sentiment_sum - coalesce(old.sentiment, 0),
             sentiment_n = sentiment_n - (old.sentiment IS NOT NULL)
         WHERE hour = substr(old.created_at, 1, 13) AND platform = old.platform;
@@ -365,11 +439,29 @@ pub const MIGRATIONS: &[&str] = &[
             negative = negative - (old.label IS 'negative'),
             neutral = neutral - (old.label IS 'neutral'),
             positive = positive - (old.label IS 'positive'),
-            unscored = unscored - (old.label IS NULL
-                OR old.label NOT IN ('complaint', 'negative', 'neutral', 'positive')),
+            unscored = unscored - (old.label IS NULL OR old.label NOT IN ('complaint', 'negative', 'neutral', 'positive')),
             sentiment_sum = sentiment_sum - coalesce(old.sentiment, 0),
             sentiment_n = sentiment_n - (old.sentiment IS NOT NULL)
         WHERE hour = substr(old.created_at, 1, 13) AND platform = old.platform
+          AND watch_id IN (SELECT watch_id FROM mention_watches WHERE mention_id = old.id);
+        UPDATE mention_days SET
+            complaint = complaint - (old.label IS 'complaint'),
+            negative = negative - (old.label IS 'negative'),
+            neutral = neutral - (old.label IS 'neutral'),
+            positive = positive - (old.label IS 'positive'),
+            unscored = unscored - (old.label IS NULL OR old.label NOT IN ('complaint', 'negative', 'neutral', 'positive')),
+            sentiment_sum = sentiment_sum - coalesce(old.sentiment, 0),
+            sentiment_n = sentiment_n - (old.sentiment IS NOT NULL)
+        WHERE day = substr(old.created_at, 1, 10) AND platform = old.platform;
+        UPDATE watch_days SET
+            complaint = complaint - (old.label IS 'complaint'),
+            negative = negative - (old.label IS 'negative'),
+            neutral = neutral - (old.label IS 'neutral'),
+            positive = positive - (old.label IS 'positive'),
+            unscored = unscored - (old.label IS NULL OR old.label NOT IN ('complaint', 'negative', 'neutral', 'positive')),
+            sentiment_sum = sentiment_sum - coalesce(old.sentiment, 0),
+            sentiment_n = sentiment_n - (old.sentiment IS NOT NULL)
+        WHERE day = substr(old.created_at, 1, 10) AND platform = old.platform
           AND watch_id IN (SELECT watch_id FROM mention_watches WHERE mention_id = old.id);
     END;
 
@@ -378,7 +470,7 @@ pub const MIGRATIONS: &[&str] = &[
         UPDATE tallied SET through = min(through, (SELECT coalesce(max(id), 0) FROM mentions));
     END;
 
-    CREATE TRIGGER watch_hours_link AFTER INSERT ON mention_watches
+    CREATE TRIGGER watch_tallies_link AFTER INSERT ON mention_watches
     WHEN new.mention_id <= (SELECT through FROM tallied) BEGIN
         INSERT INTO watch_hours
         SELECT new.watch_id, substr(m.created_at, 1, 13), m.platform,
@@ -393,31 +485,101 @@ pub const MIGRATIONS: &[&str] = &[
             unscored = unscored + excluded.unscored,
             sentiment_sum = sentiment_sum + excluded.sentiment_sum,
             sentiment_n = sentiment_n + excluded.sentiment_n;
+        INSERT INTO watch_days
+        SELECT new.watch_id, substr(m.created_at, 1, 10), m.platform,
+            m.label IS 'complaint', m.label IS 'negative', m.label IS 'neutral',
+            m.label IS 'positive',
+            m.label IS NULL OR m.label NOT IN ('complaint', 'negative', 'neutral', 'positive'),
+            coalesce(m.sentiment, 0), m.sentiment IS NOT NULL
+        FROM mentions m WHERE m.id = new.mention_id
+        ON CONFLICT (watch_id, day, platform) DO UPDATE SET
+            complaint = complaint + excluded.complaint, negative = negative + excluded.negative,
+            neutral = neutral + excluded.neutral, positive = positive + excluded.positive,
+            unscored = unscored + excluded.unscored,
+            sentiment_sum = sentiment_sum + excluded.sentiment_sum,
+            sentiment_n = sentiment_n + excluded.sentiment_n;
     END;
 
-    CREATE TRIGGER watch_hours_unlink AFTER DELETE ON mention_watches
+    CREATE TRIGGER watch_tallies_unlink AFTER DELETE ON mention_watches
     WHEN old.mention_id <= (SELECT through FROM tallied) BEGIN
         UPDATE watch_hours SET
             complaint = complaint - (m.label IS 'complaint'),
             negative = negative - (m.label IS 'negative'),
             neutral = neutral - (m.label IS 'neutral'),
             positive = positive - (m.label IS 'positive'),
-            unscored = unscored - (m.label IS NULL
-                OR m.label NOT IN ('complaint', 'negative', 'neutral', 'positive')),
+            unscored = unscored - (m.label IS NULL OR m.label NOT IN ('complaint', 'negative', 'neutral', 'positive')),
             sentiment_sum = sentiment_sum - coalesce(m.sentiment, 0),
             sentiment_n = sentiment_n - (m.sentiment IS NOT NULL)
         FROM (SELECT created_at, platform, label, sentiment FROM mentions WHERE id = old.mention_id) AS m
         WHERE watch_hours.watch_id = old.watch_id
           AND watch_hours.hour = substr(m.created_at, 1, 13)
           AND watch_hours.platform = m.platform;
+        UPDATE watch_days SET
+            complaint = complaint - (m.label IS 'complaint'),
+            negative = negative - (m.label IS 'negative'),
+            neutral = neutral - (m.label IS 'neutral'),
+            positive = positive - (m.label IS 'positive'),
+            unscored = unscored - (m.label IS NULL OR m.label NOT IN ('complaint', 'negative', 'neutral', 'positive')),
+            sentiment_sum = sentiment_sum - coalesce(m.sentiment, 0),
+            sentiment_n = sentiment_n - (m.sentiment IS NOT NULL)
+        FROM (SELECT created_at, platform, label, sentiment FROM mentions WHERE id = old.mention_id) AS m
+        WHERE watch_days.watch_id = old.watch_id
+          AND watch_days.day = substr(m.created_at, 1, 10)
+          AND watch_days.platform = m.platform;
     END;
 
-    CREATE TRIGGER watch_hours_forget AFTER DELETE ON watches BEGIN
+    CREATE TRIGGER watch_tallies_forget AFTER DELETE ON watches BEGIN
         DELETE FROM watch_hours WHERE watch_id = old.id;
+        DELETE FROM watch_days WHERE watch_id = old.id;
     END;
 
-    CREATE INDEX outreach_contacts ON outreach (mention_id, occurred_at)
-        WHERE direction = 'outbound' AND status <> 'planned';
+    CREATE TABLE first_contacts (
+        mention_id INTEGER PRIMARY KEY,
+        created_at TEXT NOT NULL,
+        platform TEXT NOT NULL,
+        wait_secs INTEGER NOT NULL
+    );
+    CREATE INDEX first_contacts_time ON first_contacts (created_at);
+
+    -- Whenever a mention's outreach or its time changes: its first contact again.
+    CREATE VIEW first_contact_of AS
+    SELECT m.id AS mention_id, m.created_at, m.platform,
+        min(unixepoch(o.occurred_at) - unixepoch(m.created_at)) AS wait_secs
+    FROM mentions m JOIN outreach o ON o.mention_id = m.id
+    WHERE o.direction = 'outbound' AND o.status <> 'planned'
+      AND unixepoch(o.occurred_at) >= unixepoch(m.created_at)
+    GROUP BY m.id;
+
+    INSERT INTO first_contacts SELECT * FROM first_contact_of;
+
+    CREATE TRIGGER first_contacts_insert AFTER INSERT ON outreach
+    WHEN new.mention_id IS NOT NULL BEGIN
+        DELETE FROM first_contacts WHERE mention_id = new.mention_id;
+        INSERT INTO first_contacts SELECT * FROM first_contact_of WHERE mention_id = new.mention_id;
+    END;
+
+    CREATE TRIGGER first_contacts_delete AFTER DELETE ON outreach
+    WHEN old.mention_id IS NOT NULL BEGIN
+        DELETE FROM first_contacts WHERE mention_id = old.mention_id;
+        INSERT INTO first_contacts SELECT * FROM first_contact_of WHERE mention_id = old.mention_id;
+    END;
+
+    CREATE TRIGGER first_contacts_update AFTER UPDATE ON outreach BEGIN
+        DELETE FROM first_contacts WHERE mention_id IN (old.mention_id, new.mention_id);
+        INSERT INTO first_contacts SELECT * FROM first_contact_of
+        WHERE mention_id IN (old.mention_id, new.mention_id);
+    END;
+
+    CREATE TRIGGER first_contacts_moved AFTER UPDATE OF created_at, platform ON mentions
+    WHEN EXISTS (SELECT 1 FROM first_contacts WHERE mention_id = new.id) BEGIN
+        DELETE FROM first_contacts WHERE mention_id = new.id;
+        INSERT INTO first_contacts SELECT * FROM first_contact_of WHERE mention_id = new.id;
+    END;
+
+    CREATE TRIGGER first_contacts_gone AFTER DELETE ON mentions BEGIN
+        DELETE FROM first_contacts WHERE mention_id = old.id;
+    END;
+
     CREATE INDEX mentions_open_complaints ON mentions (platform)
         WHERE label = 'complaint' AND status IN ('new', 'needs_reply');
     "#,
@@ -592,7 +754,7 @@ mod tests {
     }
 
     #[test]
-    fn migration_7_indexes_the_mentions_and_outreach_made_by_version_6() {
+    fn migration_7_counts_the_open_complaints_and_first_contacts_made_by_version_6() {
         let mut conn = db_at(6);
         conn.execute_batch(
             "INSERT INTO mentions (platform, external_id, text, created_at, fetched_at, label, status)
@@ -610,15 +772,15 @@ mod tests {
                 |r| r.get(0),
             )
             .unwrap();
-        let contacted: String = conn
+        // The contact already logged is its first contact, an hour after the post.
+        let wait: i64 = conn
             .query_row(
-                "SELECT occurred_at FROM outreach INDEXED BY outreach_contacts
-                 WHERE direction = 'outbound' AND status <> 'planned' AND mention_id = 1",
+                "SELECT wait_secs FROM first_contacts WHERE mention_id = 1",
                 [],
                 |r| r.get(0),
             )
             .unwrap();
-        assert_eq!((open, contacted.as_str()), (1, "2026-03-01T11:00:00Z"));
+        assert_eq!((open, wait), (1, 3600));
         // The existing mention is not tallied yet: the Dashboard's first catch-up counts it.
         let through: i64 = conn
             .query_row("SELECT through FROM tallied", [], |r| r.get(0))

@@ -18,7 +18,7 @@ const SHORT = 30_000;
 const LONG = 120_000;
 const STEP = { timeout: 5 * 60_000 };
 
-const SCREENS = ['inbox', 'outreach', 'guide', 'sources', 'privacy', 'settings'];
+const SCREENS = ['inbox', 'dashboard', 'outreach', 'guide', 'sources', 'privacy', 'settings'];
 
 let app; // { session, dataDir, stop }
 let feed; // the fake feed server

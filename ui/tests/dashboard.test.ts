@@ -96,14 +96,14 @@ describe('the dashboard', () => {
     const volume = screen.getByTestId('chart-volume');
     expect(volume.getAttribute('role')).toBe('img');
     expect(volume.getAttribute('aria-label')).toBe('Bar chart of mentions per day in the last 30 days, by label');
-    expect(volume.querySelector('.uplot canvas')).toBeTruthy();
+    await waitFor(() => expect(volume.querySelector('.uplot canvas')).toBeTruthy());
     // Top of the stack first; no layer for a label nobody got (neutral, unscored).
     expect(legend(volume).map((l) => l.label)).toEqual(['Positive', 'Negative', 'Complaints']);
     expect(screen.getByTestId('volume-summary').textContent).toMatch(
-      /^\d+ mentions in the last 30 days: 9 complaints \(\d+%\), \d+ negative, 0 neutral, \d+ positive\. The busiest day was the 3 Mar 2026, with 6 mentions\.$/,
+      /^\d+ mentions in the last 30 days: 9 complaints \(\d+%\), \d+ negative, 0 neutral, \d+ positive\. The busiest day was 3 Mar 2026, with 6 mentions\.$/,
     );
     const sentiment = screen.getByTestId('chart-sentiment');
-    expect(legend(sentiment).map((l) => l.label)).toEqual(['Average sentiment']);
+    await waitFor(() => expect(legend(sentiment).map((l) => l.label)).toEqual(['Average sentiment']));
     expect(screen.getByTestId('sentiment-summary').textContent).toContain('positive (+0.21 on a scale from −1 to +1)');
 
     const table = within(screen.getByTestId('dashboard-table')).getByRole('table');
@@ -155,8 +155,7 @@ describe('the dashboard', () => {
     await waitFor(() => expect(legend(chart).find((l) => l.label === 'Complaints')?.colour).toBe('rgb(240, 144, 126)'));
     expect(chart.querySelector('.uplot')).not.toBe(before);
     expect(chart.querySelectorAll('.uplot')).toHaveLength(1);
-    const line = legend(screen.getByTestId('chart-sentiment'))[0];
-    expect(line?.colour).toBe('rgb(124, 196, 173)');
+    await waitFor(() => expect(legend(screen.getByTestId('chart-sentiment'))[0]?.colour).toBe('rgb(124, 196, 173)'));
   });
 
   test('the charts follow their box when the window is resized', async () => {
@@ -173,18 +172,18 @@ describe('the dashboard', () => {
     );
     await openDashboard({ dashboard: () => busyMonth() });
     const chart = await screen.findByTestId('chart-volume');
-    const wrap = () => chart.querySelector('.u-wrap') as HTMLElement;
-    expect(wrap().style.width).toBe('640px');
+    const wrap = () => chart.querySelector('.u-wrap') as HTMLElement | null;
+    await waitFor(() => expect(wrap()?.style.width).toBe('640px'));
     Object.defineProperty(chart, 'clientWidth', { configurable: true, value: 900 });
     for (const resized of resizers) resized();
-    await waitFor(() => expect(wrap().style.width).toBe('900px'));
+    await waitFor(() => expect(wrap()?.style.width).toBe('900px'));
     expect(chart.querySelectorAll('.uplot')).toHaveLength(1);
   });
 
   test('leaving the screen takes the charts down', async () => {
     await openDashboard({ dashboard: () => busyMonth() });
     await screen.findByTestId('chart-volume');
-    expect(document.querySelectorAll('.uplot')).toHaveLength(2);
+    await waitFor(() => expect(document.querySelectorAll('.uplot')).toHaveLength(2));
     await fireEvent.click(screen.getByTestId('nav-inbox'));
     await screen.findByTestId('screen-inbox');
     expect(document.querySelectorAll('.uplot')).toHaveLength(0);

@@ -1,3 +1,4 @@
+import uPlot from 'uplot';
 import { describe, expect, test } from 'vitest';
 import { sentimentChart, volumeChart } from '../src/lib/charts';
 import {
@@ -57,7 +58,7 @@ describe('the figures as chart series', () => {
 
   test('uPlot draws the tallest layer first, so each lower one paints over it, and the legend shows own counts', () => {
     const d = threeDays();
-    const spec = volumeChart({ ...volumeLayers(d), bucket: 'day' }, COLOURS, 500, 200);
+    const spec = volumeChart({ ...volumeLayers(d), bucket: 'day' }, COLOURS, 500, 200, uPlot);
     expect(spec.data).toEqual([volumeLayers(d).x, [6, 0, 7], [6, 0, 6], [3, 0, 1], [2, 0, 1]]);
     const series = spec.options.series.slice(1);
     expect(series.map((s) => s.label)).toEqual(['Not yet scored', 'Positive', 'Negative', 'Complaints']);
@@ -68,6 +69,18 @@ describe('the figures as chart series', () => {
     expect(value(null, 6, 2, 2)).toBe('5');
     expect(value(null, 0, 2, null)).toBe('8');
     expect([spec.options.width, spec.options.height]).toEqual([500, 200]);
+  });
+
+  test('the time axis is labelled under the bars, as many as fit, counted back from today', () => {
+    const d = dashboardData();
+    const spec = volumeChart({ ...volumeLayers(d), bucket: 'day' }, COLOURS, 600, 200, uPlot);
+    const splits = spec.options.axes?.[0]?.splits as unknown as (u: { width: number }) => number[];
+    const x = d.buckets.map((b) => b.start_unix);
+    const narrow = splits({ width: 600 });
+    expect(narrow).toHaveLength(6);
+    expect(narrow.every((t) => x.includes(t))).toBe(true);
+    expect(narrow.at(-1)).toBe(x.at(-1));
+    expect(splits({ width: 3000 })).toEqual(x);
   });
 
   test('days with nothing scored are gaps in the sentiment line, not zeros', () => {
@@ -105,9 +118,11 @@ describe('the figures in words', () => {
 
   test('the sentiment summary names the trend between the first and last scored days', () => {
     expect(sentimentSummary(threeDays())).toBe(
-      'Average sentiment in the last 30 days: positive (+0.10 on a scale from −1 to +1). From the 14 Feb 2026 to the 16 Feb 2026 it went from −0.30 to +0.40 (better).',
+      'Average sentiment in the last 30 days: positive (+0.10 on a scale from −1 to +1). From 14 Feb 2026 to 16 Feb 2026 it went from −0.30 to +0.40 (better).',
     );
     expect(sentimentSummary(dashboardData())).toBe('No scored mentions in the last 30 days yet.');
+    const weeks = { ...threeDays(), bucket: 'week' as const, range: '1y' as const };
+    expect(sentimentSummary(weeks)).toContain('From the week of 14 Feb 2026 to the week of 16 Feb 2026');
   });
 
   test('bars are drawn in proportion, never thinner than a sliver', () => {

@@ -1,8 +1,9 @@
 // What the Dashboard's charts draw: uPlot options built from the figures and
 // the theme's colours. Building options draws nothing (see plot.ts).
-import uPlot from 'uplot';
+import type uPlot from 'uplot';
 import type { BucketSize } from './bindings/BucketSize';
 import { scoreText, type ChartColours, type VolumeLayer } from './dashboard';
+import type { Plotting } from './plot';
 
 export type ChartSpec = { options: uPlot.Options; data: uPlot.AlignedData };
 
@@ -12,13 +13,24 @@ function bucketSecs(bucket: BucketSize): number {
   return bucket === 'week' ? 7 * DAY : DAY;
 }
 
-/** Axis dates in the owner's own words: "3 Mar", or "Mar 2026" when the chart spans months. */
+/** Axis dates in the owner's own words ("3 Mar"), with the year when the chart spans most of one. */
 function dateTicks(x: number[]): (u: uPlot, splits: number[]) => string[] {
   const first = x[0] ?? 0;
   const last = x[x.length - 1] ?? first;
-  const long = last - first > 120 * DAY;
-  const format: Intl.DateTimeFormatOptions = long ? { month: 'short', year: 'numeric' } : { day: 'numeric', month: 'short' };
+  const format: Intl.DateTimeFormatOptions =
+    last - first > 300 * DAY ? { day: 'numeric', month: 'short', year: '2-digit' } : { day: 'numeric', month: 'short' };
   return (_u, splits) => splits.map((s) => new Date(s * 1000).toLocaleDateString(undefined, format));
+}
+
+/** Ticks under the bars themselves (every so many, as the width allows), counted back from the latest. */
+function bucketTicks(x: number[]): (u: uPlot) => number[] {
+  return (u) => {
+    const room = Math.max(2, Math.floor((u.width || 600) / 90));
+    const step = Math.max(1, Math.ceil(x.length / room));
+    const ticks: number[] = [];
+    for (let i = x.length - 1; i >= 0; i -= step) ticks.unshift(x[i] ?? 0);
+    return ticks;
+  };
 }
 
 function bucketLabel(bucket: BucketSize): (u: uPlot, v: number | null) => string {
@@ -36,7 +48,7 @@ function axes(colours: ChartColours, x: number[], y: Partial<uPlot.Axis>): uPlot
     ticks: { stroke: colours.grid, width: 1, size: 4 },
   };
   return [
-    { ...common, values: dateTicks(x), grid: { show: false } },
+    { ...common, values: dateTicks(x), splits: bucketTicks(x), grid: { show: false } },
     { ...common, size: 48, ...y },
   ];
 }
@@ -59,9 +71,10 @@ export function volumeChart(
   colours: ChartColours,
   width: number,
   height: number,
+  U: Plotting,
 ): ChartSpec {
   const drawOrder = [...input.layers].reverse();
-  const bars = uPlot.paths.bars?.({ size: [0.85, 56], gap: 1 });
+  const bars = U.paths.bars?.({ size: [0.85, 56], gap: 1 });
   const series: uPlot.Series[] = [
     { label: input.bucket === 'week' ? 'Week' : 'Day', value: bucketLabel(input.bucket) },
     ...drawOrder.map(

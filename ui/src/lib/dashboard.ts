@@ -6,15 +6,16 @@ import type { DashboardRange } from './bindings/DashboardRange';
 import type { LabelCounts } from './bindings/LabelCounts';
 import { plural } from './words';
 
+/** `words` follow a count or a noun: "12 mentions in the last 30 days", "252 mentions so far". */
 export const RANGES: { value: DashboardRange; label: string; words: string }[] = [
-  { value: '30d', label: '30 days', words: 'the last 30 days' },
-  { value: '90d', label: '90 days', words: 'the last 90 days' },
-  { value: '1y', label: '12 months', words: 'the last 12 months' },
-  { value: 'all', label: 'All time', words: 'all time' },
+  { value: '30d', label: '30 days', words: 'in the last 30 days' },
+  { value: '90d', label: '90 days', words: 'in the last 90 days' },
+  { value: '1y', label: '12 months', words: 'in the last 12 months' },
+  { value: 'all', label: 'All time', words: 'so far' },
 ];
 
 export function rangeWords(range: DashboardRange): string {
-  return RANGES.find((r) => r.value === range)?.words ?? 'this period';
+  return RANGES.find((r) => r.value === range)?.words ?? 'in this period';
 }
 
 export type LabelKey = keyof LabelCounts;
@@ -110,6 +111,11 @@ export function bucketName(d: Pick<Dashboard, 'bucket'>, b: Pick<DashboardBucket
   return d.bucket === 'week' ? `week of ${day}` : day;
 }
 
+/** "3 Mar 2026", or "the week of 2 Mar 2026": a bucket as the middle of a sentence names it. */
+function bucketPhrase(d: Pick<Dashboard, 'bucket'>, b: Pick<DashboardBucket, 'start'>): string {
+  return d.bucket === 'week' ? `the ${bucketName(d, b)}` : bucketName(d, b);
+}
+
 function percent(part: number, whole: number): string {
   if (whole === 0) return '0%';
   const p = (100 * part) / whole;
@@ -119,18 +125,18 @@ function percent(part: number, whole: number): string {
 /** One or two sentences a screen reader reads instead of the volume chart. */
 export function volumeSummary(d: Dashboard): string {
   const when = rangeWords(d.range);
-  if (d.total === 0) return `No mentions in ${when}.`;
+  if (d.total === 0) return `No mentions ${when}.`;
   let busiest = d.buckets[0];
   for (const b of d.buckets) if (busiest === undefined || b.total > busiest.total) busiest = b;
   const parts = [
-    `${plural(d.total, 'mention')} in ${when}`,
+    `${plural(d.total, 'mention')} ${when}`,
     `${plural(d.labels.complaint, 'complaint')} (${percent(d.labels.complaint, d.total)})`,
     `${d.labels.negative} negative`,
     `${d.labels.neutral} neutral`,
     `${d.labels.positive} positive`,
   ];
   if (d.labels.unscored > 0) parts.push(`${d.labels.unscored} not yet scored`);
-  const peak = busiest ? ` The busiest ${d.bucket} was the ${bucketName(d, busiest)}, with ${plural(busiest.total, 'mention')}.` : '';
+  const peak = busiest ? ` The busiest ${d.bucket} was ${bucketPhrase(d, busiest)}, with ${plural(busiest.total, 'mention')}.` : '';
   return `${parts[0]}: ${parts.slice(1).join(', ')}.${peak}`;
 }
 
@@ -138,7 +144,7 @@ export function volumeSummary(d: Dashboard): string {
 export function sentimentSummary(d: Dashboard): string {
   const scored = d.buckets.filter((b) => b.mean_sentiment !== null);
   if (d.mean_sentiment === null || scored.length === 0) {
-    return `No scored mentions in ${rangeWords(d.range)} yet.`;
+    return `No scored mentions ${rangeWords(d.range)} yet.`;
   }
   const first = scored[0];
   const last = scored[scored.length - 1];
@@ -146,9 +152,9 @@ export function sentimentSummary(d: Dashboard): string {
   if (first && last && first !== last && first.mean_sentiment !== null && last.mean_sentiment !== null) {
     const change = last.mean_sentiment - first.mean_sentiment;
     const direction = Math.abs(change) < 0.05 ? 'about the same' : change > 0 ? 'better' : 'worse';
-    trend = ` From the ${bucketName(d, first)} to the ${bucketName(d, last)} it went from ${scoreText(first.mean_sentiment)} to ${scoreText(last.mean_sentiment)} (${direction}).`;
+    trend = ` From ${bucketPhrase(d, first)} to ${bucketPhrase(d, last)} it went from ${scoreText(first.mean_sentiment)} to ${scoreText(last.mean_sentiment)} (${direction}).`;
   }
-  return `Average sentiment in ${rangeWords(d.range)}: ${sentimentWords(d.mean_sentiment).toLowerCase()} (${scoreText(d.mean_sentiment)} on a scale from −1 to +1).${trend}`;
+  return `Average sentiment ${rangeWords(d.range)}: ${sentimentWords(d.mean_sentiment).toLowerCase()} (${scoreText(d.mean_sentiment)} on a scale from −1 to +1).${trend}`;
 }
 
 /** The chart colours, read from CSS custom properties (charts.css) so they follow the theme. */

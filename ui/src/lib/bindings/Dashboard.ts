@@ -31,7 +31,9 @@ mean_sentiment: number | null,
  */
 by_platform: Array<PlatformCount>, 
 /**
- * Most mentions first; watches that caught nothing in the range are left out.
+ * Most mentions first; watches that caught nothing in the range are
+ * left out. Narrowed by the platform, never by the watch chosen: this
+ * compares the watches.
  */
 by_watch: Array<WatchCount>, 
 /**
