@@ -131,9 +131,15 @@ pub enum WatchCommand {
         /// Why you listen for this, in a sentence (kept for privacy records).
         #[arg(long)]
         purpose: String,
-        /// Legitimate-interests note: purpose, necessity, balance.
+        /// Legitimate-interests note: the business's interest in listening.
         #[arg(long)]
         legitimate_interests: Option<String>,
+        /// Why listening is necessary for that purpose.
+        #[arg(long)]
+        necessity: Option<String>,
+        /// Why it does not override the people's own interests.
+        #[arg(long)]
+        balance: Option<String>,
     },
     /// List watches with how many mentions each caught.
     List,
@@ -375,6 +381,8 @@ fn execute(command: Command, data_dir: &std::path::Path, json: bool) -> Result<i
             exclude,
             purpose,
             legitimate_interests,
+            necessity,
+            balance,
         }) => {
             let watch = ws.add_watch(crate::model::NewWatch {
                 name,
@@ -383,6 +391,8 @@ fn execute(command: Command, data_dir: &std::path::Path, json: bool) -> Result<i
                 exclude_terms: exclude,
                 purpose,
                 legitimate_interests,
+                necessity,
+                balance,
                 enabled: true,
             })?;
             print_out(json, &watch, || {

@@ -235,6 +235,9 @@ pub struct Mention {
     pub seen: bool,
     /// Where the search words matched `text`; empty when not searching.
     pub highlights: Vec<Span>,
+    /// The author asked not to be contacted (a do-not-contact entry matches).
+    #[serde(default)]
+    pub do_not_contact: bool,
 }
 
 /// One page of the Inbox, newest first. Pass `next` back as `before` for the next page.
@@ -339,6 +342,10 @@ pub struct MentionDetail {
     pub corrections: Vec<LabelCorrection>,
     /// The source's label, if the source still exists.
     pub source_label: Option<String>,
+    /// Outreach recorded from this mention, oldest first.
+    pub outreach: Vec<Outreach>,
+    /// Set when the author asked not to be contacted.
+    pub do_not_contact: Option<DncEntry>,
 }
 
 /// The state of a source's credential. The secret itself never leaves the keyring.
@@ -591,8 +598,14 @@ pub struct Watch {
     pub exclude_terms: Vec<String>,
     /// Why the business listens for this (shown in privacy exports).
     pub purpose: String,
-    /// The legitimate-interests note: purpose, necessity, balance.
+    /// The legitimate-interests note: the business's interest in listening.
     pub legitimate_interests: Option<String>,
+    /// Why listening is needed for that purpose (and nothing less would do).
+    pub necessity: Option<String>,
+    /// Why it does not override the people's own interests (public posts, service only…).
+    pub balance: Option<String>,
+    /// Purpose and the whole note are recorded; a watch catches nothing until they are.
+    pub notes_complete: bool,
     pub enabled: bool,
     #[ts(type = "number")]
     pub mention_count: i64,
@@ -610,6 +623,10 @@ pub struct NewWatch {
     pub exclude_terms: Vec<String>,
     pub purpose: String,
     pub legitimate_interests: Option<String>,
+    #[serde(default)]
+    pub necessity: Option<String>,
+    #[serde(default)]
+    pub balance: Option<String>,
     #[serde(default = "yes")]
     pub enabled: bool,
 }
@@ -780,4 +797,499 @@ pub struct Dashboard {
     pub contacted: i64,
     /// False when the database holds no mention at all (the empty state).
     pub any_mentions: bool,
+}
+
+// ───────────────────────── Outreach and privacy (#5) ─────────────────────────
+//
+// Commands (thin, over Workspace methods of the same meaning):
+//   outreach_check(draft: NewOutreach) -> OutreachCheck
+//   outreach_draft(mention_id: number|null, platform, handle, template_id: number|null) -> OutreachDraft
+//   outreach_log(draft: NewOutreach) -> Outreach            (refuses do-not-contact; refuses
+//                                                            unacknowledged warnings with code "needs_confirmation")
+//   outreach_update(id, change: OutreachChange) -> Outreach (adds revisions and an audit entry)
+//   outreach_history(id) -> OutreachRevision[]
+//   outreach_query(query: OutreachQuery) -> OutreachList
+//   outreach_export(format: ExportFormat, dir: string|null) -> string   (the file written)
+//   templates_list() -> OutreachTemplate[] ; template_save(t: NewTemplate) -> OutreachTemplate ; template_delete(id)
+//   person_timeline(platform, handle) -> PersonTimeline
+//   person_link(a: HandleRef, b: HandleRef) -> PersonTimeline ; person_unlink(h: HandleRef) -> PersonTimeline
+//   dnc_add(entry: NewDnc) -> DncEntry ; dnc_list() -> DncEntry[] ; dnc_remove(id)
+//   privacy_overview() -> PrivacyOverview
+//   privacy_settings_save(p: PrivacySettings) -> PrivacySettings
+//   purge_preview() -> PurgePlan ; purge_run() -> PurgeReport
+//   requests_list() -> PrivacyRequest[] ; request_add(r: NewPrivacyRequest) -> PrivacyRequest
+//   privacy_export(request_id, dir: string|null) -> AccessExport
+//   privacy_erase(request_id) -> ErasureReport
+//   audit_list(before: number|null, limit) -> AuditEntry[] ; audit_verify() -> AuditVerification
+//   privacy_notes_export(dir: string|null) -> string         (the watches' legitimate-interests notes, HTML)
+// Events: "outreach-changed" (after log/update), "follow-up-due" (payload: number of due follow-ups).
+
+/// How the business reached (or will reach) the person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum Channel {
+    PublicReply,
+    DirectMessage,
+    Email,
+    Phone,
+    InPerson,
+}
+
+impl Channel {
+    pub const ALL: [Channel; 5] = [
+        Channel::PublicReply,
+        Channel::DirectMessage,
+        Channel::Email,
+        Channel::Phone,
+        Channel::InPerson,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::PublicReply => "public_reply",
+            Channel::DirectMessage => "direct_message",
+            Channel::Email => "email",
+            Channel::Phone => "phone",
+            Channel::InPerson => "in_person",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Channel> {
+        Channel::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+    /// Direct messages and email are electronic mail to marketing law: service only.
+    pub fn is_private_message(self) -> bool {
+        matches!(self, Channel::DirectMessage | Channel::Email)
+    }
+}
+
+/// Where an outreach stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum OutreachStatus {
+    Planned,
+    Sent,
+    Replied,
+    Resolved,
+    NoResponse,
+    Declined,
+}
+
+impl OutreachStatus {
+    pub const ALL: [OutreachStatus; 6] = [
+        OutreachStatus::Planned,
+        OutreachStatus::Sent,
+        OutreachStatus::Replied,
+        OutreachStatus::Resolved,
+        OutreachStatus::NoResponse,
+        OutreachStatus::Declined,
+    ];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OutreachStatus::Planned => "planned",
+            OutreachStatus::Sent => "sent",
+            OutreachStatus::Replied => "replied",
+            OutreachStatus::Resolved => "resolved",
+            OutreachStatus::NoResponse => "no_response",
+            OutreachStatus::Declined => "declined",
+        }
+    }
+    pub fn parse(s: &str) -> Option<OutreachStatus> {
+        OutreachStatus::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+    /// Closed outreach falls under the closed-outreach retention period.
+    pub fn is_closed(self) -> bool {
+        matches!(
+            self,
+            OutreachStatus::Resolved | OutreachStatus::NoResponse | OutreachStatus::Declined
+        )
+    }
+}
+
+/// A person's handle on one platform.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct HandleRef {
+    pub platform: Platform,
+    pub handle: String,
+}
+
+/// One recorded contact with a customer.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct Outreach {
+    #[ts(type = "number")]
+    pub id: i64,
+    #[ts(type = "number | null")]
+    pub mention_id: Option<i64>,
+    pub platform: Platform,
+    pub handle: String,
+    pub channel: Channel,
+    pub message: String,
+    pub status: OutreachStatus,
+    /// When it happened (or is planned for), RFC 3339.
+    pub occurred_at: String,
+    pub follow_up_at: Option<String>,
+    pub outcome: Option<String>,
+    pub notes: Option<String>,
+    /// The transparency notice was given with this contact.
+    pub notice_given: bool,
+    /// This was the first contact with the person and it went without the notice.
+    pub notice_missing: bool,
+    /// Words that read as promotion, when the channel is a DM or email.
+    pub promotional_words: Vec<String>,
+    /// A follow-up date has passed and the outreach is not closed.
+    pub follow_up_due: bool,
+    #[ts(type = "number")]
+    pub revisions: i64,
+    pub created_at: String,
+    pub updated_at: Option<String>,
+}
+
+/// A warning the owner must see, and acknowledge, before an outreach is logged.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum OutreachWarning {
+    /// First contact with this person, and the notice is not included.
+    NoticeMissing,
+    /// A DM or email reads as promotion (discounts, offers, "buy").
+    Promotional,
+}
+
+/// What the owner fills in to record an outreach: from a mention, or a handle.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct NewOutreach {
+    #[ts(type = "number | null")]
+    pub mention_id: Option<i64>,
+    /// Needed without a mention; taken from the mention otherwise.
+    pub platform: Option<Platform>,
+    pub handle: Option<String>,
+    pub channel: Channel,
+    pub message: String,
+    pub status: OutreachStatus,
+    /// Defaults to now. Not in the future unless the status is planned.
+    pub occurred_at: Option<String>,
+    /// Must be in the future when given.
+    pub follow_up_at: Option<String>,
+    pub outcome: Option<String>,
+    pub notes: Option<String>,
+    pub notice_given: bool,
+    /// The warnings the owner saw and chose to go on with.
+    #[serde(default)]
+    pub acknowledged: Vec<OutreachWarning>,
+}
+
+/// What Hearken says about a draft before it is logged.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct OutreachCheck {
+    pub person: HandleRef,
+    /// No earlier outreach to this person (or any handle linked to them).
+    pub first_contact: bool,
+    /// Set when the person asked not to be contacted: logging is refused.
+    pub do_not_contact: Option<DncEntry>,
+    pub warnings: Vec<OutreachWarning>,
+    /// The promotional words found, for the Promotional warning.
+    pub promotional_words: Vec<String>,
+    /// Plain-words problems with the form (empty message, follow-up in the past…).
+    pub problems: Vec<String>,
+}
+
+/// A message written from a template, with the notice for a first contact.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct OutreachDraft {
+    pub message: String,
+    /// The transparency notice filled in for this person and post.
+    pub notice: String,
+    pub first_contact: bool,
+    pub do_not_contact: Option<DncEntry>,
+}
+
+/// A change to an outreach record; None leaves a field as it is.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct OutreachChange {
+    pub status: Option<OutreachStatus>,
+    pub channel: Option<Channel>,
+    pub message: Option<String>,
+    /// Some("") clears it.
+    pub follow_up_at: Option<String>,
+    pub outcome: Option<String>,
+    pub notes: Option<String>,
+    pub notice_given: Option<bool>,
+    #[serde(default)]
+    pub acknowledged: Vec<OutreachWarning>,
+}
+
+/// One field's change to an outreach record.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct OutreachRevision {
+    pub changed_at: String,
+    pub field: String,
+    pub old_value: Option<String>,
+    pub new_value: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct OutreachQuery {
+    #[serde(default)]
+    pub statuses: Vec<OutreachStatus>,
+    #[serde(default)]
+    pub channels: Vec<Channel>,
+    /// Only those whose follow-up date has passed and that are not closed.
+    #[serde(default)]
+    pub due_only: bool,
+    pub person: Option<HandleRef>,
+    #[ts(type = "number | null")]
+    pub limit: Option<i64>,
+    #[ts(type = "number | null")]
+    pub offset: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct OutreachList {
+    /// Newest first.
+    pub items: Vec<Outreach>,
+    #[ts(type = "number")]
+    pub total: i64,
+    /// Follow-ups due now, whatever the filters.
+    #[ts(type = "number")]
+    pub due: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum ExportFormat {
+    Csv,
+    Json,
+}
+
+/// A message template. Placeholders: {name}, {handle}, {platform}, {business}, {link}.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct OutreachTemplate {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub name: String,
+    pub body: String,
+    pub builtin: bool,
+    /// Words that would be flagged in a DM or email.
+    pub promotional_words: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct NewTemplate {
+    #[ts(type = "number | null")]
+    pub id: Option<i64>,
+    pub name: String,
+    pub body: String,
+}
+
+/// One thing in a person's timeline.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[ts(export)]
+pub enum TimelineEntry {
+    Mention { at: String, mention: Mention },
+    Outreach { at: String, outreach: Outreach },
+}
+
+/// Every mention and outreach for one person, oldest first.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PersonTimeline {
+    /// The handle asked for first, then the handles linked to it.
+    pub handles: Vec<HandleRef>,
+    pub do_not_contact: Option<DncEntry>,
+    pub entries: Vec<TimelineEntry>,
+}
+
+/// A do-not-contact entry. After erasure only the keyed hash is left, so
+/// platform and handle are None and `erased` is true.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct DncEntry {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub platform: Option<Platform>,
+    pub handle: Option<String>,
+    pub reason: String,
+    pub since: String,
+    pub erased: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct NewDnc {
+    pub platform: Platform,
+    pub handle: String,
+    /// Defaults to "Asked us to stop".
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum PurgeMode {
+    Delete,
+    Anonymise,
+}
+
+/// How long Hearken keeps what, and what the daily purge does.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PrivacySettings {
+    /// Mentions nobody acted on (no outreach, not waiting for a reply). Default 90.
+    pub mention_days: u32,
+    /// Outreach closed (resolved, no response, declined) this long ago. Default 730.
+    pub outreach_days: u32,
+    pub mode: PurgeMode,
+    /// The transparency notice. Placeholders: {platform}, {business}, {days}, {contact}.
+    pub notice_template: String,
+}
+
+/// What a purge would remove (or anonymise) now.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PurgePlan {
+    pub mode: PurgeMode,
+    #[ts(type = "number")]
+    pub mentions: i64,
+    #[ts(type = "number")]
+    pub outreach: i64,
+    pub mentions_before: String,
+    pub outreach_before: String,
+    /// A few of the mentions that would go, for the preview (newest first).
+    pub sample: Vec<Mention>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PurgeReport {
+    pub mode: PurgeMode,
+    #[ts(type = "number")]
+    pub mentions: i64,
+    #[ts(type = "number")]
+    pub outreach: i64,
+    pub ran_at: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum RequestKind {
+    Access,
+    Erasure,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+#[ts(export)]
+pub enum RequestState {
+    Open,
+    Done,
+}
+
+/// A person's request to see (access) or remove (erasure) their data.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PrivacyRequest {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub kind: RequestKind,
+    pub platform: Platform,
+    /// None once the person's data is erased.
+    pub handle: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub received_on: String,
+    /// One calendar month after it was received, `YYYY-MM-DD`.
+    pub due_on: String,
+    pub state: RequestState,
+    pub overdue: bool,
+    pub completed_at: Option<String>,
+    /// What was done, in words ("Exported 12 mentions and 2 outreach records").
+    pub result: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct NewPrivacyRequest {
+    pub kind: RequestKind,
+    pub platform: Platform,
+    pub handle: String,
+    /// `YYYY-MM-DD`; defaults to today.
+    pub received_on: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AccessExport {
+    pub json_path: String,
+    pub html_path: String,
+    pub request: PrivacyRequest,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct ErasureReport {
+    #[ts(type = "number")]
+    pub mentions: i64,
+    #[ts(type = "number")]
+    pub outreach: i64,
+    #[ts(type = "number")]
+    pub corrections: i64,
+    /// Kept in minimal form (a keyed hash) so the objection keeps being honoured.
+    pub do_not_contact_kept: bool,
+    pub request: PrivacyRequest,
+}
+
+/// One link in the append-only, hash-chained audit trail.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AuditEntry {
+    #[ts(type = "number")]
+    pub id: i64,
+    pub at: String,
+    pub actor: String,
+    /// outreach_logged, outreach_changed, export, access_export, erasure, purge,
+    /// dnc_added, dnc_removed, setting_changed, request_added…
+    pub action: String,
+    /// What it is about: an id or a keyed hash, never a handle or a message.
+    pub subject: Option<String>,
+    pub detail: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct AuditVerification {
+    pub ok: bool,
+    #[ts(type = "number")]
+    pub entries: i64,
+    /// The id of the first entry whose link is broken (edited, deleted or inserted).
+    #[ts(type = "number | null")]
+    pub first_broken: Option<i64>,
+    pub message: String,
+}
+
+/// What the Privacy screen opens with.
+#[derive(Debug, Clone, Serialize, Deserialize, TS)]
+#[ts(export)]
+pub struct PrivacyOverview {
+    pub settings: PrivacySettings,
+    pub do_not_contact: Vec<DncEntry>,
+    pub requests: Vec<PrivacyRequest>,
+    pub plan: PurgePlan,
+    pub last_purge: Option<PurgeReport>,
+    /// Watches that cannot poll until their note is complete.
+    pub watches_missing_notes: Vec<WatchRef>,
+    #[ts(type = "number")]
+    pub audit_entries: i64,
 }

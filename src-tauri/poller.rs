@@ -696,6 +696,9 @@ mod tests {
             exclude_terms: vec!["pine tree".into()],
             purpose: "care".into(),
             legitimate_interests: None,
+            necessity: None,
+            balance: None,
+            notes_complete: false,
             enabled: true,
             mention_count: 0,
         };

@@ -172,6 +172,9 @@ mod tests {
             exclude_terms: v(exclude),
             purpose: "care".into(),
             legitimate_interests: None,
+            necessity: None,
+            balance: None,
+            notes_complete: false,
             enabled: true,
             mention_count: 0,
         }

@@ -691,12 +691,15 @@ fn check_watch(input: NewWatch) -> Result<NewWatch> {
         include_terms: tidy(input.include_terms, "include term")?,
         exclude_terms: tidy(input.exclude_terms, "exclude term")?,
         purpose,
-        legitimate_interests: input
-            .legitimate_interests
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty()),
+        legitimate_interests: tidy_note(input.legitimate_interests),
+        necessity: tidy_note(input.necessity),
+        balance: tidy_note(input.balance),
         enabled: input.enabled,
     })
+}
+
+fn tidy_note(note: Option<String>) -> Option<String> {
+    note.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
 }
 
 pub fn write_new_file(path: &Path, bytes: &[u8]) -> Result<()> {

@@ -27,7 +27,9 @@ const SAMPLE_WATCHES: [(&str, &[&str], &[&str], &str); 2] = [
     ),
 ];
 
-const SAMPLE_LI: &str = "Purpose: customer care for people who talk about the shop in public. Necessity: we only read public posts that name us, keep them 90 days unless we follow up. Balance: posters expect a shop to see public posts about it; we never contact anyone who asked us not to.";
+const SAMPLE_LI: &str = "Customer care: answering people who talk about the shop in public, and putting right what went wrong.";
+const SAMPLE_NECESSITY: &str = "We only read public posts that name the shop or its products, and keep them 90 days unless we follow up; there is no other way to see these complaints.";
+const SAMPLE_BALANCE: &str = "People posting in public about a shop expect the shop to see it; we only offer help, never sell, and never contact anyone who asked us not to.";
 
 pub fn load(ws: &Workspace) -> Result<DemoSummary> {
     load_at(ws, clock::now())
@@ -86,6 +88,8 @@ pub fn load_at(ws: &Workspace, now: time::OffsetDateTime) -> Result<DemoSummary>
                 exclude_terms: exclude.iter().map(|t| t.to_string()).collect(),
                 purpose: purpose.to_string(),
                 legitimate_interests: Some(SAMPLE_LI.to_string()),
+                necessity: Some(SAMPLE_NECESSITY.to_string()),
+                balance: Some(SAMPLE_BALANCE.to_string()),
                 enabled: true,
             };
             // An owner's own watch of the same name wins; the sample's is skipped.

@@ -768,6 +768,8 @@ pub fn detail(conn: &Connection, id: i64) -> Result<MentionDetail> {
         watches,
         corrections,
         source_label,
+        outreach: Vec::new(),
+        do_not_contact: None,
     })
 }
 

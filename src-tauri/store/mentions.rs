@@ -288,6 +288,7 @@ pub(crate) fn from_row(r: &Row<'_>) -> rusqlite::Result<Mention> {
         status: MentionStatus::parse(&status).unwrap_or(MentionStatus::New),
         seen: seen_at.is_some(),
         highlights: Vec::new(),
+        do_not_contact: false,
     })
 }
 

@@ -583,6 +583,62 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX mentions_open_complaints ON mentions (platform)
         WHERE label = 'complaint' AND status IN ('new', 'needs_reply');
     "#,
+    // 8 — the outreach log's guardrails (#5): edits kept as revisions, templates,
+    // linked handles (one person across platforms), access and erasure
+    // requests, follow-up reminders, and the rest of the legitimate-interests
+    // note (necessity, balance) beside each watch's purpose.
+    r#"
+    ALTER TABLE outreach ADD COLUMN updated_at TEXT;
+    ALTER TABLE outreach ADD COLUMN reminded_at TEXT;
+    CREATE INDEX outreach_follow_up ON outreach (follow_up_at) WHERE follow_up_at IS NOT NULL;
+    CREATE INDEX outreach_mention ON outreach (mention_id) WHERE mention_id IS NOT NULL;
+
+    -- Every change to an outreach record: the values before the change.
+    CREATE TABLE outreach_revisions (
+        id INTEGER PRIMARY KEY,
+        outreach_id INTEGER NOT NULL REFERENCES outreach(id) ON DELETE CASCADE,
+        changed_at TEXT NOT NULL,
+        field TEXT NOT NULL,
+        old_value TEXT,
+        new_value TEXT
+    );
+    CREATE INDEX outreach_revisions_of ON outreach_revisions (outreach_id, id);
+
+    CREATE TABLE outreach_templates (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        body TEXT NOT NULL,
+        builtin INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+
+    -- Handles the owner says belong to one person (links, not profiles).
+    CREATE TABLE person_handles (
+        platform TEXT NOT NULL,
+        handle TEXT NOT NULL,
+        person_id INTEGER NOT NULL,
+        PRIMARY KEY (platform, handle)
+    ) WITHOUT ROWID;
+    CREATE INDEX person_handles_person ON person_handles (person_id);
+
+    CREATE TABLE privacy_requests (
+        id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('access', 'erasure')),
+        platform TEXT NOT NULL,
+        -- NULL once the person's data is erased; the hash stays.
+        handle TEXT,
+        handle_hash TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        due_at TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'done')),
+        completed_at TEXT,
+        result TEXT
+    );
+
+    ALTER TABLE watches ADD COLUMN necessity TEXT;
+    ALTER TABLE watches ADD COLUMN balance TEXT;
+    "#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

@@ -8,21 +8,33 @@ use crate::model::{NewWatch, Watch};
 
 const COLUMNS: &str = "w.id, w.name, w.terms, w.include_terms, w.exclude_terms, w.purpose, \
     w.legitimate_interests, w.enabled, \
-    (SELECT count(*) FROM mention_watches mw WHERE mw.watch_id = w.id)";
+    (SELECT count(*) FROM mention_watches mw WHERE mw.watch_id = w.id), w.necessity, w.balance";
 
 fn list_of(json: String) -> Vec<String> {
     serde_json::from_str(&json).unwrap_or_default()
 }
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Watch> {
+    let purpose: String = r.get::<_, Option<String>>(5)?.unwrap_or_default();
+    let legitimate_interests: Option<String> = r.get(6)?;
+    let necessity: Option<String> = r.get(9)?;
+    let balance: Option<String> = r.get(10)?;
+    let filled = |s: &Option<String>| s.as_deref().is_some_and(|s| !s.trim().is_empty());
+    let notes_complete = !purpose.trim().is_empty()
+        && filled(&legitimate_interests)
+        && filled(&necessity)
+        && filled(&balance);
     Ok(Watch {
         id: r.get(0)?,
         name: r.get(1)?,
         terms: list_of(r.get(2)?),
         include_terms: list_of(r.get(3)?),
         exclude_terms: list_of(r.get(4)?),
-        purpose: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
-        legitimate_interests: r.get(6)?,
+        purpose,
+        legitimate_interests,
+        necessity,
+        balance,
+        notes_complete,
         enabled: r.get(7)?,
         mention_count: r.get(8)?,
     })
@@ -43,7 +55,7 @@ pub fn enabled(conn: &Connection) -> Result<Vec<Watch>> {
     let mut stmt = conn
         .prepare_cached(
             "SELECT w.id, w.name, w.terms, w.include_terms, w.exclude_terms, w.purpose,
-                    w.legitimate_interests, w.enabled, 0
+                    w.legitimate_interests, w.enabled, 0, w.necessity, w.balance
              FROM watches w WHERE w.enabled = 1 ORDER BY w.id",
         )
         .db()?;
@@ -75,8 +87,8 @@ fn duplicate(e: &rusqlite::Error) -> bool {
 pub fn insert(tx: &Transaction<'_>, w: &NewWatch, now: &str) -> Result<i64> {
     let result = tx.execute(
         "INSERT INTO watches (name, terms, include_terms, exclude_terms, purpose,
-             legitimate_interests, enabled, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+             legitimate_interests, enabled, created_at, necessity, balance)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         params![
             w.name,
             json(&w.terms),
@@ -85,7 +97,9 @@ pub fn insert(tx: &Transaction<'_>, w: &NewWatch, now: &str) -> Result<i64> {
             w.purpose,
             w.legitimate_interests,
             w.enabled,
-            now
+            now,
+            w.necessity,
+            w.balance
         ],
     );
     match result {
@@ -103,7 +117,7 @@ pub fn insert(tx: &Transaction<'_>, w: &NewWatch, now: &str) -> Result<i64> {
 pub fn update(tx: &Transaction<'_>, id: i64, w: &NewWatch) -> Result<()> {
     let result = tx.execute(
         "UPDATE watches SET name = ?2, terms = ?3, include_terms = ?4, exclude_terms = ?5,
-             purpose = ?6, legitimate_interests = ?7, enabled = ?8
+             purpose = ?6, legitimate_interests = ?7, enabled = ?8, necessity = ?9, balance = ?10
          WHERE id = ?1",
         params![
             id,
@@ -113,7 +127,9 @@ pub fn update(tx: &Transaction<'_>, id: i64, w: &NewWatch) -> Result<()> {
             json(&w.exclude_terms),
             w.purpose,
             w.legitimate_interests,
-            w.enabled
+            w.enabled,
+            w.necessity,
+            w.balance
         ],
     );
     match result {

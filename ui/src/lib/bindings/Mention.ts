@@ -49,4 +49,8 @@ seen: boolean,
 /**
  * Where the search words matched `text`; empty when not searching.
  */
-highlights: Array<Span>, };
+highlights: Array<Span>, 
+/**
+ * The author asked not to be contacted (a do-not-contact entry matches).
+ */
+do_not_contact: boolean, };

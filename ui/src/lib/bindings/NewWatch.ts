@@ -3,4 +3,4 @@
 /**
  * What the owner fills in to add or change a watch.
  */
-export type NewWatch = { name: string, terms: Array<string>, include_terms: Array<string>, exclude_terms: Array<string>, purpose: string, legitimate_interests: string | null, enabled: boolean, };
+export type NewWatch = { name: string, terms: Array<string>, include_terms: Array<string>, exclude_terms: Array<string>, purpose: string, legitimate_interests: string | null, necessity: string | null, balance: string | null, enabled: boolean, };

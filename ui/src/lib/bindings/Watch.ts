@@ -23,6 +23,18 @@ exclude_terms: Array<string>,
  */
 purpose: string, 
 /**
- * The legitimate-interests note: purpose, necessity, balance.
+ * The legitimate-interests note: the business's interest in listening.
  */
-legitimate_interests: string | null, enabled: boolean, mention_count: number, };
+legitimate_interests: string | null, 
+/**
+ * Why listening is needed for that purpose (and nothing less would do).
+ */
+necessity: string | null, 
+/**
+ * Why it does not override the people's own interests (public posts, service only…).
+ */
+balance: string | null, 
+/**
+ * Purpose and the whole note are recorded; a watch catches nothing until they are.
+ */
+notes_complete: boolean, enabled: boolean, mention_count: number, };
