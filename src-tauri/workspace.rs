@@ -48,6 +48,11 @@ impl Workspace {
         &self.data_dir
     }
 
+    /// The key for do-not-contact fingerprints (see `store::dnc`).
+    pub fn privacy_key(&self) -> Result<Vec<u8>> {
+        store::dnc::load_or_create_key(&self.data_dir)
+    }
+
     pub fn app_info(&self) -> Result<AppInfo> {
         let keyring_problem = secrets::status();
         self.store.read(|c| {

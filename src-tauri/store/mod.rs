@@ -2,7 +2,9 @@
 //! small pool of readers. WAL lets readers go on while the writer commits.
 //! Calls block: async callers run them in `spawn_blocking`.
 
+pub mod audit;
 pub mod dashboard;
+pub mod dnc;
 pub mod inbox;
 pub mod mentions;
 pub mod migrations;
