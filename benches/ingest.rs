@@ -126,7 +126,10 @@ fn watches() -> Vec<Watch> {
         include_terms: vec![],
         exclude_terms: exclude.iter().map(|s| s.to_string()).collect(),
         purpose: "care".into(),
-        legitimate_interests: None,
+        legitimate_interests: Some("care".into()),
+        necessity: Some("needed".into()),
+        balance: Some("fair".into()),
+        notes_complete: true,
         enabled: true,
         mention_count: 0,
     };
