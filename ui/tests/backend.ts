@@ -21,6 +21,8 @@ import type { MentionCursor } from '../src/lib/bindings/MentionCursor';
 import type { MentionDetail } from '../src/lib/bindings/MentionDetail';
 import type { MentionPage } from '../src/lib/bindings/MentionPage';
 import type { MentionStatus } from '../src/lib/bindings/MentionStatus';
+import type { DncEntry } from '../src/lib/bindings/DncEntry';
+import type { Outreach } from '../src/lib/bindings/Outreach';
 import type { Span } from '../src/lib/bindings/Span';
 import type { WatchRef } from '../src/lib/bindings/WatchRef';
 import type { NewWatch } from '../src/lib/bindings/NewWatch';
@@ -45,6 +47,8 @@ export function fakeCore(handlers: Record<string, Handler> = {}): { calls: Call[
     watches_list: () => [],
     polling_status: () => ({ online: true, last_cycle_at: null, message: null }),
     dashboard: () => dashboardData(),
+    outreach_query: () => ({ items: [], total: 0, due: 0 }),
+    templates_list: () => [],
     ...handlers,
   };
   mockIPC(
@@ -106,6 +110,7 @@ export function mention(overrides: Partial<Mention> = {}): Mention {
     status: 'new',
     seen: false,
     highlights: [],
+    do_not_contact: false,
     ...overrides,
   };
 }
@@ -142,6 +147,8 @@ export class FakeInbox {
   sourceLabel: string | null = 'Shop blog comments';
   /** The core stops counting here and says so (`total_capped`). */
   cap = 10_000;
+  /** The outreach part of the core, when a test installs one (FakeOutreach). */
+  outreachOf: ((m: Mention) => { outreach: Outreach[]; dnc: DncEntry | null }) | null = null;
 
   constructor(mentions: Mention[] = []) {
     this.mentions = mentions;
@@ -178,11 +185,14 @@ export class FakeInbox {
 
   detail(id: number): MentionDetail {
     const m = this.find(id);
+    const extra = this.outreachOf?.(m) ?? { outreach: [], dnc: null };
     return {
-      mention: { ...m, highlights: [] },
+      mention: { ...m, highlights: [], do_not_contact: extra.dnc !== null || m.do_not_contact },
       watches: this.watchesOf.get(id) ?? [],
       corrections: this.corrections.get(id) ?? [],
       source_label: this.sourceLabel,
+      outreach: extra.outreach,
+      do_not_contact: extra.dnc,
     };
   }
 
@@ -211,7 +221,11 @@ export class FakeInbox {
           (q.to === null || m.created_at.slice(0, 10) <= q.to) &&
           words.every((w) => m.text.toLowerCase().includes(w)),
       )
-      .map((m) => ({ ...m, highlights: highlightsOf(m.text, words) }))
+      .map((m) => ({
+        ...m,
+        highlights: highlightsOf(m.text, words),
+        do_not_contact: m.do_not_contact || (this.outreachOf?.(m).dnc ?? null) !== null,
+      }))
       .sort((a, b) =>
         q.sort === 'most_unhappy'
           ? (b.concern ?? -1) - (a.concern ?? -1) || b.created_at.localeCompare(a.created_at) || b.id - a.id
@@ -720,4 +734,377 @@ export function dashboardData(overrides: Partial<Dashboard> = {}): Dashboard {
     any_mentions: false,
     ...overrides,
   };
+}
+
+// ---- Outreach (#5): the outreach log, templates, timelines and do-not-contact, in memory ----
+
+import type { Channel } from '../src/lib/bindings/Channel';
+import type { HandleRef } from '../src/lib/bindings/HandleRef';
+import type { NewDnc } from '../src/lib/bindings/NewDnc';
+import type { NewOutreach } from '../src/lib/bindings/NewOutreach';
+import type { NewTemplate } from '../src/lib/bindings/NewTemplate';
+import type { OutreachChange } from '../src/lib/bindings/OutreachChange';
+import type { OutreachCheck } from '../src/lib/bindings/OutreachCheck';
+import type { OutreachDraft } from '../src/lib/bindings/OutreachDraft';
+import type { OutreachList } from '../src/lib/bindings/OutreachList';
+import type { OutreachQuery } from '../src/lib/bindings/OutreachQuery';
+import type { OutreachRevision } from '../src/lib/bindings/OutreachRevision';
+import type { OutreachStatus } from '../src/lib/bindings/OutreachStatus';
+import type { OutreachTemplate } from '../src/lib/bindings/OutreachTemplate';
+import type { OutreachWarning } from '../src/lib/bindings/OutreachWarning';
+import type { PersonTimeline } from '../src/lib/bindings/PersonTimeline';
+import type { Platform } from '../src/lib/bindings/Platform';
+import type { TimelineEntry } from '../src/lib/bindings/TimelineEntry';
+
+/** Words the fake core flags as promotion in a DM or email (whole words, any case). */
+export const PROMOTIONAL = ['discount', 'offer', 'buy', 'sale', 'coupon', 'voucher', 'promo', 'deal'];
+
+function promotionalIn(text: string): string[] {
+  const words = new Set(text.toLowerCase().match(/[a-z]+/g) ?? []);
+  return PROMOTIONAL.filter((w) => words.has(w));
+}
+
+function isPrivate(channel: Channel): boolean {
+  return channel === 'direct_message' || channel === 'email';
+}
+
+function isClosed(status: OutreachStatus): boolean {
+  return status === 'resolved' || status === 'no_response' || status === 'declined';
+}
+
+function key(h: HandleRef): string {
+  return `${h.platform}:${h.handle.trim().toLowerCase()}`;
+}
+
+export function outreachRecord(overrides: Partial<Outreach> = {}): Outreach {
+  return {
+    id: 1,
+    mention_id: null,
+    platform: 'mastodon',
+    handle: '@sam@mastodon.example',
+    channel: 'public_reply',
+    message: 'Sorry about the wait, Sam. Could you tell us your order number?',
+    status: 'sent',
+    occurred_at: '2026-03-01T10:00:00Z',
+    follow_up_at: null,
+    outcome: null,
+    notes: null,
+    notice_given: true,
+    notice_missing: false,
+    promotional_words: [],
+    follow_up_due: false,
+    revisions: 0,
+    created_at: '2026-03-01T10:00:00Z',
+    updated_at: null,
+    ...overrides,
+  };
+}
+
+export const BUILTIN_TEMPLATES: OutreachTemplate[] = [
+  {
+    id: 1,
+    name: 'Sorry, can we help?',
+    body: 'Hi {name}, this is {business}. We saw your post on {platform} and we are sorry. Could you tell us what happened so we can put it right?',
+    builtin: true,
+    promotional_words: [],
+  },
+  {
+    id: 2,
+    name: 'Make it up to you',
+    body: 'Hi {name}, we are sorry. Here is a discount code for your next visit: SORRY10.',
+    builtin: true,
+    promotional_words: ['discount'],
+  },
+];
+
+/**
+ * The outreach part of the core, in memory, with the contract's rules:
+ * do-not-contact refuses on every channel (linked handles too), the first
+ * contact needs the notice, a DM or email that reads as promotion needs an
+ * acknowledgement, filters and due follow-ups, revisions on every change.
+ * Installs itself on the FakeInbox so mentions carry their outreach and badge.
+ */
+export class FakeOutreach {
+  outreach: Outreach[];
+  templates: OutreachTemplate[];
+  dnc: DncEntry[] = [];
+  revisions = new Map<number, OutreachRevision[]>();
+  /** Each group is one person's handles, the first asked for first. */
+  groups: HandleRef[][] = [];
+  /** Set to make the export fail with this message (as a folder that cannot be written). */
+  exportError: string | null = null;
+  business = 'Corner Bakery';
+  private lastId = 100;
+
+  constructor(
+    readonly inbox: FakeInbox = new FakeInbox(),
+    outreach: Outreach[] = [],
+    templates: OutreachTemplate[] = BUILTIN_TEMPLATES.map((t) => ({ ...t })),
+  ) {
+    this.outreach = outreach;
+    this.templates = templates;
+    inbox.outreachOf = (m) => ({
+      outreach: this.outreach.filter((o) => o.mention_id === m.id).map((o) => this.fresh(o)),
+      dnc: m.author_handle ? this.dncFor({ platform: m.platform, handle: m.author_handle }) : null,
+    });
+  }
+
+  handlers(): Record<string, Handler> {
+    return {
+      ...this.inbox.handlers(),
+      outreach_check: (a) => this.check(a.draft as NewOutreach),
+      outreach_draft: (a) =>
+        this.draft(a.mentionId as number | null, a.platform as Platform, a.handle as string, a.templateId as number | null),
+      outreach_log: (a) => this.log(a.draft as NewOutreach),
+      outreach_update: (a) => this.update(a.id as number, a.change as OutreachChange),
+      outreach_history: (a) => {
+        this.find(a.id as number);
+        return this.revisions.get(a.id as number) ?? [];
+      },
+      outreach_query: (a) => this.query(a.query as OutreachQuery),
+      outreach_export: (a) => {
+        if (this.exportError) throw { code: 'io', message: this.exportError };
+        return `${(a.dir as string | null) ?? '/home/sam/Downloads'}/hearken-outreach.${a.format as string}`;
+      },
+      templates_list: () => this.templates.map((t) => ({ ...t })),
+      template_save: (a) => this.saveTemplate(a.t as NewTemplate),
+      template_delete: (a) => {
+        const t = this.templates.find((x) => x.id === a.id);
+        if (!t) throw { code: 'not_found', message: 'That template was not found.' };
+        if (t.builtin) throw invalid('Built-in templates cannot be deleted.');
+        this.templates = this.templates.filter((x) => x.id !== a.id);
+        return null;
+      },
+      person_timeline: (a) => this.timeline({ platform: a.platform as Platform, handle: a.handle as string }),
+      person_link: (a) => this.link(a.a as HandleRef, a.b as HandleRef),
+      person_unlink: (a) => this.unlink(a.h as HandleRef),
+      dnc_add: (a) => this.addDnc(a.entry as NewDnc),
+    };
+  }
+
+  /** The handles of the person `h` belongs to, `h` first when it is not linked. */
+  group(h: HandleRef): HandleRef[] {
+    return this.groups.find((g) => g.some((x) => key(x) === key(h))) ?? [h];
+  }
+
+  dncFor(h: HandleRef): DncEntry | null {
+    const keys = new Set(this.group(h).map(key));
+    return this.dnc.find((d) => d.platform !== null && d.handle !== null && keys.has(key({ platform: d.platform, handle: d.handle }))) ?? null;
+  }
+
+  private personOf(draft: { mention_id: number | null; platform: Platform | null; handle: string | null }): HandleRef {
+    if (draft.mention_id !== null) {
+      const m = this.inbox.find(draft.mention_id);
+      return { platform: m.platform, handle: m.author_handle ?? '' };
+    }
+    return { platform: draft.platform ?? 'rss', handle: draft.handle ?? '' };
+  }
+
+  private firstContact(person: HandleRef, except?: number): boolean {
+    const keys = new Set(this.group(person).map(key));
+    return !this.outreach.some((o) => o.id !== except && keys.has(key(o)));
+  }
+
+  check(draft: NewOutreach): OutreachCheck {
+    const person = this.personOf(draft);
+    const problems: string[] = [];
+    if (person.handle.trim() === '') problems.push('Say who you contacted: their handle on the platform.');
+    if (draft.message.trim() === '') problems.push('Write the message you sent, or will send.');
+    if (draft.follow_up_at !== null && new Date(draft.follow_up_at).getTime() <= Date.now()) {
+      problems.push('The follow-up date is in the past. Choose a later day.');
+    }
+    const first = this.firstContact(person);
+    const promo = isPrivate(draft.channel) ? promotionalIn(draft.message) : [];
+    const warnings: OutreachWarning[] = [];
+    if (first && !draft.notice_given) warnings.push('notice_missing');
+    if (promo.length > 0) warnings.push('promotional');
+    return { person, first_contact: first, do_not_contact: this.dncFor(person), warnings, promotional_words: promo, problems };
+  }
+
+  draft(mentionId: number | null, platform: Platform, handle: string, templateId: number | null): OutreachDraft {
+    const m = mentionId === null ? null : this.inbox.find(mentionId);
+    const person = m ? { platform: m.platform, handle: m.author_handle ?? handle } : { platform, handle };
+    const platformName = PLATFORMS.find((p) => p.platform === person.platform)?.name ?? person.platform;
+    const template = templateId === null ? null : this.templates.find((t) => t.id === templateId);
+    if (templateId !== null && !template) throw { code: 'not_found', message: 'That template was not found.' };
+    const message = (template?.body ?? '')
+      .replaceAll('{name}', m?.author_name ?? person.handle)
+      .replaceAll('{handle}', person.handle)
+      .replaceAll('{platform}', platformName)
+      .replaceAll('{business}', this.business)
+      .replaceAll('{link}', m?.url ?? '');
+    const notice = `We saw your public post on ${platformName}. ${this.business} keeps this conversation for up to 2 years. Reply STOP and we will not contact you again.`;
+    return { message, notice, first_contact: this.firstContact(person), do_not_contact: this.dncFor(person) };
+  }
+
+  log(draft: NewOutreach): Outreach {
+    const check = this.check(draft);
+    if (check.do_not_contact) {
+      throw { code: 'do_not_contact', message: `${check.person.handle} asked not to be contacted (${check.do_not_contact.reason}). Nothing was logged.` };
+    }
+    if (check.problems.length > 0) throw invalid(check.problems.join(' '));
+    const missing = check.warnings.filter((w) => !draft.acknowledged.includes(w));
+    if (missing.length > 0) {
+      throw { code: 'needs_confirmation', message: 'Confirm the warnings before logging this outreach.' };
+    }
+    const now = new Date().toISOString();
+    const o: Outreach = {
+      id: ++this.lastId,
+      mention_id: draft.mention_id,
+      platform: check.person.platform,
+      handle: check.person.handle,
+      channel: draft.channel,
+      message: draft.message,
+      status: draft.status,
+      occurred_at: draft.occurred_at ?? now,
+      follow_up_at: draft.follow_up_at,
+      outcome: draft.outcome,
+      notes: draft.notes,
+      notice_given: draft.notice_given,
+      notice_missing: check.first_contact && !draft.notice_given,
+      promotional_words: check.promotional_words,
+      follow_up_due: false,
+      revisions: 0,
+      created_at: now,
+      updated_at: null,
+    };
+    this.outreach = [...this.outreach, o];
+    void emit('outreach-changed');
+    return o;
+  }
+
+  update(id: number, change: OutreachChange): Outreach {
+    const old = this.find(id);
+    const next: Outreach = { ...old };
+    const revs: OutreachRevision[] = [];
+    const now = new Date().toISOString();
+    const set = <K extends 'status' | 'channel' | 'message' | 'follow_up_at' | 'outcome' | 'notes' | 'notice_given'>(field: K, value: Outreach[K]) => {
+      if (value === old[field]) return;
+      revs.push({ changed_at: now, field, old_value: old[field] === null ? null : String(old[field]), new_value: value === null ? null : String(value) });
+      next[field] = value;
+    };
+    if (change.status !== null) set('status', change.status);
+    if (change.channel !== null) set('channel', change.channel);
+    if (change.message !== null) set('message', change.message);
+    if (change.follow_up_at !== null) {
+      if (change.follow_up_at !== '' && new Date(change.follow_up_at).getTime() <= Date.now()) {
+        throw invalid('The follow-up date is in the past. Choose a later day.');
+      }
+      set('follow_up_at', change.follow_up_at === '' ? null : change.follow_up_at);
+    }
+    if (change.outcome !== null) set('outcome', change.outcome === '' ? null : change.outcome);
+    if (change.notes !== null) set('notes', change.notes === '' ? null : change.notes);
+    if (change.notice_given !== null) set('notice_given', change.notice_given);
+    if (next.message.trim() === '') throw invalid('Write the message you sent, or will send.');
+    next.promotional_words = isPrivate(next.channel) ? promotionalIn(next.message) : [];
+    const newPromo = next.promotional_words.some((w) => !old.promotional_words.includes(w));
+    if (newPromo && !change.acknowledged.includes('promotional')) {
+      throw { code: 'needs_confirmation', message: `The message now reads as promotion (${next.promotional_words.join(', ')}).` };
+    }
+    if (revs.length === 0) return this.fresh(old);
+    next.revisions = old.revisions + revs.length;
+    next.updated_at = now;
+    this.revisions.set(id, [...(this.revisions.get(id) ?? []), ...revs]);
+    this.outreach = this.outreach.map((o) => (o.id === id ? next : o));
+    void emit('outreach-changed');
+    return this.fresh(next);
+  }
+
+  /** The record with its follow-up state as of now. */
+  fresh(o: Outreach): Outreach {
+    const due = o.follow_up_at !== null && new Date(o.follow_up_at).getTime() <= Date.now() && !isClosed(o.status);
+    return { ...o, follow_up_due: due };
+  }
+
+  query(q: OutreachQuery): OutreachList {
+    const all = this.outreach.map((o) => this.fresh(o));
+    const person = q.person ? new Set(this.group(q.person).map(key)) : null;
+    const matching = all
+      .filter(
+        (o) =>
+          (q.statuses.length === 0 || q.statuses.includes(o.status)) &&
+          (q.channels.length === 0 || q.channels.includes(o.channel)) &&
+          (!q.due_only || o.follow_up_due) &&
+          (person === null || person.has(key(o))),
+      )
+      .sort((a, b) => b.occurred_at.localeCompare(a.occurred_at) || b.id - a.id);
+    const offset = q.offset ?? 0;
+    return {
+      items: matching.slice(offset, offset + (q.limit ?? 100)),
+      total: matching.length,
+      due: all.filter((o) => o.follow_up_due).length,
+    };
+  }
+
+  saveTemplate(t: NewTemplate): OutreachTemplate {
+    if (t.name.trim() === '') throw invalid('Give the template a short name.');
+    if (t.body.trim() === '') throw invalid('Write the template’s message.');
+    if (t.id !== null) {
+      const old = this.templates.find((x) => x.id === t.id);
+      if (!old) throw { code: 'not_found', message: 'That template was not found.' };
+      if (old.builtin) throw invalid('Built-in templates cannot be changed. Write your own instead.');
+    }
+    const saved: OutreachTemplate = {
+      id: t.id ?? ++this.lastId,
+      name: t.name.trim(),
+      body: t.body,
+      builtin: false,
+      promotional_words: promotionalIn(t.body),
+    };
+    this.templates = t.id === null ? [...this.templates, saved] : this.templates.map((x) => (x.id === t.id ? saved : x));
+    return saved;
+  }
+
+  timeline(h: HandleRef): PersonTimeline {
+    const handles = this.group(h);
+    const ordered = [h, ...handles.filter((x) => key(x) !== key(h))];
+    const keys = new Set(ordered.map(key));
+    const entries: TimelineEntry[] = [
+      ...this.inbox.mentions
+        .filter((m) => m.author_handle !== null && keys.has(key({ platform: m.platform, handle: m.author_handle })))
+        .map((m): TimelineEntry => ({ kind: 'mention', at: m.created_at, mention: m })),
+      ...this.outreach.filter((o) => keys.has(key(o))).map((o): TimelineEntry => ({ kind: 'outreach', at: o.occurred_at, outreach: this.fresh(o) })),
+    ].sort((a, b) => a.at.localeCompare(b.at));
+    return { handles: ordered, do_not_contact: this.dncFor(h), entries };
+  }
+
+  link(a: HandleRef, b: HandleRef): PersonTimeline {
+    if (b.handle.trim() === '') throw invalid('Type the other handle.');
+    if (key(a) === key(b)) throw invalid('That is the same handle.');
+    const ga = this.group(a);
+    const gb = this.group(b);
+    const merged = [...ga, ...gb.filter((x) => !ga.some((y) => key(x) === key(y)))];
+    this.groups = [...this.groups.filter((g) => g !== ga && g !== gb), merged];
+    return this.timeline(a);
+  }
+
+  unlink(h: HandleRef): PersonTimeline {
+    const g = this.group(h);
+    if (g.length < 2) throw invalid(`${h.handle} is not linked to anyone.`);
+    const rest = g.filter((x) => key(x) !== key(h));
+    this.groups = [...this.groups.filter((x) => x !== g), ...(rest.length > 1 ? [rest] : [])];
+    return this.timeline(rest[0]!);
+  }
+
+  addDnc(entry: NewDnc): DncEntry {
+    if (entry.handle.trim() === '') throw invalid('Say whose handle it is.');
+    const existing = this.dnc.find((d) => d.platform === entry.platform && d.handle?.toLowerCase() === entry.handle.trim().toLowerCase());
+    if (existing) return existing;
+    const d: DncEntry = {
+      id: ++this.lastId,
+      platform: entry.platform,
+      handle: entry.handle.trim(),
+      reason: entry.reason ?? 'Asked us to stop',
+      since: new Date().toISOString(),
+      erased: false,
+    };
+    this.dnc = [...this.dnc, d];
+    return d;
+  }
+
+  find(id: number): Outreach {
+    const o = this.outreach.find((x) => x.id === id);
+    if (!o) throw { code: 'not_found', message: 'That outreach record was not found.' };
+    return o;
+  }
 }

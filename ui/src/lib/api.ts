@@ -167,3 +167,73 @@ export async function onMentionsChanged(handler: () => void): Promise<() => void
     }
   };
 }
+
+// ---- Outreach (#5): the outreach log, templates, a person's timeline, do-not-contact from a mention ----
+// Kept in one block (with its own imports) so it merges beside the Privacy screen's wrappers.
+import type { DncEntry } from './bindings/DncEntry';
+import type { ExportFormat } from './bindings/ExportFormat';
+import type { HandleRef } from './bindings/HandleRef';
+import type { NewDnc } from './bindings/NewDnc';
+import type { NewOutreach } from './bindings/NewOutreach';
+import type { NewTemplate } from './bindings/NewTemplate';
+import type { Outreach } from './bindings/Outreach';
+import type { OutreachChange } from './bindings/OutreachChange';
+import type { OutreachCheck } from './bindings/OutreachCheck';
+import type { OutreachDraft } from './bindings/OutreachDraft';
+import type { OutreachList } from './bindings/OutreachList';
+import type { OutreachQuery } from './bindings/OutreachQuery';
+import type { OutreachRevision } from './bindings/OutreachRevision';
+import type { OutreachTemplate } from './bindings/OutreachTemplate';
+import type { PersonTimeline } from './bindings/PersonTimeline';
+import type { Platform } from './bindings/Platform';
+
+
+export const outreachApi = {
+  /** What Hearken says about a draft: do-not-contact, first contact, warnings, problems. Saves nothing. */
+  check: (draft: NewOutreach) => call<OutreachCheck>('outreach_check', { draft }),
+  /** A message from a template (or none), with the transparency notice filled in for this person. */
+  draft: (mentionId: number | null, platform: Platform, handle: string, templateId: number | null) =>
+    call<OutreachDraft>('outreach_draft', { mentionId, platform, handle, templateId }),
+  /** Refuses a do-not-contact person (code "do_not_contact") and unacknowledged warnings ("needs_confirmation"). */
+  log: (draft: NewOutreach) => call<Outreach>('outreach_log', { draft }),
+  /** Only the fields that are not null change; each change is kept in the record's history. */
+  update: (id: number, change: OutreachChange) => call<Outreach>('outreach_update', { id, change }),
+  history: (id: number) => call<OutreachRevision[]>('outreach_history', { id }),
+  query: (query: OutreachQuery) => call<OutreachList>('outreach_query', { query }),
+  /** Writes the file (to Downloads when `dir` is null) and answers with its path. */
+  export: (format: ExportFormat, dir: string | null = null) => call<string>('outreach_export', { format, dir }),
+  templates: () => call<OutreachTemplate[]>('templates_list'),
+  templateSave: (t: NewTemplate) => call<OutreachTemplate>('template_save', { t }),
+  templateDelete: (id: number) => call<null>('template_delete', { id }),
+  timeline: (platform: Platform, handle: string) => call<PersonTimeline>('person_timeline', { platform, handle }),
+  link: (a: HandleRef, b: HandleRef) => call<PersonTimeline>('person_link', { a, b }),
+  unlink: (h: HandleRef) => call<PersonTimeline>('person_unlink', { h }),
+  /** "Mark do-not-contact" from a mention, an outreach record or a timeline. */
+  dncAdd: (entry: NewDnc) => call<DncEntry>('dnc_add', { entry }),
+};
+
+/** Outreach was logged or changed (here, from the CLI or by a purge); follow-ups fell due. */
+export async function onOutreachEvents(handlers: {
+  outreachChanged: () => void;
+  /** The number of follow-ups due now. */
+  followUpDue: (due: number) => void;
+}): Promise<() => void> {
+  const results = await Promise.allSettled([
+    listen('outreach-changed', () => handlers.outreachChanged()),
+    listen<number>('follow-up-due', (event) => {
+      if (typeof event.payload === 'number') handlers.followUpDue(event.payload);
+    }),
+  ]);
+  const unlisteners: UnlistenFn[] = [];
+  for (const result of results) {
+    if (result.status === 'fulfilled') unlisteners.push(result.value);
+    else console.warn('Hearken: could not listen for outreach updates', result.reason);
+  }
+  return () => {
+    for (const unlisten of unlisteners) {
+      void Promise.resolve()
+        .then(() => unlisten())
+        .catch(() => {});
+    }
+  };
+}

@@ -6,6 +6,7 @@ import type { Mention } from '../bindings/Mention';
 import type { MentionCursor } from '../bindings/MentionCursor';
 import type { MentionDetail } from '../bindings/MentionDetail';
 import type { MentionStatus } from '../bindings/MentionStatus';
+import type { Platform } from '../bindings/Platform';
 import { checkSummary, LABEL_WORDS, mentionCount, statusChangeWords, statusFailedWords, type CheckSummary } from '../words';
 import { InboxFilters, queryKey } from './inboxFilters.svelte';
 
@@ -472,6 +473,17 @@ export class InboxState {
     } finally {
       this.labelSaving = false;
     }
+  }
+
+  /** The owner marked a person do-not-contact: their loaded mentions carry the badge at once. */
+  markedDoNotContact(platform: Platform, handle: string): void {
+    const key = handle.trim().toLowerCase();
+    const ids = new Set(
+      [...this.mentions, ...(this.detail ? [this.detail.mention] : [])]
+        .filter((m) => m.platform === platform && m.author_handle?.trim().toLowerCase() === key)
+        .map((m) => m.id),
+    );
+    if (ids.size > 0) this.patch(ids, (m) => (m.do_not_contact ? m : { ...m, do_not_contact: true }));
   }
 
   /**

@@ -1,8 +1,9 @@
-import { onCoreEvents } from '../api';
+import { onCoreEvents, onOutreachEvents } from '../api';
 import { AppState } from './app.svelte';
 import { DashboardState } from './dashboard.svelte';
 import { GuideState } from './guide.svelte';
 import { InboxState } from './inbox.svelte';
+import { OutreachState } from './outreach.svelte';
 import { PlatformsState } from './platforms.svelte';
 import { PollingState } from './polling.svelte';
 import { SampleDataState } from './sample.svelte';
@@ -19,6 +20,7 @@ export class Workspace {
   readonly watches = new WatchesState();
   readonly polling = new PollingState();
   readonly guide = new GuideState();
+  readonly outreach = new OutreachState();
   readonly sample = new SampleDataState(() => this.refreshAll());
   /**
    * Start-up: app info and the first Inbox page together (a failure of app
@@ -34,6 +36,8 @@ export class Workspace {
       this.platforms.load(),
       this.watches.refresh(),
       this.polling.load(),
+      // For the due follow-ups on the sidebar.
+      this.outreach.refresh(),
     ]);
     return true;
   }
@@ -48,7 +52,26 @@ export class Workspace {
     ]);
   }
 
-  listen(): Promise<() => void> {
+  async listen(): Promise<() => void> {
+    const [stopCore, stopOutreach] = await Promise.all([this.listenCore(), this.listenOutreach()]);
+    return () => {
+      stopCore();
+      stopOutreach();
+    };
+  }
+
+  /** Outreach logged or changed anywhere (here, the CLI, a purge); follow-up reminders. */
+  private listenOutreach(): Promise<() => void> {
+    return onOutreachEvents({
+      outreachChanged: () => {
+        if (this.outreach.loaded) void this.outreach.refresh();
+        void this.app.refreshInfo();
+      },
+      followUpDue: (due) => this.outreach.followUpsDue(due),
+    });
+  }
+
+  private listenCore(): Promise<() => void> {
     return onCoreEvents({
       mentionsAdded: ({ count }) => {
         this.inbox.mentionsAdded(count);
