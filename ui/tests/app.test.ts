@@ -3,6 +3,7 @@ import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import { describe, expect, test } from 'vitest';
 import App from '../src/App.svelte';
 import { appInfo, FakeWatches, fakeCore, mention, page, refuse, watch } from './backend';
+import { FakePrivacy } from './privacyBackend';
 
 describe('starting Hearken', () => {
   test('a core that cannot open its database gives a full-page explanation, not a blank window', async () => {
@@ -42,7 +43,7 @@ describe('starting Hearken', () => {
 
 describe('moving around', () => {
   test('every screen is reachable from the sidebar and none is blank', async () => {
-    fakeCore({ app_info: () => appInfo({ outreach_count: 3 }) });
+    fakeCore({ app_info: () => appInfo({ outreach_count: 3 }), ...new FakePrivacy().handlers() });
     render(App);
     await screen.findByTestId('screen-inbox');
 
@@ -51,7 +52,7 @@ describe('moving around', () => {
       ['guide', /Walk through this with your customer[\s\S]*Facebook[\s\S]*Google Maps reviews[\s\S]*Continue a checklist/],
       ['dashboard', /Nothing to chart yet/],
       ['sources', /Add a source/],
-      ['privacy', /Do-not-contact list[\s\S]*Retention limits[\s\S]*Access and erasure[\s\S]*audit trail/],
+      ['privacy', /Do-not-contact list[\s\S]*Retention limits[\s\S]*Access and erasure requests[\s\S]*Audit trail/],
       ['settings', /Theme/],
       ['inbox', /No mentions yet/],
     ];

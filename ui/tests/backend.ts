@@ -372,18 +372,26 @@ export const PLATFORMS: PlatformInfo[] = [
 let nextWatchId = 1;
 
 export function watch(overrides: Partial<Watch> = {}): Watch {
-  return {
+  const w = {
     id: overrides.id ?? nextWatchId++,
     name: 'Shop name',
     terms: ['Pedal & Pine', '@pedalpine', '#pedalandpine'],
     include_terms: [],
     exclude_terms: [],
     purpose: 'To answer customers’ questions and complaints about the shop.',
-    legitimate_interests: null,
+    legitimate_interests: 'Looking after our customers.',
+    necessity: 'Unhappy customers post instead of emailing us.',
+    balance: 'Public posts only, kept 90 days, never for advertising.',
     enabled: true,
     mention_count: 0,
     ...overrides,
   };
+  return { ...w, notes_complete: overrides.notes_complete ?? notesComplete(w) };
+}
+
+/** As the core decides it: a watch's note is complete when all four parts are written. */
+function notesComplete(w: NewWatch): boolean {
+  return [w.purpose, w.legitimate_interests, w.necessity, w.balance].every((s) => (s ?? '').trim() !== '');
 }
 
 /** The watches part of the core, in memory, with the same checks and words as the core. */
@@ -399,13 +407,15 @@ export class FakeWatches {
     return {
       watches_list: () => this.watches.map((w) => ({ ...w })),
       watch_add: (a) => {
-        const w = { ...this.check(a.input as NewWatch), id: ++this.lastId, mention_count: 0 };
+        const input = this.check(a.input as NewWatch);
+        const w = { ...input, id: ++this.lastId, mention_count: 0, notes_complete: notesComplete(input) };
         this.watches = [...this.watches, w];
         return w;
       },
       watch_update: (a) => {
         const old = this.find(a.id as number);
-        const w = { ...this.check(a.input as NewWatch, old.id), id: old.id, mention_count: old.mention_count };
+        const input = this.check(a.input as NewWatch, old.id);
+        const w = { ...input, id: old.id, mention_count: old.mention_count, notes_complete: notesComplete(input) };
         this.watches = this.watches.map((x) => (x.id === old.id ? w : x));
         return w;
       },

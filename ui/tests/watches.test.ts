@@ -25,6 +25,22 @@ async function type(testid: string, value: string) {
   await fireEvent.input(input(testid), { target: { value } });
 }
 
+/** The four parts of the privacy note, each in a sentence. */
+const NOTE = {
+  purpose: 'To answer customers’ questions and complaints about the shop.',
+  li: 'Looking after our customers and putting right what went wrong.',
+  necessity: 'Unhappy customers post instead of emailing us.',
+  balance: 'Public posts only, kept 90 days, never for advertising.',
+};
+
+async function fillNote(note: Partial<typeof NOTE> = {}) {
+  const all = { ...NOTE, ...note };
+  await type('watch-purpose', all.purpose);
+  await type('watch-li', all.li);
+  await type('watch-necessity', all.necessity);
+  await type('watch-balance', all.balance);
+}
+
 /** Text as read: runs of spaces and new lines as one space. */
 function text(el: HTMLElement): string {
   return (el.textContent ?? '').replace(/\s+/g, ' ').trim();
@@ -93,8 +109,7 @@ describe('adding a watch', () => {
     await type('watch-terms', 'Pedal & Pine, @pedalpine\n#pedalandpine');
     await type('watch-include', 'bike, cycling');
     await type('watch-exclude', 'pine furniture');
-    await type('watch-purpose', 'To answer customers’ questions and complaints about the shop.');
-    await type('watch-li', 'Necessary to help unhappy customers; public posts only.');
+    await fillNote({ li: '  Necessary to help unhappy customers; public posts only. ' });
     await fireEvent.click(screen.getByTestId('watch-save'));
 
     await waitFor(() => expect(core.called('watch_add')).toHaveLength(1));
@@ -105,6 +120,8 @@ describe('adding a watch', () => {
       exclude_terms: ['pine furniture'],
       purpose: 'To answer customers’ questions and complaints about the shop.',
       legitimate_interests: 'Necessary to help unhappy customers; public posts only.',
+      necessity: NOTE.necessity,
+      balance: NOTE.balance,
       enabled: true,
     } satisfies NewWatch);
 
@@ -114,6 +131,38 @@ describe('adding a watch', () => {
     expect(within(row).getByTestId('watch-count').textContent).toContain('No mentions caught yet');
     expect(screen.queryByTestId('watch-form')).toBeNull();
     expect(screen.getByTestId('watch-result').textContent).toContain('Added “Shop name”');
+    expect(within(row).queryByTestId('watch-paused')).toBeNull();
+  });
+
+  test('the form asks for the whole privacy note and sends nothing until it is there', async () => {
+    const { core } = await showSources();
+    await fireEvent.click(screen.getByTestId('watch-add'));
+    for (const label of ['Why do you listen?', 'Your interest', 'Why it’s needed', 'Why it’s fair to the people posting']) {
+      expect(screen.getByLabelText(label)).toBeTruthy();
+    }
+    expect(input('watch-necessity').placeholder).toMatch(/^For example: /);
+    await type('watch-name', 'Shop name');
+    await type('watch-terms', 'Pedal & Pine');
+    await type('watch-purpose', NOTE.purpose);
+    await type('watch-li', NOTE.li);
+    await type('watch-balance', '   ');
+    await fireEvent.click(screen.getByTestId('watch-save'));
+
+    const error = await screen.findByTestId('watch-error');
+    expect(text(error)).toBe(
+      'Answer “Why it’s needed” and “Why it’s fair to the people posting” before saving: a watch catches nothing until its privacy note is complete.',
+    );
+    expect(core.called('watch_add')).toHaveLength(0);
+    expect(input('watch-necessity').getAttribute('aria-invalid')).toBe('true');
+    expect(input('watch-balance').getAttribute('aria-invalid')).toBe('true');
+    expect(input('watch-li').getAttribute('aria-invalid')).toBe('false');
+    await waitFor(() => expect(document.activeElement).toBe(input('watch-necessity')));
+
+    await type('watch-necessity', NOTE.necessity);
+    await type('watch-balance', NOTE.balance);
+    await fireEvent.click(screen.getByTestId('watch-save'));
+    await waitFor(() => expect(core.called('watch_add')).toHaveLength(1));
+    expect(core.called('watch_add')[0]!.args.input).toMatchObject({ necessity: NOTE.necessity, balance: NOTE.balance });
   });
 
   test('the core’s reason is shown next to the form and everything typed stays', async () => {
@@ -121,8 +170,7 @@ describe('adding a watch', () => {
     await fireEvent.click(screen.getByTestId('watch-add'));
     await type('watch-name', 'Shop name');
     await type('watch-terms', 'Pedal & Pine');
-    await type('watch-purpose', 'shop');
-    await type('watch-li', 'my note');
+    await fillNote({ purpose: 'shop', li: 'my note' });
     await fireEvent.click(screen.getByTestId('watch-save'));
 
     const error = await screen.findByTestId('watch-error');
@@ -145,7 +193,7 @@ describe('adding a watch', () => {
     await fireEvent.click(screen.getByTestId('watch-add'));
     await type('watch-name', 'shop NAME');
     await type('watch-terms', ' , \n ');
-    await type('watch-purpose', 'To answer questions about the shop.');
+    await fillNote();
     await fireEvent.click(screen.getByTestId('watch-save'));
     expect((await screen.findByTestId('watch-error')).textContent).toContain('You already have a watch called');
 
@@ -220,11 +268,38 @@ describe('a listed watch', () => {
         include_terms: [],
         exclude_terms: [],
         purpose: 'To answer customers’ questions and complaints about the shop.',
-        legitimate_interests: null,
+        legitimate_interests: 'Looking after our customers.',
+        necessity: 'Unhappy customers post instead of emailing us.',
+        balance: 'Public posts only, kept 90 days, never for advertising.',
         enabled: false,
       },
     });
     await waitFor(() => expect((within(rowNamed('Shop name')).getByTestId('watch-enabled') as HTMLInputElement).checked).toBe(false));
+  });
+
+  test('a watch without its whole note says it is paused until the note is complete, and completing it lifts that', async () => {
+    const { core } = await showSources(
+      {},
+      new FakeWatches([
+        watch({ id: 1, name: 'Shop name' }),
+        watch({ id: 2, name: 'Old watch', legitimate_interests: null, necessity: null, balance: null }),
+      ]),
+    );
+    expect(within(rowNamed('Shop name')).queryByTestId('watch-paused')).toBeNull();
+    const old = rowNamed('Old watch');
+    expect(text(within(old).getByTestId('watch-paused'))).toContain('Paused: needs its privacy note.');
+    expect(within(old).getByTestId('watch-enabled').parentElement?.textContent).not.toContain('Listening');
+
+    await fireEvent.click(within(old).getByTestId('watch-complete-note'));
+    expect(input('watch-purpose').value).toBe('To answer customers’ questions and complaints about the shop.');
+    expect(input('watch-necessity').value).toBe('');
+    await type('watch-li', NOTE.li);
+    await type('watch-necessity', NOTE.necessity);
+    await type('watch-balance', NOTE.balance);
+    await fireEvent.click(screen.getByTestId('watch-save'));
+    await waitFor(() => expect(core.called('watch_update')).toHaveLength(1));
+    await waitFor(() => expect(screen.queryByTestId('watch-form')).toBeNull());
+    expect(within(rowNamed('Old watch')).queryByTestId('watch-paused')).toBeNull();
   });
 
   test('removing asks first; "Keep it" keeps it, confirming removes it', async () => {

@@ -29,6 +29,20 @@ import type { Source } from './bindings/Source';
 import type { SourceTestReport } from './bindings/SourceTestReport';
 import type { StepStatus } from './bindings/StepStatus';
 import type { Watch } from './bindings/Watch';
+// ── Privacy (#5) types ──
+import type { AccessExport } from './bindings/AccessExport';
+import type { AuditEntry } from './bindings/AuditEntry';
+import type { AuditVerification } from './bindings/AuditVerification';
+import type { DncEntry } from './bindings/DncEntry';
+import type { ErasureReport } from './bindings/ErasureReport';
+import type { NewDnc } from './bindings/NewDnc';
+import type { NewPrivacyRequest } from './bindings/NewPrivacyRequest';
+import type { PrivacyOverview } from './bindings/PrivacyOverview';
+import type { PrivacyRequest } from './bindings/PrivacyRequest';
+import type { PrivacySettings } from './bindings/PrivacySettings';
+import type { PurgePlan } from './bindings/PurgePlan';
+import type { PurgeReport } from './bindings/PurgeReport';
+// ── end of privacy types ──
 
 /** How every command fails: `message` is already written for the shop owner. */
 export type AppError = { code: string; message: string };
@@ -114,6 +128,31 @@ export const api = {
   /** Tells the core the first Inbox page is on screen (its start-up timing). */
   uiPainted: () => call<null>('ui_painted'),
 };
+
+// ── Privacy (#5): do-not-contact, retention, requests, audit ──
+// Kept apart from `api` so the outreach calls can grow beside it without clashing.
+// `dir: null` lets the core choose the folder (the owner's Downloads).
+export const privacyApi = {
+  privacyOverview: () => call<PrivacyOverview>('privacy_overview'),
+  privacySettingsSave: (p: PrivacySettings) => call<PrivacySettings>('privacy_settings_save', { p }),
+  dncAdd: (entry: NewDnc) => call<DncEntry>('dnc_add', { entry }),
+  dncList: () => call<DncEntry[]>('dnc_list'),
+  dncRemove: (id: number) => call<null>('dnc_remove', { id }),
+  purgePreview: () => call<PurgePlan>('purge_preview'),
+  purgeRun: () => call<PurgeReport>('purge_run'),
+  requestsList: () => call<PrivacyRequest[]>('requests_list'),
+  requestAdd: (r: NewPrivacyRequest) => call<PrivacyRequest>('request_add', { r }),
+  /** Saves everything held about the request's person as JSON and as a readable page. */
+  privacyExport: (requestId: number, dir: string | null = null) =>
+    call<AccessExport>('privacy_export', { requestId, dir }),
+  privacyErase: (requestId: number) => call<ErasureReport>('privacy_erase', { requestId }),
+  /** Newest first; `before` is the id of the oldest entry already shown. */
+  auditList: (before: number | null, limit: number) => call<AuditEntry[]>('audit_list', { before, limit }),
+  auditVerify: () => call<AuditVerification>('audit_verify'),
+  /** The watches' purpose and legitimate-interests notes as a web page; answers with its path. */
+  privacyNotesExport: (dir: string | null = null) => call<string>('privacy_notes_export', { dir }),
+};
+// ── end of privacy ──
 
 /** Subscribes to the core's events. A failed subscription never stops the app. */
 export async function onCoreEvents(handlers: {

@@ -82,6 +82,8 @@ export function toNewWatch(watch: Watch): NewWatch {
     exclude_terms: watch.exclude_terms,
     purpose: watch.purpose,
     legitimate_interests: watch.legitimate_interests,
+    necessity: watch.necessity,
+    balance: watch.balance,
     enabled: watch.enabled,
   };
 }
