@@ -209,10 +209,8 @@ export async function onMentionsChanged(handler: () => void): Promise<() => void
 
 // ---- Outreach (#5): the outreach log, templates, a person's timeline, do-not-contact from a mention ----
 // Kept in one block (with its own imports) so it merges beside the Privacy screen's wrappers.
-import type { DncEntry } from './bindings/DncEntry';
 import type { ExportFormat } from './bindings/ExportFormat';
 import type { HandleRef } from './bindings/HandleRef';
-import type { NewDnc } from './bindings/NewDnc';
 import type { NewOutreach } from './bindings/NewOutreach';
 import type { NewTemplate } from './bindings/NewTemplate';
 import type { Outreach } from './bindings/Outreach';
