@@ -148,7 +148,7 @@ pub fn write_whole(path: &Path, bytes: &[u8]) -> Result<()> {
     };
     if !dir.is_dir() {
         return Err(Error::invalid(format!(
-            "The folder {} doesn't exist, so the export wasn't saved. Choose another folder.",
+            "There is no folder at {}, so the export wasn't saved. Choose another folder.",
             dir.display()
         )));
     }
@@ -264,7 +264,7 @@ mod tests {
         let p2 = free_name(dir.path(), "outreach-2026-11-30", "csv");
         assert_eq!(p2.file_name().unwrap(), "outreach-2026-11-30-2.csv");
         let err = write_whole(&dir.path().join("missing/x.csv"), b"x").unwrap_err();
-        assert!(err.to_string().contains("doesn't exist"), "{err}");
+        assert!(err.to_string().contains("no folder"), "{err}");
         let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(names.len(), 1, "no temporary file left");
     }

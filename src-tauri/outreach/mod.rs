@@ -268,7 +268,7 @@ fn assess(
         false,
     ));
     problems.extend(rules::text_problem(
-        "notes",
+        "note",
         draft.notes.as_deref().unwrap_or(""),
         false,
     ));
@@ -609,7 +609,8 @@ impl Workspace {
                 ("notes", &change.notes, &cur.notes),
             ] {
                 if let Some(text) = given {
-                    problems.extend(rules::text_problem(field, text, false));
+                    let what = if field == "notes" { "note" } else { field };
+                    problems.extend(rules::text_problem(what, text, false));
                     push(field, old.clone(), tidy(&Some(text.clone())));
                 }
             }

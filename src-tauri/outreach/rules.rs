@@ -208,9 +208,7 @@ pub fn occurred_at(raw: &str, planned: bool, now: OffsetDateTime) -> Result<Stri
 pub fn text_problem(what: &str, text: &str, required: bool) -> Option<String> {
     let n = text.trim().chars().count();
     if required && n == 0 {
-        return Some(format!(
-            "Write the {what}: what you said or will say. It can't be empty."
-        ));
+        return Some(format!("Write the {what}; it can't be empty."));
     }
     (n > MAX_TEXT)
         .then(|| format!("The {what} is {n} characters long; keep it to {MAX_TEXT} or fewer."))
