@@ -149,6 +149,20 @@ mod tests {
     }
 
     #[test]
+    fn outreach_refusals_reach_the_ui_with_their_own_codes() {
+        for (e, code) in [
+            (Error::DoNotContact("asked".into()), "do_not_contact"),
+            (
+                Error::NeedsConfirmation("check".into()),
+                "needs_confirmation",
+            ),
+        ] {
+            let json = serde_json::to_value(CommandError::from(e)).unwrap();
+            assert_eq!(json["code"], code);
+        }
+    }
+
+    #[test]
     fn a_fetch_timeout_has_its_own_code() {
         let e = Error::Fetch(FetchError::Timeout {
             host: "example.com".into(),

@@ -738,6 +738,36 @@ fn a_planned_contact_made_later_takes_the_time_it_was_made() {
         .map(|r| r.field)
         .collect();
     assert_eq!(fields, vec!["status", "occurred_at"]);
+
+    // A plan written without the notice is a first contact without it once sent.
+    let bare = ws
+        .log_outreach(&NewOutreach {
+            status: OutreachStatus::Planned,
+            notice_given: false,
+            acknowledged: vec![OutreachWarning::NoticeMissing],
+            ..to(Platform::Bluesky, "lee.bsky.social")
+        })
+        .unwrap();
+    let send = OutreachChange {
+        status: Some(OutreachStatus::Sent),
+        ..Default::default()
+    };
+    let err = ws.update_outreach(bare.id, &send).unwrap_err();
+    assert_eq!(err.code(), "needs_confirmation");
+    assert_eq!(
+        ws.outreach(bare.id).unwrap().status,
+        OutreachStatus::Planned
+    );
+    let sent = ws
+        .update_outreach(
+            bare.id,
+            &OutreachChange {
+                acknowledged: vec![OutreachWarning::NoticeMissing],
+                ..send
+            },
+        )
+        .unwrap();
+    assert!(sent.notice_missing && sent.status == OutreachStatus::Sent);
 }
 
 #[test]
