@@ -37,6 +37,19 @@ const COMMANDS: &[&str] = &[
     "guide_step_add",
     "guide_step_delete",
     "guide_step_hide",
+    "outreach_check",
+    "outreach_draft",
+    "outreach_log",
+    "outreach_update",
+    "outreach_history",
+    "outreach_query",
+    "outreach_export",
+    "templates_list",
+    "template_save",
+    "template_delete",
+    "person_timeline",
+    "person_link",
+    "person_unlink",
 ];
 
 fn main() {

@@ -67,6 +67,9 @@ pub enum Command {
     /// Score text offline: sentiment, complaint, label, reasons.
     #[command(subcommand)]
     Triage(TriageCommand),
+    /// Record contacts with customers, list them, export the log.
+    #[command(subcommand)]
+    Outreach(OutreachCommand),
     /// Write everything Hearken holds (except credentials) to a JSON file.
     Export {
         /// File to write, or - for standard output.
@@ -162,6 +165,83 @@ pub enum GuideCommand {
         /// File to write, or - for standard output.
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OutreachCommand {
+    /// Record a contact with a customer, from a mention or a handle.
+    /// Refused for anyone on the do-not-contact list, on every channel.
+    Log {
+        /// The mention this is about (see `hearken mentions list`); the
+        /// person is its author.
+        #[arg(long, value_name = "ID")]
+        mention: Option<i64>,
+        /// The person's platform, without --mention.
+        #[arg(long)]
+        platform: Option<String>,
+        /// The person's handle, without --mention.
+        #[arg(long)]
+        handle: Option<String>,
+        /// public_reply, direct_message, email, phone or in_person.
+        #[arg(long)]
+        channel: String,
+        /// planned, sent, replied, resolved, no_response or declined.
+        #[arg(long)]
+        status: String,
+        /// The message, as sent (or to send).
+        #[arg(long, conflicts_with = "message_stdin")]
+        message: Option<String>,
+        /// Read the message from standard input.
+        #[arg(long)]
+        message_stdin: bool,
+        /// When to check back: YYYY-MM-DD or an RFC 3339 time. Not in the past.
+        #[arg(long, value_name = "DATE")]
+        follow_up: Option<String>,
+        /// When it happened (default: now): YYYY-MM-DD or an RFC 3339 time.
+        #[arg(long, value_name = "DATE")]
+        at: Option<String>,
+        #[arg(long)]
+        outcome: Option<String>,
+        #[arg(long)]
+        notes: Option<String>,
+        /// The transparency notice was included (where the post was seen,
+        /// what is kept, how to opt out).
+        #[arg(long)]
+        notice: bool,
+        /// Record it even with warnings (a first contact without the notice,
+        /// a DM or email that reads as promotion). The record keeps showing them.
+        #[arg(long)]
+        confirm_warnings: bool,
+    },
+    /// The outreach log, newest first. Every filter narrows; a repeated
+    /// filter means any of its values.
+    List {
+        /// Only this status (repeatable).
+        #[arg(long = "status", value_name = "STATUS")]
+        statuses: Vec<String>,
+        /// Only this channel (repeatable).
+        #[arg(long = "channel", value_name = "CHANNEL")]
+        channels: Vec<String>,
+        /// Only follow-ups that are due (the date has passed, not closed).
+        #[arg(long)]
+        due: bool,
+        /// Only this person (and the handles linked to them); needs --platform.
+        #[arg(long, requires = "platform")]
+        handle: Option<String>,
+        #[arg(long, requires = "handle")]
+        platform: Option<String>,
+        #[arg(long, default_value_t = 100)]
+        limit: i64,
+    },
+    /// Write the whole log to outreach-YYYY-MM-DD.csv or .json.
+    Export {
+        /// csv or json.
+        #[arg(long)]
+        format: String,
+        /// Folder to write into (default: Downloads, else the data folder).
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
     },
 }
 
@@ -750,6 +830,7 @@ fn execute(command: Command, data_dir: &std::path::Path, json: bool) -> Result<i
             Ok(exit::OK)
         }
         Command::Triage(TriageCommand::Score) => Ok(run_triage_score()),
+        Command::Outreach(cmd) => run_outreach(&ws, cmd, json),
         Command::Export { out } => {
             let export = ws.export()?;
             let body = serde_json::to_string_pretty(&export).map_err(Error::internal)?;
@@ -767,6 +848,212 @@ fn execute(command: Command, data_dir: &std::path::Path, json: bool) -> Result<i
                     );
                 }
             }
+            Ok(exit::OK)
+        }
+    }
+}
+
+fn parse_channel(s: &str) -> Result<crate::model::Channel> {
+    use crate::model::Channel;
+    let norm = s.trim().to_ascii_lowercase().replace(['-', ' '], "_");
+    let norm = match norm.as_str() {
+        "dm" | "direct" | "message" => "direct_message",
+        "reply" | "public" => "public_reply",
+        "in_store" | "face_to_face" => "in_person",
+        other => other,
+    };
+    Channel::parse(norm).ok_or_else(|| {
+        Error::invalid(format!(
+            "\"{}\" isn't a channel. Use public_reply, direct_message, email, phone or in_person.",
+            s.chars().take(40).collect::<String>()
+        ))
+    })
+}
+
+fn parse_outreach_status(s: &str) -> Result<crate::model::OutreachStatus> {
+    let norm = s.trim().to_ascii_lowercase().replace(['-', ' '], "_");
+    crate::model::OutreachStatus::parse(&norm).ok_or_else(|| {
+        Error::invalid(format!(
+            "\"{}\" isn't an outreach status. Use planned, sent, replied, resolved, no_response or declined.",
+            s.chars().take(40).collect::<String>()
+        ))
+    })
+}
+
+/// One outreach record as a line: id, when, platform, who, channel, status, message.
+fn outreach_line(o: &crate::model::Outreach) -> String {
+    let who: String = o.handle.chars().take(24).collect();
+    let message: String = o
+        .message
+        .replace(['\n', '\r'], " ")
+        .chars()
+        .take(80)
+        .collect();
+    let mut flags = Vec::new();
+    if o.follow_up_due {
+        flags.push("follow-up due");
+    }
+    if o.notice_missing {
+        flags.push("no notice");
+    }
+    if !o.promotional_words.is_empty() {
+        flags.push("reads as promotion");
+    }
+    let flags = if flags.is_empty() {
+        String::new()
+    } else {
+        format!(" [{}]", flags.join(", "))
+    };
+    format!(
+        "{:>5}  {}  {:<14} {:<24} {:<14} {:<11}{flags} {message}",
+        o.id,
+        o.occurred_at,
+        o.platform.display_name(),
+        who,
+        o.channel.as_str(),
+        o.status.as_str(),
+    )
+}
+
+fn run_outreach(ws: &Workspace, cmd: OutreachCommand, json: bool) -> Result<i32> {
+    use crate::model::{NewOutreach, OutreachQuery, OutreachWarning};
+    match cmd {
+        OutreachCommand::Log {
+            mention,
+            platform,
+            handle,
+            channel,
+            status,
+            message,
+            message_stdin,
+            follow_up,
+            at,
+            outcome,
+            notes,
+            notice,
+            confirm_warnings,
+        } => {
+            let message = if message_stdin {
+                let mut s = String::new();
+                std::io::stdin().read_to_string(&mut s).map_err(|_| {
+                    Error::invalid("The message on standard input isn't readable text.")
+                })?;
+                s
+            } else {
+                message.unwrap_or_default()
+            };
+            let draft = NewOutreach {
+                mention_id: mention,
+                platform: platform.as_deref().map(parse_platform).transpose()?,
+                handle,
+                channel: parse_channel(&channel)?,
+                message,
+                status: parse_outreach_status(&status)?,
+                occurred_at: at,
+                follow_up_at: follow_up,
+                outcome,
+                notes,
+                notice_given: notice,
+                acknowledged: if confirm_warnings {
+                    vec![OutreachWarning::NoticeMissing, OutreachWarning::Promotional]
+                } else {
+                    Vec::new()
+                },
+            };
+            let o = ws.log_outreach(&draft).map_err(|e| match e {
+                Error::NeedsConfirmation(m) => Error::NeedsConfirmation(format!(
+                    "{m} (From the command line: run it again with --confirm-warnings.)"
+                )),
+                other => other,
+            })?;
+            print_out(json, &o, || {
+                let mut line = format!(
+                    "Logged outreach {}: {} to {} on {} ({}).",
+                    o.id,
+                    o.channel.as_str(),
+                    o.handle,
+                    o.platform.display_name(),
+                    o.status.as_str()
+                );
+                if o.notice_missing {
+                    line.push_str(" It is a first contact without the privacy notice.");
+                }
+                if !o.promotional_words.is_empty() {
+                    line.push_str(&format!(
+                        " It reads as promotion ({}).",
+                        o.promotional_words.join(", ")
+                    ));
+                }
+                line
+            });
+            Ok(exit::OK)
+        }
+        OutreachCommand::List {
+            statuses,
+            channels,
+            due,
+            handle,
+            platform,
+            limit,
+        } => {
+            if !(1..=1000).contains(&limit) {
+                return Err(Error::invalid("--limit must be between 1 and 1000."));
+            }
+            let person = match (platform, handle) {
+                (Some(p), Some(h)) => Some(crate::model::HandleRef {
+                    platform: parse_platform(&p)?,
+                    handle: h,
+                }),
+                _ => None,
+            };
+            let query = OutreachQuery {
+                statuses: statuses
+                    .iter()
+                    .map(|s| parse_outreach_status(s))
+                    .collect::<Result<_>>()?,
+                channels: channels
+                    .iter()
+                    .map(|c| parse_channel(c))
+                    .collect::<Result<_>>()?,
+                due_only: due,
+                person,
+                limit: Some(limit),
+                offset: None,
+            };
+            let list = ws.query_outreach(&query)?;
+            print_out(json, &list, || {
+                let mut lines: Vec<String> = list.items.iter().map(outreach_line).collect();
+                if lines.is_empty() {
+                    lines.push("No outreach matches.".into());
+                } else {
+                    lines.push(format!(
+                        "{} shown of {} matching.",
+                        list.items.len(),
+                        list.total
+                    ));
+                }
+                if list.due > 0 {
+                    lines.push(format!(
+                        "{} follow-up{} due.",
+                        list.due,
+                        if list.due == 1 { " is" } else { "s are" }
+                    ));
+                }
+                lines.join("\n")
+            });
+            Ok(exit::OK)
+        }
+        OutreachCommand::Export { format, dir } => {
+            let format = crate::model::ExportFormat::parse(&format).ok_or_else(|| {
+                Error::invalid(format!(
+                    "\"{}\" isn't an export format. Use --format csv or --format json.",
+                    format.chars().take(40).collect::<String>()
+                ))
+            })?;
+            let path = ws.export_outreach(format, dir)?;
+            print_out(json, &serde_json::json!({ "path": path }), || {
+                format!("Wrote the outreach log to {}.", path.display())
+            });
             Ok(exit::OK)
         }
     }

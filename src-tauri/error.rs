@@ -51,6 +51,16 @@ pub enum Error {
     #[error("{0}")]
     Fetch(#[from] FetchError),
 
+    /// The person asked not to be contacted: the message says so without
+    /// naming them or anyone linked to them.
+    #[error("{0}")]
+    DoNotContact(String),
+
+    /// Warnings the owner has not acknowledged yet (no notice on a first
+    /// contact, a DM that reads as promotion); nothing was recorded.
+    #[error("{0}")]
+    NeedsConfirmation(String),
+
     #[error("Something went wrong inside Hearken: {0}. Please try again; if it keeps happening, the log file in the data folder says more.")]
     Internal(String),
 }
@@ -72,6 +82,8 @@ impl Error {
             Error::NotFound(_) => "not_found",
             Error::NotAvailable(_) => "not_available",
             Error::Fetch(f) => f.code(),
+            Error::DoNotContact(_) => "do_not_contact",
+            Error::NeedsConfirmation(_) => "needs_confirmation",
             Error::Internal(_) => "internal",
         }
     }
@@ -134,6 +146,20 @@ mod tests {
         let message = json["message"].as_str().unwrap();
         assert!(message.contains("Unlock it"));
         assert!(message.contains("Nothing was saved elsewhere"));
+    }
+
+    #[test]
+    fn outreach_refusals_reach_the_ui_with_their_own_codes() {
+        for (e, code) in [
+            (Error::DoNotContact("asked".into()), "do_not_contact"),
+            (
+                Error::NeedsConfirmation("check".into()),
+                "needs_confirmation",
+            ),
+        ] {
+            let json = serde_json::to_value(CommandError::from(e)).unwrap();
+            assert_eq!(json["code"], code);
+        }
     }
 
     #[test]

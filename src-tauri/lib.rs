@@ -11,6 +11,7 @@ pub mod guide;
 pub mod logging;
 pub mod model;
 pub mod notify;
+pub mod outreach;
 pub mod paths;
 pub mod poller;
 pub mod secrets;
@@ -36,6 +37,8 @@ use workspace::Workspace;
 
 /// How often the window's scheduler looks for due sources.
 const SCHEDULER_TICK: Duration = Duration::from_secs(60);
+/// How often the window looks for follow-ups that became due.
+const FOLLOW_UP_TICK: Duration = Duration::from_secs(60);
 
 /// WebKitGTK's accelerated compositing keeps a layer store per scrolling
 /// area; for a calm list-and-form app it costs about 120 MB (measured by
@@ -107,6 +110,10 @@ pub fn run_gui(data_dir: Option<PathBuf>) {
             if let Err(e) = tray::install(app.handle()) {
                 tracing::warn!("no tray icon: {e}");
             }
+            tauri::async_runtime::spawn(commands::outreach::remind_follow_ups_every(
+                app.handle().clone(),
+                FOLLOW_UP_TICK,
+            ));
             if let Some(poller) = scheduler {
                 let handle = app.handle().clone();
                 let status_poller = poller.clone();

@@ -940,6 +940,7 @@ pub struct Outreach {
     pub promotional_words: Vec<String>,
     /// A follow-up date has passed and the outreach is not closed.
     pub follow_up_due: bool,
+    /// Changes in its history (one per field changed); see `outreach_history`.
     #[ts(type = "number")]
     pub revisions: i64,
     pub created_at: String,
@@ -970,8 +971,9 @@ pub struct NewOutreach {
     pub message: String,
     pub status: OutreachStatus,
     /// Defaults to now. Not in the future unless the status is planned.
+    /// RFC 3339 (any offset), or `YYYY-MM-DD` (today means now, another day noon UTC).
     pub occurred_at: Option<String>,
-    /// Must be in the future when given.
+    /// Must not be in the past when given. RFC 3339, or `YYYY-MM-DD` (09:00 UTC that day; today is allowed).
     pub follow_up_at: Option<String>,
     pub outcome: Option<String>,
     pub notes: Option<String>,
@@ -985,6 +987,8 @@ pub struct NewOutreach {
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 #[ts(export)]
 pub struct OutreachCheck {
+    /// Who it is to. When that can't be told yet (no handle, an unknown
+    /// mention), `handle` is empty and `problems` says why.
     pub person: HandleRef,
     /// No earlier outreach to this person (or any handle linked to them).
     pub first_contact: bool,

@@ -100,9 +100,46 @@ pub fn new_mentions_message(new_by_watch: &BTreeMap<String, i64>) -> Option<(Str
     Some((title, body))
 }
 
+/// The one notification for follow-ups that became due since the last
+/// check (`newly_due`), with how many are due in all, or None when none
+/// became due. Like the others, it names nobody and quotes no message.
+pub fn follow_up_message(newly_due: i64, due: i64) -> Option<(String, String)> {
+    if newly_due <= 0 {
+        return None;
+    }
+    let title = if newly_due == 1 {
+        "A follow-up is due".to_string()
+    } else {
+        format!("{newly_due} follow-ups are due")
+    };
+    let mut body =
+        String::from("Open Hearken's Outreach screen to see who you said you'd get back to.");
+    if due > newly_due {
+        body.push_str(&format!(
+            " {} due in all.",
+            plural(due, "follow-up is", "follow-ups are")
+        ));
+    }
+    Some((title, body))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn follow_ups_that_became_due_are_one_message_that_names_nobody() {
+        assert_eq!(follow_up_message(0, 4), None);
+        let (title, body) = follow_up_message(1, 1).unwrap();
+        assert_eq!(title, "A follow-up is due");
+        assert_eq!(
+            body,
+            "Open Hearken's Outreach screen to see who you said you'd get back to."
+        );
+        let (title, body) = follow_up_message(3, 5).unwrap();
+        assert_eq!(title, "3 follow-ups are due");
+        assert!(body.ends_with(" 5 follow-ups are due in all."), "{body}");
+    }
 
     fn settings(complaints: bool, negative: bool, every: bool) -> Settings {
         Settings {

@@ -5,6 +5,7 @@ pub mod app;
 pub mod dashboard;
 pub mod guide;
 pub mod inbox;
+pub mod outreach;
 pub mod sources;
 pub mod watches;
 
@@ -103,6 +104,19 @@ macro_rules! app_commands {
             $crate::commands::guide::guide_step_add,
             $crate::commands::guide::guide_step_delete,
             $crate::commands::guide::guide_step_hide,
+            $crate::commands::outreach::outreach_check,
+            $crate::commands::outreach::outreach_draft,
+            $crate::commands::outreach::outreach_log,
+            $crate::commands::outreach::outreach_update,
+            $crate::commands::outreach::outreach_history,
+            $crate::commands::outreach::outreach_query,
+            $crate::commands::outreach::outreach_export,
+            $crate::commands::outreach::templates_list,
+            $crate::commands::outreach::template_save,
+            $crate::commands::outreach::template_delete,
+            $crate::commands::outreach::person_timeline,
+            $crate::commands::outreach::person_link,
+            $crate::commands::outreach::person_unlink,
         ]
     };
 }

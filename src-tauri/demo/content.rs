@@ -75,6 +75,9 @@ pub struct SampleWorkspace {
     pub sources: Vec<SampleSource>,
     pub mentions: Vec<SampleMention>,
     pub outreach: Vec<SampleOutreach>,
+    /// People the shop knows on more than one platform: each a list of
+    /// (platform, handle or shown name), to link as one person.
+    pub people: Vec<Vec<(&'static str, String)>>,
 }
 
 // ---------------------------------------------------------------------------
@@ -1424,6 +1427,32 @@ pub fn sample_workspace(now: OffsetDateTime) -> SampleWorkspace {
         })
         .collect();
 
+    // The recurring people, by the part of the story key before '_'.
+    let mut people: Vec<(&str, Vec<(&'static str, String)>)> = Vec::new();
+    for ((_, d), m) in drafts.iter().zip(&mentions) {
+        let Some(person) = d.key.split('_').next().filter(|p| !p.is_empty()) else {
+            continue;
+        };
+        let Some(who) = m.author_handle.clone().or_else(|| m.author_name.clone()) else {
+            continue;
+        };
+        let at = match people.iter().position(|(p, _)| *p == person) {
+            Some(i) => i,
+            None => {
+                people.push((person, Vec::new()));
+                people.len() - 1
+            }
+        };
+        if !people[at].1.contains(&(m.platform, who.clone())) {
+            people[at].1.push((m.platform, who));
+        }
+    }
+    let people: Vec<Vec<(&'static str, String)>> = people
+        .into_iter()
+        .map(|(_, handles)| handles)
+        .filter(|handles| handles.len() > 1)
+        .collect();
+
     let sources = PLATFORMS
         .iter()
         .map(|p| SampleSource {
@@ -1437,6 +1466,7 @@ pub fn sample_workspace(now: OffsetDateTime) -> SampleWorkspace {
         sources,
         mentions,
         outreach,
+        people,
     }
 }
 

@@ -5,7 +5,7 @@ mod content;
 
 use crate::clock;
 use crate::error::{Error, Result};
-use crate::model::{DemoSummary, Platform};
+use crate::model::{DemoSummary, HandleRef, Platform};
 use crate::store::{self, mentions::NewMention, outreach::OutreachRecord, SqlResult};
 use crate::workspace::Workspace;
 
@@ -150,6 +150,20 @@ pub fn load_at(ws: &Workspace, now: time::OffsetDateTime) -> Result<DemoSummary>
             store::outreach::insert(tx, &record, &now_s)?;
             outreach += 1;
         }
+        // The shop knows some customers on several platforms.
+        for handles in &sample.people {
+            for pair in handles.windows(2) {
+                let as_ref = |(platform, handle): &(&str, String)| -> Result<HandleRef> {
+                    Ok(HandleRef {
+                        platform: Platform::parse(platform).ok_or_else(|| {
+                            Error::internal(format!("sample platform {platform}"))
+                        })?,
+                        handle: handle.clone(),
+                    })
+                };
+                store::people::link(tx, &as_ref(&pair[0])?, &as_ref(&pair[1])?)?;
+            }
+        }
         // A lived-in Inbox: what the shop followed up is contacted or
         // resolved, spam was ignored, and what is older than two days has
         // been read; the last two days' posts are still unread.
@@ -223,6 +237,47 @@ mod tests {
         // Loading twice adds no second set.
         load(&ws).unwrap();
         assert_eq!(ws.list_watches().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn the_sample_outreach_follows_the_rules_and_has_a_follow_up_due() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = Workspace::open(dir.path()).unwrap();
+        load(&ws).unwrap();
+        let log = ws
+            .query_outreach(&crate::model::OutreachQuery {
+                limit: Some(1000),
+                ..Default::default()
+            })
+            .unwrap();
+        assert!(log.total >= 12);
+        // Every first contact (across a person's linked handles) gave the notice.
+        let missing: Vec<_> = log.items.iter().filter(|o| o.notice_missing).collect();
+        assert!(missing.is_empty(), "{missing:#?}");
+        assert!(
+            log.items.iter().any(|o| !o.notice_given),
+            "later contacts may go without"
+        );
+        assert!(log.due >= 1, "a follow-up is due");
+        // No DM or email in the sample reads as promotion.
+        assert!(log.items.iter().all(|o| o.promotional_words.is_empty()));
+        // Hannah is known on three platforms: one timeline.
+        let t = ws
+            .person_timeline(&HandleRef {
+                platform: Platform::Instagram,
+                handle: "@hannah.okafor.rides".into(),
+            })
+            .unwrap();
+        assert_eq!(t.handles.len(), 3, "{:?}", t.handles);
+        let platforms: std::collections::HashSet<Platform> = t
+            .entries
+            .iter()
+            .map(|e| match e {
+                crate::model::TimelineEntry::Mention { mention, .. } => mention.platform,
+                crate::model::TimelineEntry::Outreach { outreach, .. } => outreach.platform,
+            })
+            .collect();
+        assert_eq!(platforms.len(), 3);
     }
 
     #[test]

@@ -768,7 +768,11 @@ pub fn detail(conn: &Connection, id: i64) -> Result<MentionDetail> {
         watches,
         corrections,
         source_label,
-        outreach: Vec::new(),
+        outreach: super::outreach::views(
+            conn,
+            super::outreach::for_mention(conn, id)?,
+            &crate::clock::now_string(),
+        )?,
         do_not_contact: None,
     })
 }

@@ -9,9 +9,11 @@ pub mod inbox;
 pub mod mentions;
 pub mod migrations;
 pub mod outreach;
+pub mod people;
 pub mod search;
 pub mod settings;
 pub mod sources;
+pub mod templates;
 pub mod usage;
 pub mod watches;
 

@@ -14,10 +14,11 @@ export type NewOutreach = { mention_id: number | null,
 platform: Platform | null, handle: string | null, channel: Channel, message: string, status: OutreachStatus, 
 /**
  * Defaults to now. Not in the future unless the status is planned.
+ * RFC 3339 (any offset), or `YYYY-MM-DD` (today means now, another day noon UTC).
  */
 occurred_at: string | null, 
 /**
- * Must be in the future when given.
+ * Must not be in the past when given. RFC 3339, or `YYYY-MM-DD` (09:00 UTC that day; today is allowed).
  */
 follow_up_at: string | null, outcome: string | null, notes: string | null, notice_given: boolean, 
 /**

@@ -26,4 +26,8 @@ promotional_words: Array<string>,
 /**
  * A follow-up date has passed and the outreach is not closed.
  */
-follow_up_due: boolean, revisions: number, created_at: string, updated_at: string | null, };
+follow_up_due: boolean, 
+/**
+ * Changes in its history (one per field changed); see `outreach_history`.
+ */
+revisions: number, created_at: string, updated_at: string | null, };

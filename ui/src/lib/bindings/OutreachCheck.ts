@@ -6,7 +6,12 @@ import type { OutreachWarning } from "./OutreachWarning";
 /**
  * What Hearken says about a draft before it is logged.
  */
-export type OutreachCheck = { person: HandleRef, 
+export type OutreachCheck = { 
+/**
+ * Who it is to. When that can't be told yet (no handle, an unknown
+ * mention), `handle` is empty and `problems` says why.
+ */
+person: HandleRef, 
 /**
  * No earlier outreach to this person (or any handle linked to them).
  */
