@@ -51,6 +51,10 @@ pub enum Error {
     #[error("{0}")]
     Fetch(#[from] FetchError),
 
+    /// A source that may not poll yet: no watch may listen (see `watch::Matcher`).
+    #[error("{0}")]
+    Paused(String),
+
     #[error("Something went wrong inside Hearken: {0}. Please try again; if it keeps happening, the log file in the data folder says more.")]
     Internal(String),
 }
@@ -72,6 +76,7 @@ impl Error {
             Error::NotFound(_) => "not_found",
             Error::NotAvailable(_) => "not_available",
             Error::Fetch(f) => f.code(),
+            Error::Paused(_) => "paused",
             Error::Internal(_) => "internal",
         }
     }
