@@ -37,6 +37,20 @@ const COMMANDS: &[&str] = &[
     "guide_step_add",
     "guide_step_delete",
     "guide_step_hide",
+    "dnc_add",
+    "dnc_list",
+    "dnc_remove",
+    "privacy_overview",
+    "privacy_settings_save",
+    "purge_preview",
+    "purge_run",
+    "requests_list",
+    "request_add",
+    "privacy_export",
+    "privacy_erase",
+    "audit_list",
+    "audit_verify",
+    "privacy_notes_export",
 ];
 
 fn main() {

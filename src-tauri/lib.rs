@@ -13,6 +13,7 @@ pub mod model;
 pub mod notify;
 pub mod paths;
 pub mod poller;
+pub mod privacy;
 pub mod secrets;
 pub mod sources;
 pub mod startup;

@@ -5,6 +5,7 @@ pub mod app;
 pub mod dashboard;
 pub mod guide;
 pub mod inbox;
+pub mod privacy;
 pub mod sources;
 pub mod watches;
 
@@ -103,6 +104,20 @@ macro_rules! app_commands {
             $crate::commands::guide::guide_step_add,
             $crate::commands::guide::guide_step_delete,
             $crate::commands::guide::guide_step_hide,
+            $crate::commands::privacy::dnc_add,
+            $crate::commands::privacy::dnc_list,
+            $crate::commands::privacy::dnc_remove,
+            $crate::commands::privacy::privacy_overview,
+            $crate::commands::privacy::privacy_settings_save,
+            $crate::commands::privacy::purge_preview,
+            $crate::commands::privacy::purge_run,
+            $crate::commands::privacy::requests_list,
+            $crate::commands::privacy::request_add,
+            $crate::commands::privacy::privacy_export,
+            $crate::commands::privacy::privacy_erase,
+            $crate::commands::privacy::audit_list,
+            $crate::commands::privacy::audit_verify,
+            $crate::commands::privacy::privacy_notes_export,
         ]
     };
 }
