@@ -794,15 +794,37 @@ fn check_watch(input: NewWatch) -> Result<NewWatch> {
         include_terms: tidy(input.include_terms, "include term")?,
         exclude_terms: tidy(input.exclude_terms, "exclude term")?,
         purpose,
-        legitimate_interests: tidy_note(input.legitimate_interests),
-        necessity: tidy_note(input.necessity),
-        balance: tidy_note(input.balance),
+        legitimate_interests: tidy_note(
+            input.legitimate_interests,
+            "the business's interest in listening (legitimate interest)",
+        )?,
+        necessity: tidy_note(input.necessity, "why listening is needed (necessity)")?,
+        balance: tidy_note(
+            input.balance,
+            "why it doesn't override people's own interests (balance)",
+        )?,
         enabled: input.enabled,
     })
 }
 
-fn tidy_note(note: Option<String>) -> Option<String> {
-    note.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+/// A part of the legitimate-interests note: empty is "not written yet"
+/// (the watch stays paused); written, it must say something.
+fn tidy_note(note: Option<String>, what: &str) -> Result<Option<String>> {
+    let Some(note) = note.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()) else {
+        return Ok(None);
+    };
+    let n = note.chars().count();
+    if n < 10 {
+        return Err(Error::invalid(format!(
+            "Say in a sentence {what}; \"{note}\" is too short to explain it. It is kept for your privacy records."
+        )));
+    }
+    if n > 2000 {
+        return Err(Error::invalid(format!(
+            "Keep the note on {what} under 2,000 characters; it is {n}."
+        )));
+    }
+    Ok(Some(note))
 }
 
 pub fn write_new_file(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -966,6 +988,26 @@ mod tests {
         assert_eq!((w.exclude_terms.len(), w.enabled), (1, false));
         ws.remove_watch(w.id).unwrap();
         assert_eq!(ws.remove_watch(w.id).unwrap_err().code(), "not_found");
+    }
+
+    #[test]
+    fn a_watch_listens_only_with_its_whole_note_and_a_written_note_must_say_something() {
+        let (_d, ws) = workspace();
+        let why = "To answer customers who talk about the shop.";
+        let mut w = watch("Shop", &["Pine"], why);
+        let paused = ws.add_watch(w.clone()).unwrap();
+        assert!(!paused.notes_complete);
+        w.legitimate_interests = Some("Looking after our customers.".into());
+        w.necessity = Some("  ok ".into());
+        let err = ws.update_watch(paused.id, w.clone()).unwrap_err();
+        assert!(err.to_string().contains("necessity"), "{err}");
+        w.necessity = Some("They post instead of writing to us.".into());
+        w.balance = Some("x".repeat(2001));
+        assert!(ws.update_watch(paused.id, w.clone()).is_err());
+        w.balance = Some("  Public posts, service only.  ".into());
+        let done = ws.update_watch(paused.id, w).unwrap();
+        assert!(done.notes_complete);
+        assert_eq!(done.balance.as_deref(), Some("Public posts, service only."));
     }
 
     #[test]

@@ -90,6 +90,14 @@ fn plural(n: i64, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// How long things are kept, as the access answer states it.
+#[derive(Serialize)]
+struct Retention {
+    mention_days: u32,
+    outreach_days: u32,
+    mode: crate::model::PurgeMode,
+}
+
 /// The access request's answer, as JSON.
 #[derive(Serialize)]
 struct AccessJson<'a> {
@@ -103,7 +111,7 @@ struct AccessJson<'a> {
     due_on: &'a str,
     exported_at: &'a str,
     summary: &'a str,
-    retention: &'a PrivacySettings,
+    retention: Retention,
     #[serde(flatten)]
     held: &'a person::Held,
 }
@@ -116,6 +124,16 @@ impl Workspace {
         mentions: &mut [Mention],
     ) -> Result<()> {
         dnc::mark(conn, || self.privacy_key(), mentions)
+    }
+
+    /// The entry that stops contact with this person, if there is one.
+    pub fn dnc_find(&self, platform: Platform, handle: &str) -> Result<Option<DncEntry>> {
+        self.store.read(|c| {
+            if !dnc::any(c)? {
+                return Ok(None);
+            }
+            dnc::find(c, &self.privacy_key()?, platform, handle)
+        })
     }
 
     pub fn dnc_list(&self) -> Result<Vec<DncEntry>> {
@@ -196,6 +214,22 @@ impl Workspace {
     /// The daily purge, by Hearken itself.
     pub fn purge_daily(&self) -> Result<PurgeReport> {
         self.purge_as(audit::HEARKEN)
+    }
+
+    /// The daily purge, when it is due: always when `at_start`, else once a
+    /// day has passed since the last purge (by the clock, so a computer
+    /// that slept through the day still purges when it wakes).
+    pub fn purge_if_due(&self, at_start: bool) -> Result<Option<PurgeReport>> {
+        let last = self.store.read(retention::last)?;
+        let due = at_start
+            || last
+                .as_ref()
+                .and_then(|r| clock::parse(&r.ran_at))
+                .is_none_or(|t| clock::now() - t >= time::Duration::hours(24));
+        if !due {
+            return Ok(None);
+        }
+        self.purge_daily().map(Some)
     }
 
     fn purge_as(&self, actor: &str) -> Result<PurgeReport> {
@@ -280,7 +314,11 @@ impl Workspace {
             due_on: &request.due_on,
             exported_at: &exported_at,
             summary: &summary,
-            retention: &retention,
+            retention: Retention {
+                mention_days: retention.mention_days,
+                outreach_days: retention.outreach_days,
+                mode: retention.mode,
+            },
             held: &held,
         })
         .map_err(Error::internal)?;

@@ -260,7 +260,9 @@ pub fn remove(tx: &Transaction<'_>, id: i64) -> Result<DncEntry> {
     Ok(entry)
 }
 
-/// Keeps only the keyed hash of an entry (erasure): the objection still holds.
+/// Keeps only the keyed hash of an entry (erasure): the objection still
+/// holds. The owner's reason goes too (it may say something about the
+/// person); it reads as the default reason.
 pub fn reduce_to_fingerprint(
     tx: &Transaction<'_>,
     key: &[u8],
@@ -269,7 +271,7 @@ pub fn reduce_to_fingerprint(
 ) -> Result<bool> {
     let n = tx
         .execute(
-            "UPDATE suppression SET platform = NULL, handle = NULL WHERE handle_hash = ?1",
+            "UPDATE suppression SET platform = NULL, handle = NULL, reason = NULL WHERE handle_hash = ?1",
             [fingerprint(key, platform, handle)],
         )
         .db()?;

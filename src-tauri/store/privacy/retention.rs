@@ -441,5 +441,26 @@ mod tests {
             .read(|c| plan(c, &settings(PurgeMode::Delete), now()))
             .unwrap();
         assert_eq!((switched.mentions, switched.outreach), (3, 1));
+        // A new triage model scores everything again, but an empty text
+        // would read as neutral: an anonymised mention keeps its label.
+        store
+            .write(|tx| {
+                tx.execute("UPDATE mentions SET scored_with = 'older-model'", [])
+                    .db()
+            })
+            .unwrap();
+        while store
+            .write(|tx| crate::store::mentions::rescore_stale(tx, 100))
+            .unwrap()
+            > 0
+        {}
+        assert_eq!(tallies(&store), before);
+        assert_eq!(
+            ids(
+                &store,
+                "SELECT id FROM mentions WHERE label = 'complaint' ORDER BY id"
+            ),
+            [1, 2]
+        );
     }
 }
