@@ -50,6 +50,20 @@ const COMMANDS: &[&str] = &[
     "person_timeline",
     "person_link",
     "person_unlink",
+    "dnc_add",
+    "dnc_list",
+    "dnc_remove",
+    "privacy_overview",
+    "privacy_settings_save",
+    "purge_preview",
+    "purge_run",
+    "requests_list",
+    "request_add",
+    "privacy_export",
+    "privacy_erase",
+    "audit_list",
+    "audit_verify",
+    "privacy_notes_export",
 ];
 
 fn main() {

@@ -22,6 +22,8 @@ pub mod exit {
     pub const USAGE: i32 = 2;
     /// `poll` ran, but at least one source failed (the report says which).
     pub const SOME_SOURCES_FAILED: i32 = 3;
+    /// `privacy verify` found the audit trail broken (the message names where).
+    pub const AUDIT_BROKEN: i32 = 4;
 }
 
 #[derive(Debug, Parser)]
@@ -70,6 +72,9 @@ pub enum Command {
     /// Record contacts with customers, list them, export the log.
     #[command(subcommand)]
     Outreach(OutreachCommand),
+    /// Privacy: do-not-contact, access and erasure requests, retention, the audit trail.
+    #[command(subcommand)]
+    Privacy(PrivacyCommand),
     /// Write everything Hearken holds (except credentials) to a JSON file.
     Export {
         /// File to write, or - for standard output.
@@ -144,9 +149,93 @@ pub enum WatchCommand {
         #[arg(long)]
         balance: Option<String>,
     },
+    /// Write or change a watch's purpose and legitimate-interests note
+    /// (a watch listens only once the whole note is written).
+    Note {
+        id: i64,
+        #[arg(long)]
+        purpose: Option<String>,
+        /// The business's interest in listening.
+        #[arg(long)]
+        legitimate_interests: Option<String>,
+        /// Why listening is necessary for that purpose.
+        #[arg(long)]
+        necessity: Option<String>,
+        /// Why it does not override the people's own interests.
+        #[arg(long)]
+        balance: Option<String>,
+    },
     /// List watches with how many mentions each caught.
     List,
     /// Remove a watch. Mentions it caught are kept.
+    Remove { id: i64 },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PrivacyCommand {
+    /// People who asked not to be contacted.
+    #[command(subcommand)]
+    Dnc(DncCommand),
+    /// Record an access request for HANDLE and answer it: everything held
+    /// about them, as JSON and as a readable page, in one folder.
+    Export {
+        /// The platform the handle is on, e.g. x, reddit, mastodon.
+        #[arg(long)]
+        platform: String,
+        handle: String,
+        /// Folder to write to (default: your Downloads folder).
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+        /// The day the request was received (default: today); it is due a calendar month later.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        received: Option<String>,
+    },
+    /// Record an erasure request for HANDLE and erase everything held about
+    /// them, beyond recovery from the database file. A do-not-contact entry
+    /// stays as a fingerprint, so it is still honoured.
+    Erase {
+        #[arg(long)]
+        platform: String,
+        handle: String,
+        /// Confirm without being asked (needed when not at a terminal).
+        #[arg(long)]
+        yes: bool,
+        /// The day the request was received (default: today).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        received: Option<String>,
+    },
+    /// Purge the mentions and closed outreach past their retention periods.
+    Purge {
+        /// Only say what would go.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Check that the audit trail is intact; exit code 4 names the first broken entry.
+    Verify,
+    /// Access and erasure requests, newest first, with their due dates.
+    Requests,
+    /// Write every watch's purpose and legitimate-interests note as a web page.
+    Notes {
+        /// Folder to write to (default: your Downloads folder).
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DncCommand {
+    /// Add a person (their handle on a platform) to the do-not-contact list.
+    Add {
+        #[arg(long)]
+        platform: String,
+        handle: String,
+        /// Why, in a few words (default: "Asked us to stop").
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// The do-not-contact list, newest first.
+    List,
+    /// Take an entry off the list (the person asked to hear from you again).
     Remove { id: i64 },
 }
 
@@ -345,6 +434,25 @@ fn check_limit(limit: i64) -> Result<()> {
     Ok(())
 }
 
+/// What a watch's legitimate-interests note still lacks.
+fn missing_notes(w: &crate::model::Watch) -> Vec<&'static str> {
+    let empty = |s: &Option<String>| s.as_deref().is_none_or(|s| s.trim().is_empty());
+    let mut out = Vec::new();
+    if w.purpose.trim().is_empty() {
+        out.push("purpose");
+    }
+    if empty(&w.legitimate_interests) {
+        out.push("legitimate interests");
+    }
+    if empty(&w.necessity) {
+        out.push("necessity");
+    }
+    if empty(&w.balance) {
+        out.push("balance");
+    }
+    out
+}
+
 /// One mention as a line: id, time, platform, label, status, who, text.
 fn mention_line(m: &crate::model::Mention) -> String {
     let who = m
@@ -476,12 +584,65 @@ fn execute(command: Command, data_dir: &std::path::Path, json: bool) -> Result<i
                 enabled: true,
             })?;
             print_out(json, &watch, || {
-                format!(
+                let mut line = format!(
                     "Added watch {} \"{}\": listening for {}.",
                     watch.id,
                     watch.name,
                     watch.terms.join(", ")
-                )
+                );
+                if !watch.notes_complete {
+                    line = format!(
+                        "Added watch {} \"{}\", paused: it catches nothing until its legitimate-interests note is complete ({} missing). Complete it with: hearken watch note {} --legitimate-interests \"…\" --necessity \"…\" --balance \"…\"",
+                        watch.id,
+                        watch.name,
+                        missing_notes(&watch).join(", "),
+                        watch.id
+                    );
+                }
+                line
+            });
+            Ok(exit::OK)
+        }
+        Command::Watch(WatchCommand::Note {
+            id,
+            purpose,
+            legitimate_interests,
+            necessity,
+            balance,
+        }) => {
+            let w = ws
+                .list_watches()?
+                .into_iter()
+                .find(|w| w.id == id)
+                .ok_or_else(|| Error::NotFound(format!("Watch {id}")))?;
+            let watch = ws.update_watch(
+                id,
+                crate::model::NewWatch {
+                    name: w.name,
+                    terms: w.terms,
+                    include_terms: w.include_terms,
+                    exclude_terms: w.exclude_terms,
+                    purpose: purpose.unwrap_or(w.purpose),
+                    legitimate_interests: legitimate_interests.or(w.legitimate_interests),
+                    necessity: necessity.or(w.necessity),
+                    balance: balance.or(w.balance),
+                    enabled: w.enabled,
+                },
+            )?;
+            print_out(json, &watch, || {
+                if watch.notes_complete {
+                    format!(
+                        "Watch {} \"{}\" has its whole note and listens.",
+                        watch.id, watch.name
+                    )
+                } else {
+                    format!(
+                        "Saved. Watch {} \"{}\" stays paused until its note is complete ({} missing).",
+                        watch.id,
+                        watch.name,
+                        missing_notes(&watch).join(", ")
+                    )
+                }
             });
             Ok(exit::OK)
         }
@@ -503,6 +664,14 @@ fn execute(command: Command, data_dir: &std::path::Path, json: bool) -> Result<i
                         );
                         if !w.exclude_terms.is_empty() {
                             line.push_str(&format!(" (not: {})", w.exclude_terms.join(", ")));
+                        }
+                        if !w.notes_complete {
+                            line.push_str(&format!(
+                                "  [paused: note incomplete, {} missing]",
+                                missing_notes(w).join(", ")
+                            ));
+                        } else if !w.enabled {
+                            line.push_str("  [switched off]");
                         }
                         line
                     })
@@ -831,6 +1000,7 @@ fn execute(command: Command, data_dir: &std::path::Path, json: bool) -> Result<i
         }
         Command::Triage(TriageCommand::Score) => Ok(run_triage_score()),
         Command::Outreach(cmd) => run_outreach(&ws, cmd, json),
+        Command::Privacy(command) => run_privacy(&ws, command, json),
         Command::Export { out } => {
             let export = ws.export()?;
             let body = serde_json::to_string_pretty(&export).map_err(Error::internal)?;
@@ -1053,6 +1223,285 @@ fn run_outreach(ws: &Workspace, cmd: OutreachCommand, json: bool) -> Result<i32>
             let path = ws.export_outreach(format, dir)?;
             print_out(json, &serde_json::json!({ "path": path }), || {
                 format!("Wrote the outreach log to {}.", path.display())
+            });
+            Ok(exit::OK)
+        }
+    }
+}
+
+fn count_of(n: i64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn request_line(r: &crate::model::PrivacyRequest) -> String {
+    let kind = match r.kind {
+        crate::model::RequestKind::Access => "access",
+        crate::model::RequestKind::Erasure => "erasure",
+    };
+    let state = match (r.state, r.overdue) {
+        (crate::model::RequestState::Done, _) => format!(
+            "done {}",
+            r.completed_at
+                .as_deref()
+                .map(|t| &t[..t.len().min(10)])
+                .unwrap_or("")
+        ),
+        (_, true) => "OVERDUE".to_string(),
+        (_, false) => "open".to_string(),
+    };
+    format!(
+        "{:>4}  {:<8} {:<14} {:<24} received {}  due {}  {}{}",
+        r.id,
+        kind,
+        r.platform.display_name(),
+        r.handle.as_deref().unwrap_or("(erased)"),
+        r.received_on,
+        r.due_on,
+        state,
+        r.result
+            .as_deref()
+            .map(|t| format!(" — {t}"))
+            .unwrap_or_default()
+    )
+}
+
+/// Asks at a terminal before an erasure; refuses without one.
+fn confirm_erasure(platform: Platform, handle: &str) -> Result<()> {
+    use std::io::{BufRead, Write};
+    if !std::io::stdin().is_terminal() {
+        return Err(Error::invalid(
+            "Erasing can't be undone, so Hearken asks first, and there is no terminal to ask at. Nothing was erased. Run it again with --yes to confirm.",
+        ));
+    }
+    print!(
+        "Erase everything Hearken holds about {handle} on {}? This can't be undone. Type yes to go on: ",
+        platform.display_name()
+    );
+    let _ = std::io::stdout().flush();
+    let mut answer = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .map_err(Error::internal)?;
+    if answer.trim().eq_ignore_ascii_case("yes") {
+        Ok(())
+    } else {
+        Err(Error::invalid("Nothing was erased."))
+    }
+}
+
+fn run_privacy(ws: &Workspace, command: PrivacyCommand, json: bool) -> Result<i32> {
+    match command {
+        PrivacyCommand::Dnc(DncCommand::Add {
+            platform,
+            handle,
+            reason,
+        }) => {
+            let platform = parse_platform(&platform)?;
+            let before = ws.dnc_find(platform, &handle)?;
+            let entry = ws.dnc_add(crate::model::NewDnc {
+                platform,
+                handle: handle.clone(),
+                reason,
+            })?;
+            print_out(json, &entry, || {
+                match before {
+                Some(e) => format!(
+                    "{} on {} is already on the do-not-contact list (entry {}, since {}).",
+                    e.handle.as_deref().unwrap_or(handle.trim()),
+                    platform.display_name(),
+                    e.id,
+                    e.since
+                ),
+                None => format!(
+                    "Added {} on {} to the do-not-contact list (entry {}): {}. Outreach to them will be refused.",
+                    entry.handle.as_deref().unwrap_or(handle.trim()),
+                    platform.display_name(),
+                    entry.id,
+                    entry.reason
+                ),
+            }
+            });
+            Ok(exit::OK)
+        }
+        PrivacyCommand::Dnc(DncCommand::List) => {
+            let list = ws.dnc_list()?;
+            print_out(json, &list, || {
+                if list.is_empty() {
+                    return "Nobody is on the do-not-contact list.".into();
+                }
+                list.iter()
+                    .map(|e| {
+                        format!(
+                            "{:>4}  {:<14} {:<24} since {}  {}",
+                            e.id,
+                            e.platform.map(|p| p.display_name()).unwrap_or("-"),
+                            e.handle
+                                .as_deref()
+                                .unwrap_or("(erased: kept as a fingerprint)"),
+                            e.since,
+                            e.reason
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            });
+            Ok(exit::OK)
+        }
+        PrivacyCommand::Dnc(DncCommand::Remove { id }) => {
+            let removed = ws.dnc_remove(id)?;
+            print_out(json, &removed, || {
+                format!(
+                    "Removed entry {id} from the do-not-contact list{}.",
+                    removed
+                        .handle
+                        .as_deref()
+                        .map(|h| format!(" ({h})"))
+                        .unwrap_or_default()
+                )
+            });
+            Ok(exit::OK)
+        }
+        PrivacyCommand::Export {
+            platform,
+            handle,
+            dir,
+            received,
+        } => {
+            let platform = parse_platform(&platform)?;
+            let export = ws.export_for_handle(platform, &handle, received, dir)?;
+            print_out(json, &export, || {
+                format!(
+                    "{}\nWrote:\n  {}\n  {}\nRequest {} (access), received {}, due {}: done.",
+                    export.request.result.as_deref().unwrap_or(""),
+                    export.json_path,
+                    export.html_path,
+                    export.request.id,
+                    export.request.received_on,
+                    export.request.due_on
+                )
+            });
+            Ok(exit::OK)
+        }
+        PrivacyCommand::Erase {
+            platform,
+            handle,
+            yes,
+            received,
+        } => {
+            let platform = parse_platform(&platform)?;
+            let shown = crate::store::privacy::requests::tidy_handle(&handle)?;
+            if !yes {
+                confirm_erasure(platform, &shown)?;
+            }
+            let report = ws.erase_for_handle(platform, &handle, received)?;
+            let nothing = report.mentions == 0 && report.outreach == 0 && report.corrections == 0;
+            print_out(json, &report, || {
+                let first = if nothing {
+                    format!(
+                        "Nothing is held about {shown} on {}.",
+                        platform.display_name()
+                    )
+                } else {
+                    format!(
+                        "Erased {}, {} and {} about {shown} on {}; the database file was cleared of them.",
+                        count_of(report.mentions, "mention", "mentions"),
+                        count_of(report.corrections, "label correction", "label corrections"),
+                        count_of(report.outreach, "outreach record", "outreach records"),
+                        platform.display_name()
+                    )
+                };
+                let dnc = if report.do_not_contact_kept {
+                    " Their do-not-contact entry stays, as a fingerprint only."
+                } else {
+                    ""
+                };
+                format!(
+                    "{first}{dnc}\nRequest {} (erasure), received {}, due {}: done.",
+                    report.request.id, report.request.received_on, report.request.due_on
+                )
+            });
+            Ok(exit::OK)
+        }
+        PrivacyCommand::Purge { dry_run } => {
+            let settings = ws.privacy_settings()?;
+            let verb = match settings.mode {
+                crate::model::PurgeMode::Delete => "delete",
+                crate::model::PurgeMode::Anonymise => "anonymise",
+            };
+            let periods = format!(
+                "mentions nobody acted on: {} days; closed outreach: {} days",
+                settings.mention_days, settings.outreach_days
+            );
+            if dry_run {
+                let plan = ws.purge_preview()?;
+                print_out(json, &plan, || {
+                    if plan.mentions == 0 && plan.outreach == 0 {
+                        format!(
+                            "Nothing to purge: nothing is past its retention period ({periods})."
+                        )
+                    } else {
+                        format!(
+                            "A purge now would {verb} {} posted before {} and {} closed before {} ({periods}). Nothing was changed.",
+                            count_of(plan.mentions, "mention", "mentions"),
+                            plan.mentions_before,
+                            count_of(plan.outreach, "outreach record", "outreach records"),
+                            plan.outreach_before
+                        )
+                    }
+                });
+            } else {
+                let report = ws.purge_run()?;
+                print_out(json, &report, || {
+                    if report.mentions == 0 && report.outreach == 0 {
+                        format!("Nothing to purge: nothing is past its retention period ({periods}). The purge is recorded.")
+                    } else {
+                        format!(
+                            "Purged: {} {} and {} ({periods}).",
+                            if verb == "delete" {
+                                "deleted"
+                            } else {
+                                "anonymised"
+                            },
+                            count_of(report.mentions, "mention", "mentions"),
+                            count_of(report.outreach, "outreach record", "outreach records")
+                        )
+                    }
+                });
+            }
+            Ok(exit::OK)
+        }
+        PrivacyCommand::Verify => {
+            let v = ws.audit_verify()?;
+            if json {
+                print_out(true, &v, String::new);
+            } else if v.ok {
+                println!("{}", v.message);
+            }
+            if v.ok {
+                Ok(exit::OK)
+            } else {
+                eprintln!("hearken: {}", v.message);
+                Ok(exit::AUDIT_BROKEN)
+            }
+        }
+        PrivacyCommand::Requests => {
+            let list = ws.requests_list()?;
+            print_out(json, &list, || {
+                if list.is_empty() {
+                    return "No access or erasure requests yet.".into();
+                }
+                list.iter().map(request_line).collect::<Vec<_>>().join("\n")
+            });
+            Ok(exit::OK)
+        }
+        PrivacyCommand::Notes { dir } => {
+            let path = ws.privacy_notes_export(dir)?;
+            print_out(json, &serde_json::json!({ "path": path }), || {
+                format!(
+                    "Wrote the watches' purposes and legitimate-interests notes to {}.",
+                    path.display()
+                )
             });
             Ok(exit::OK)
         }

@@ -60,6 +60,9 @@ pub enum Error {
     /// contact, a DM that reads as promotion); nothing was recorded.
     #[error("{0}")]
     NeedsConfirmation(String),
+    /// A source that may not poll yet: no watch may listen (see `watch::Matcher`).
+    #[error("{0}")]
+    Paused(String),
 
     #[error("Something went wrong inside Hearken: {0}. Please try again; if it keeps happening, the log file in the data folder says more.")]
     Internal(String),
@@ -84,6 +87,7 @@ impl Error {
             Error::Fetch(f) => f.code(),
             Error::DoNotContact(_) => "do_not_contact",
             Error::NeedsConfirmation(_) => "needs_confirmation",
+            Error::Paused(_) => "paused",
             Error::Internal(_) => "internal",
         }
     }

@@ -14,6 +14,7 @@ pub mod notify;
 pub mod outreach;
 pub mod paths;
 pub mod poller;
+pub mod privacy;
 pub mod secrets;
 pub mod sources;
 pub mod startup;
@@ -39,6 +40,39 @@ use workspace::Workspace;
 const SCHEDULER_TICK: Duration = Duration::from_secs(60);
 /// How often the window looks for follow-ups that became due.
 const FOLLOW_UP_TICK: Duration = Duration::from_secs(60);
+/// The retention purge waits this long after start-up (the window first),
+/// then looks this often whether a day has passed since the last one.
+const PURGE_START_DELAY: Duration = Duration::from_secs(15);
+const PURGE_CHECK: Duration = Duration::from_secs(3600);
+
+/// The daily retention purge, on a thread of its own: at start-up, then
+/// every 24 hours. Each run is audited and recorded, even with nothing to do.
+fn start_daily_purge(ws: Workspace, app: tauri::AppHandle) {
+    use tauri::Emitter;
+    let spawned = std::thread::Builder::new()
+        .name("purge".into())
+        .spawn(move || {
+            std::thread::sleep(PURGE_START_DELAY);
+            let mut at_start = true;
+            loop {
+                match ws.purge_if_due(at_start) {
+                    Ok(Some(report)) => {
+                        let _ = app.emit("privacy-changed", ());
+                        if report.mentions > 0 || report.outreach > 0 {
+                            let _ = app.emit("inbox-changed", ());
+                        }
+                    }
+                    Ok(None) => {}
+                    Err(e) => tracing::warn!("the retention purge couldn't run: {e}"),
+                }
+                at_start = false;
+                std::thread::sleep(PURGE_CHECK);
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::warn!("couldn't start the daily retention purge: {e}");
+    }
+}
 
 /// WebKitGTK's accelerated compositing keeps a layer store per scrolling
 /// area; for a calm list-and-form app it costs about 120 MB (measured by
@@ -84,6 +118,7 @@ pub fn run_gui(data_dir: Option<PathBuf>) {
         startup::since_launch_ms()
     );
     let scheduler = state.ready().map(|ws| ws.poller.clone());
+    let purger = state.ready();
     // Mentions stored before triage, or by an older model, are scored again.
     if let Some(ws) = state.ready() {
         ws.rescore_stale_in_background();
@@ -120,6 +155,9 @@ pub fn run_gui(data_dir: Option<PathBuf>) {
                 tauri::async_runtime::spawn(poller.run(SCHEDULER_TICK, move |summary| {
                     commands::sources::announce_cycle(&handle, summary, &status_poller);
                 }));
+            }
+            if let Some(ws) = purger {
+                start_daily_purge(ws, app.handle().clone());
             }
             Ok(())
         })

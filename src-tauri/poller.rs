@@ -169,14 +169,14 @@ impl Poller {
 
     pub async fn poll_source(&self, id: i64) -> Result<PollReport> {
         let row = self.read(move |c| store::sources::get(c, id)).await?;
-        let watches = self.read(store::watches::enabled).await?;
+        let watches = self.read(store::watches::listening).await?;
         let (fetched, row) = self.fetch_row(row, &watches).await;
         let (report, _) = self.settle(row, fetched, &watches, false).await;
         Ok(report)
     }
 
     async fn poll_rows(&self, rows: Vec<SourceRow>) -> Result<CycleSummary> {
-        let watches = Arc::new(self.read(store::watches::enabled).await?);
+        let watches = Arc::new(self.read(store::watches::listening).await?);
         let permits = Arc::new(Semaphore::new(POOL_SIZE));
         let mut set = JoinSet::new();
         for (i, row) in rows.into_iter().enumerate() {
@@ -345,6 +345,8 @@ impl Poller {
                 report.offline = offline;
                 if offline {
                     tracing::debug!(source = row.id, "offline; will look again");
+                } else if matches!(e, Error::Paused(_)) {
+                    tracing::debug!(source = row.id, "paused: no watch may listen");
                 } else {
                     let code = match &e {
                         Error::Fetch(f) => f.code(),
@@ -397,6 +399,19 @@ impl Poller {
             if let Some(v) = value {
                 extra_secrets.insert(field.key.clone(), v);
             }
+        }
+        if watches.is_empty()
+            && !crate::sources::keeps_direct_mentions(
+                row.platform,
+                &row.settings,
+                secret.is_some(),
+                &extra_secrets,
+            )
+        {
+            return Err(Error::Paused(format!(
+                "Paused: \"{}\" only finds posts by searching for what your watches listen for, and no watch may listen yet. A watch listens once its purpose and its whole legitimate-interests note (interest, necessity, balance) are written: complete one in Sources → Watches and checking resumes by itself.",
+                row.label
+            )));
         }
         let terms: Vec<String> = {
             let mut t: Vec<String> = watches.iter().flat_map(|w| w.terms.clone()).collect();
@@ -484,11 +499,18 @@ impl Poller {
         let period = usage.as_ref().map(|(p, _)| p.clone());
         let wait = backoff_secs(row.interval_secs, row.error_count + 1, retry_after);
         let next = clock::in_secs(wait);
+        let paused = matches!(e, Error::Paused(_));
+        let regular = clock::in_secs(row.interval_secs.max(60));
         tokio::task::spawn_blocking(move || {
             let now = clock::now_string();
             store.write(|tx| {
                 if let Some((period, units)) = &usage {
                     store::usage::add(tx, id, period, *units)?;
+                }
+                if paused {
+                    // Not a failure: no back-off, so it resumes within an
+                    // interval of a watch being completed.
+                    return store::sources::record_paused(tx, id, &message, &now, &regular);
                 }
                 if offline {
                     return store::sources::record_offline(tx, id);
@@ -527,7 +549,7 @@ impl Poller {
             });
         }
         row.state = Default::default();
-        let watches = self.read(store::watches::enabled).await?;
+        let watches = self.read(store::watches::listening).await?;
         let (fetched, row) = self
             .fetch_row_with(row, &watches, Some(TEST_ALLOWANCE))
             .await;
@@ -583,15 +605,18 @@ impl Poller {
     }
 }
 
-/// Which watches catch each mention; search results no watch catches are
-/// dropped (an exclude term ruled them out, or the platform's search was looser).
+/// Which watches catch each mention. A search result (a search for the
+/// watches' terms, a hashtag, a subreddit) is kept only when a watch that
+/// may listen catches it: an exclude term may rule it out, the platform's
+/// search may be looser, or no watch has its legitimate-interests note.
+/// Mentions addressed to the business are kept either way.
 pub fn match_mentions(watches: &[Watch], mentions: Vec<NewMention>) -> Vec<(NewMention, Vec<i64>)> {
     let matcher = Matcher::new(watches);
     mentions
         .into_iter()
         .filter_map(|m| {
             let ids = matcher.matches(&m.text);
-            if m.from_search && ids.is_empty() && !matcher.is_empty() {
+            if m.from_search && ids.is_empty() {
                 None
             } else {
                 Some((m, ids))
@@ -695,10 +720,10 @@ mod tests {
             include_terms: vec![],
             exclude_terms: vec!["pine tree".into()],
             purpose: "care".into(),
-            legitimate_interests: None,
-            necessity: None,
-            balance: None,
-            notes_complete: false,
+            legitimate_interests: Some("interest".into()),
+            necessity: Some("necessity".into()),
+            balance: Some("balance".into()),
+            notes_complete: true,
             enabled: true,
             mention_count: 0,
         };
@@ -714,19 +739,29 @@ mod tests {
             created_at: "2026-11-01T00:00:00Z".into(),
             from_search,
         };
-        let out = match_mentions(
-            &[watch],
+        let batch = || {
             vec![
                 m("1", "Pine fixed my bike", true),
                 m("2", "the pine tree by the shop", true),
                 m("3", "@shop your hours?", false),
-            ],
+            ]
+        };
+        let kept = |watches: &[Watch]| -> Vec<(String, Vec<i64>)> {
+            match_mentions(watches, batch())
+                .into_iter()
+                .map(|(m, w)| (m.external_id, w))
+                .collect()
+        };
+        assert_eq!(
+            kept(std::slice::from_ref(&watch)),
+            vec![("1".into(), vec![7]), ("3".into(), vec![])]
         );
-        let kept: Vec<(&str, Vec<i64>)> = out
-            .iter()
-            .map(|(m, w)| (m.external_id.as_str(), w.clone()))
-            .collect();
-        assert_eq!(kept, vec![("1", vec![7]), ("3", vec![])]);
+        // Without a watch that may listen, no search result is kept at all.
+        let mut paused = watch.clone();
+        paused.necessity = None;
+        paused.notes_complete = false;
+        assert_eq!(kept(&[paused]), vec![("3".into(), vec![])]);
+        assert_eq!(kept(&[]), vec![("3".into(), vec![])]);
     }
 
     #[test]

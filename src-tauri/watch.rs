@@ -107,7 +107,9 @@ struct Compiled {
     exclude: Vec<Vec<char>>,
 }
 
-/// The enabled watches, ready to match many texts.
+/// The watches that may listen, ready to match many texts: enabled, with
+/// their purpose and whole legitimate-interests note recorded. A watch
+/// without its note catches nothing (it is paused until completed).
 pub struct Matcher {
     watches: Vec<Compiled>,
 }
@@ -125,7 +127,7 @@ impl Matcher {
         Matcher {
             watches: watches
                 .iter()
-                .filter(|w| w.enabled)
+                .filter(|w| w.enabled && w.notes_complete)
                 .map(|w| Compiled {
                     id: w.id,
                     terms: compile(&w.terms),
@@ -171,10 +173,10 @@ mod tests {
             include_terms: v(include),
             exclude_terms: v(exclude),
             purpose: "care".into(),
-            legitimate_interests: None,
-            necessity: None,
-            balance: None,
-            notes_complete: false,
+            legitimate_interests: Some("interest".into()),
+            necessity: Some("necessity".into()),
+            balance: Some("balance".into()),
+            notes_complete: true,
             enabled: true,
             mention_count: 0,
         }
@@ -243,6 +245,16 @@ mod tests {
         );
         assert!(m.matches("a pine tree fell on my bike").is_empty());
         assert_eq!(m.matches("Pedal and Pine, best bike shop"), vec![1, 2]);
+    }
+
+    #[test]
+    fn a_watch_without_its_whole_note_catches_nothing() {
+        let mut w = watch(1, &["pine"], &[], &[]);
+        w.balance = None;
+        w.notes_complete = false;
+        let m = Matcher::new(&[w, watch(2, &["pedal"], &[], &[])]);
+        assert!(m.matches("pine").is_empty());
+        assert_eq!(m.matches("pine pedal"), vec![2]);
     }
 
     #[test]

@@ -23,6 +23,8 @@ pub struct Workspace {
     pub store: Store,
     pub poller: Poller,
     data_dir: PathBuf,
+    /// The do-not-contact key, read once (see `privacy_key`).
+    privacy_key: std::sync::Arc<std::sync::Mutex<Option<Vec<u8>>>>,
 }
 
 /// Mentions scored per transaction when catching up: about 10 ms of holding
@@ -41,6 +43,7 @@ impl Workspace {
             store,
             poller,
             data_dir: data_dir.to_path_buf(),
+            privacy_key: Default::default(),
         })
     }
 
@@ -48,9 +51,39 @@ impl Workspace {
         &self.data_dir
     }
 
-    /// The key for do-not-contact fingerprints (see `store::dnc`).
+    /// The key for do-not-contact fingerprints (see `store::dnc`), read
+    /// from its file once per workspace. It is made on first use; but if
+    /// the file is gone while fingerprints made with it are stored, a new
+    /// key would silently stop every objection from matching, so that is
+    /// refused instead.
     pub fn privacy_key(&self) -> Result<Vec<u8>> {
-        store::dnc::load_or_create_key(&self.data_dir)
+        let mut cached = self
+            .privacy_key
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(key) = cached.as_ref() {
+            return Ok(key.clone());
+        }
+        let path = self.data_dir.join(store::dnc::KEY_FILE);
+        if !path.exists() {
+            let in_use = self.store.read(|c| {
+                c.query_row(
+                    "SELECT EXISTS (SELECT 1 FROM suppression) OR EXISTS (SELECT 1 FROM privacy_requests)",
+                    [],
+                    |r| r.get::<_, bool>(0),
+                )
+                .map_err(|e| Error::Database(e.to_string()))
+            })?;
+            if in_use {
+                return Err(Error::invalid(format!(
+                    "Hearken's privacy key is missing from {}, so it can't recognise the people on the do-not-contact list or in privacy requests. Nothing was changed. Restore the file privacy.key from a backup of the data folder.",
+                    self.data_dir.display()
+                )));
+            }
+        }
+        let key = store::dnc::load_or_create_key(&self.data_dir)?;
+        *cached = Some(key.clone());
+        Ok(key)
     }
 
     pub fn app_info(&self) -> Result<AppInfo> {
@@ -428,7 +461,11 @@ impl Workspace {
     }
 
     pub fn mentions_page(&self, before: Option<&MentionCursor>, limit: i64) -> Result<MentionPage> {
-        self.store.read(|c| store::mentions::page(c, before, limit))
+        self.store.read(|c| {
+            let mut page = store::mentions::page(c, before, limit)?;
+            self.mark_do_not_contact(c, &mut page.mentions)?;
+            Ok(page)
+        })
     }
 
     /// Scores the mentions stored before triage existed, or by an older
@@ -470,12 +507,35 @@ impl Workspace {
         before: Option<&MentionCursor>,
         limit: i64,
     ) -> Result<MentionPage> {
-        self.store
-            .read(|c| store::inbox::query(c, query, before, limit))
+        self.store.read(|c| {
+            let mut page = store::inbox::query(c, query, before, limit)?;
+            self.mark_do_not_contact(c, &mut page.mentions)?;
+            Ok(page)
+        })
     }
 
     pub fn mention_detail(&self, id: i64) -> Result<MentionDetail> {
-        self.store.read(|c| store::inbox::detail(c, id))
+        self.store.read(|c| {
+            let detail = store::inbox::detail(c, id)?;
+            self.with_do_not_contact(c, detail)
+        })
+    }
+
+    /// Fills in whether the mention's author asked not to be contacted.
+    fn with_do_not_contact(
+        &self,
+        c: &rusqlite::Connection,
+        mut detail: MentionDetail,
+    ) -> Result<MentionDetail> {
+        let m = &detail.mention;
+        detail.do_not_contact = match m.author_handle.as_deref() {
+            Some(h) if !h.trim().is_empty() && store::dnc::any(c)? => {
+                store::dnc::find(c, &self.privacy_key()?, m.platform, h)?
+            }
+            _ => None,
+        };
+        detail.mention.do_not_contact = detail.do_not_contact.is_some();
+        Ok(detail)
     }
 
     /// Moves mentions along the workflow; returns how many changed.
@@ -491,8 +551,10 @@ impl Workspace {
     /// The owner's label for a mention, kept over what triage said.
     pub fn correct_label(&self, id: i64, label: Label) -> Result<MentionDetail> {
         let now = clock::now_string();
-        self.store
-            .write(|tx| store::inbox::correct_label(tx, id, label, &now))
+        let detail = self
+            .store
+            .write(|tx| store::inbox::correct_label(tx, id, label, &now))?;
+        self.store.read(|c| self.with_do_not_contact(c, detail))
     }
 
     /// Marks mentions as opened; returns how many were unread.
@@ -529,7 +591,25 @@ impl Workspace {
                 "The contact details are too long: keep them under 200 characters.",
             ));
         }
-        self.store.write(|tx| store::settings::save(tx, settings))?;
+        let now = clock::now_string();
+        self.store.write(|tx| {
+            let before = store::settings::load(tx)?;
+            store::settings::save(tx, settings)?;
+            let after = store::settings::load(tx)?;
+            let changed = store::settings::changed_names(&before, &after);
+            if !changed.is_empty() {
+                // Which settings, never their values.
+                store::audit::append(
+                    tx,
+                    store::audit::OWNER,
+                    "setting_changed",
+                    Some("settings"),
+                    Some(&changed.join(", ")),
+                    &now,
+                )?;
+            }
+            Ok(())
+        })?;
         self.store.read(store::settings::load)
     }
 
@@ -586,10 +666,11 @@ impl Workspace {
         Ok(path)
     }
 
-    /// Everything Hearken holds except credentials, as JSON.
+    /// Everything Hearken holds except credentials, as JSON. Audited: the
+    /// whole workspace leaving the app is worth a line in the trail.
     pub fn export(&self) -> Result<Export> {
         let sources = self.list_sources()?;
-        self.store.read(|c| {
+        let export = self.store.read(|c| {
             Ok(Export {
                 format: "hearken-export/1",
                 exported_at: clock::now_string(),
@@ -600,7 +681,24 @@ impl Workspace {
                 label_corrections: store::inbox::all_corrections(c)?,
                 outreach: store::outreach::all(c)?,
             })
-        })
+        })?;
+        self.store.write(|tx| {
+            store::audit::append(
+                tx,
+                store::audit::OWNER,
+                "export",
+                None,
+                Some(&format!(
+                    "whole workspace: {} mentions, {} label corrections, {} outreach records, {} watches",
+                    export.mentions.len(),
+                    export.label_corrections.len(),
+                    export.outreach.len(),
+                    export.watches.len()
+                )),
+                &export.exported_at,
+            )
+        })?;
+        Ok(export)
     }
 }
 
@@ -696,15 +794,37 @@ fn check_watch(input: NewWatch) -> Result<NewWatch> {
         include_terms: tidy(input.include_terms, "include term")?,
         exclude_terms: tidy(input.exclude_terms, "exclude term")?,
         purpose,
-        legitimate_interests: tidy_note(input.legitimate_interests),
-        necessity: tidy_note(input.necessity),
-        balance: tidy_note(input.balance),
+        legitimate_interests: tidy_note(
+            input.legitimate_interests,
+            "the business's interest in listening (legitimate interest)",
+        )?,
+        necessity: tidy_note(input.necessity, "why listening is needed (necessity)")?,
+        balance: tidy_note(
+            input.balance,
+            "why it doesn't override people's own interests (balance)",
+        )?,
         enabled: input.enabled,
     })
 }
 
-fn tidy_note(note: Option<String>) -> Option<String> {
-    note.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+/// A part of the legitimate-interests note: empty is "not written yet"
+/// (the watch stays paused); written, it must say something.
+fn tidy_note(note: Option<String>, what: &str) -> Result<Option<String>> {
+    let Some(note) = note.map(|s| s.trim().to_string()).filter(|s| !s.is_empty()) else {
+        return Ok(None);
+    };
+    let n = note.chars().count();
+    if n < 10 {
+        return Err(Error::invalid(format!(
+            "Say in a sentence {what}; \"{note}\" is too short to explain it. It is kept for your privacy records."
+        )));
+    }
+    if n > 2000 {
+        return Err(Error::invalid(format!(
+            "Keep the note on {what} under 2,000 characters; it is {n}."
+        )));
+    }
+    Ok(Some(note))
 }
 
 pub fn write_new_file(path: &Path, bytes: &[u8]) -> Result<()> {
@@ -868,6 +988,26 @@ mod tests {
         assert_eq!((w.exclude_terms.len(), w.enabled), (1, false));
         ws.remove_watch(w.id).unwrap();
         assert_eq!(ws.remove_watch(w.id).unwrap_err().code(), "not_found");
+    }
+
+    #[test]
+    fn a_watch_listens_only_with_its_whole_note_and_a_written_note_must_say_something() {
+        let (_d, ws) = workspace();
+        let why = "To answer customers who talk about the shop.";
+        let mut w = watch("Shop", &["Pine"], why);
+        let paused = ws.add_watch(w.clone()).unwrap();
+        assert!(!paused.notes_complete);
+        w.legitimate_interests = Some("Looking after our customers.".into());
+        w.necessity = Some("  ok ".into());
+        let err = ws.update_watch(paused.id, w.clone()).unwrap_err();
+        assert!(err.to_string().contains("necessity"), "{err}");
+        w.necessity = Some("They post instead of writing to us.".into());
+        w.balance = Some("x".repeat(2001));
+        assert!(ws.update_watch(paused.id, w.clone()).is_err());
+        w.balance = Some("  Public posts, service only.  ".into());
+        let done = ws.update_watch(paused.id, w).unwrap();
+        assert!(done.notes_complete);
+        assert_eq!(done.balance.as_deref(), Some("Public posts, service only."));
     }
 
     #[test]

@@ -301,6 +301,12 @@ fn a_revoked_token_asks_for_a_new_one_and_the_other_sources_carry_on() {
             "Pedal & Pine",
             "--purpose",
             "To answer customers who talk about the shop.",
+            "--legitimate-interests",
+            "Looking after our customers is our business.",
+            "--necessity",
+            "Customers post about us in public instead of writing to us.",
+            "--balance",
+            "Public posts only, answered in service, never marketing.",
         ],
         None,
     );

@@ -35,6 +35,9 @@ fn add_watch(ws: &Workspace, name: &str, terms: &[&str], exclude: &[&str]) -> i6
         terms: terms.iter().map(|s| s.to_string()).collect(),
         exclude_terms: exclude.iter().map(|s| s.to_string()).collect(),
         purpose: "To answer customers who talk about the shop.".into(),
+        legitimate_interests: Some("Looking after our customers is our business.".into()),
+        necessity: Some("Customers post about us in public instead of writing to us.".into()),
+        balance: Some("Public posts only, answered in service, never marketing.".into()),
         enabled: true,
         ..Default::default()
     })
@@ -324,4 +327,112 @@ async fn a_redirect_loop_is_given_up_on_in_plain_words() {
     // Bounded: a handful of hops, not an endless chase.
     let hops = server.requests().len();
     assert!((2..=10).contains(&hops), "{hops} requests");
+}
+
+#[tokio::test]
+async fn a_watch_without_its_whole_note_catches_nothing_until_completed() {
+    let feed = atom_feed(
+        "Town news",
+        &[(
+            "urn:1",
+            "Pedal &amp; Pine fixed my wheel",
+            "2026-11-20T10:00:00Z",
+        )],
+    );
+    let server = FakeServer::start(move |_| Reply::ok(ATOM, feed.clone()));
+    let (_dir, ws) = workspace();
+    // As an older version of Hearken made it: a purpose and nothing more.
+    let paused = ws
+        .add_watch(NewWatch {
+            name: "Shop name".into(),
+            terms: vec!["Pedal & Pine".into()],
+            purpose: "To answer customers who talk about the shop.".into(),
+            enabled: true,
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(!paused.notes_complete);
+    let id = add_feed(&ws, "Town news", &server.url("/feed"));
+    let report = ws.poller.poll_source(id).await.unwrap();
+    // The feed is the owner's choice, so its entry is kept, but the
+    // paused watch tags nothing.
+    assert_eq!(report.new_mentions, 1);
+    assert!(watches_of(&ws.store, "Pedal & Pine fixed my wheel").is_empty());
+    assert_eq!(ws.list_watches().unwrap()[0].mention_count, 0);
+}
+
+#[tokio::test]
+async fn a_source_that_only_searches_is_not_asked_until_a_watch_may_listen() {
+    let hit = serde_json::json!({
+        "hits": [{
+            "objectID": "41", "comment_text": "Pedal &amp; Pine fixed my wheel", "author": "rider",
+            "created_at": "2026-11-20T10:00:00.000Z", "created_at_i": 1_795_168_800i64,
+            "story_id": 1, "story_title": "Bikes", "parent_id": 1, "points": null,
+            "_tags": ["comment", "author_rider", "story_1"]
+        }],
+        "page": 0, "nbHits": 1, "nbPages": 1, "hitsPerPage": 100,
+        "exhaustiveNbHits": true, "query": "x", "params": "query=x", "processingTimeMS": 1
+    });
+    let server = FakeServer::start(move |_| Reply::json(200, &hit));
+    let (_dir, ws) = workspace();
+    let watch = ws
+        .add_watch(NewWatch {
+            name: "Shop name".into(),
+            terms: vec!["Pedal & Pine".into()],
+            purpose: "To answer customers who talk about the shop.".into(),
+            legitimate_interests: Some("Looking after our customers is our business.".into()),
+            enabled: true,
+            ..Default::default()
+        })
+        .unwrap();
+    let id = ws
+        .add_source(NewSource {
+            platform: Some(Platform::HackerNews),
+            label: "HN".into(),
+            url: Some(server.url("")),
+            ..Default::default()
+        })
+        .unwrap()
+        .id;
+    let report = ws.poller.poll_source(id).await.unwrap();
+    assert!(!report.ok);
+    let error = report.error.unwrap();
+    assert!(error.starts_with("Paused"), "{error}");
+    assert!(error.contains("legitimate-interests note"), "{error}");
+    assert!(server.requests().is_empty(), "Hacker News was asked");
+    let source = ws.source(id).unwrap();
+    assert_eq!(source.error_count, 0, "a pause is not a failure");
+    assert_eq!(source.last_error.as_deref(), Some(error.as_str()));
+
+    // The owner completes the note: the next poll asks, and keeps what the watch catches.
+    let mut done = NewWatch {
+        name: watch.name.clone(),
+        terms: watch.terms.clone(),
+        purpose: watch.purpose.clone(),
+        legitimate_interests: watch.legitimate_interests.clone(),
+        necessity: Some("Customers post about us in public instead of writing to us.".into()),
+        balance: Some("Public posts only, answered in service, never marketing.".into()),
+        enabled: true,
+        ..Default::default()
+    };
+    assert!(
+        ws.update_watch(watch.id, done.clone())
+            .unwrap()
+            .notes_complete
+    );
+    let report = ws.poller.poll_source(id).await.unwrap();
+    assert!(report.ok, "{report:?}");
+    assert_eq!(report.new_mentions, 1);
+    assert!(!server.requests().is_empty());
+    assert_eq!(
+        watches_of(&ws.store, "Pedal & Pine fixed my wheel"),
+        vec!["Shop name"]
+    );
+    // Paused again (the note emptied): asked no more.
+    done.balance = None;
+    ws.update_watch(watch.id, done).unwrap();
+    let asked = server.requests().len();
+    let report = ws.poller.poll_source(id).await.unwrap();
+    assert!(report.error.unwrap().starts_with("Paused"));
+    assert_eq!(server.requests().len(), asked);
 }

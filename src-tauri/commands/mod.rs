@@ -6,6 +6,7 @@ pub mod dashboard;
 pub mod guide;
 pub mod inbox;
 pub mod outreach;
+pub mod privacy;
 pub mod sources;
 pub mod watches;
 
@@ -117,6 +118,20 @@ macro_rules! app_commands {
             $crate::commands::outreach::person_timeline,
             $crate::commands::outreach::person_link,
             $crate::commands::outreach::person_unlink,
+            $crate::commands::privacy::dnc_add,
+            $crate::commands::privacy::dnc_list,
+            $crate::commands::privacy::dnc_remove,
+            $crate::commands::privacy::privacy_overview,
+            $crate::commands::privacy::privacy_settings_save,
+            $crate::commands::privacy::purge_preview,
+            $crate::commands::privacy::purge_run,
+            $crate::commands::privacy::requests_list,
+            $crate::commands::privacy::request_add,
+            $crate::commands::privacy::privacy_export,
+            $crate::commands::privacy::privacy_erase,
+            $crate::commands::privacy::audit_list,
+            $crate::commands::privacy::audit_verify,
+            $crate::commands::privacy::privacy_notes_export,
         ]
     };
 }

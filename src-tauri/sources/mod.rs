@@ -156,6 +156,42 @@ pub fn connector_for(platform: Platform) -> Option<Box<dyn Connector>> {
     })
 }
 
+/// Whether a source brings posts addressed to the business (mentions of
+/// its account, comments on its page or videos, reviews, a feed the owner
+/// chose), which are kept without a watch. A source that only searches
+/// (for the watches' terms, hashtags or subreddits) has nothing it may keep
+/// until a watch may listen, so it isn't polled until then.
+pub fn keeps_direct_mentions(
+    platform: Platform,
+    settings: &BTreeMap<String, String>,
+    has_secret: bool,
+    extra_secrets: &BTreeMap<String, String>,
+) -> bool {
+    let set = |key: &str| settings.get(key).is_some_and(|v| !v.trim().is_empty());
+    match platform {
+        // The account's mention timeline.
+        Platform::X => set("user_id"),
+        // Comments on the channel's videos.
+        Platform::Youtube => set("channel_id"),
+        // The account's inbox of mentions, with the owner's refresh token.
+        Platform::Reddit => extra_secrets
+            .get(reddit::REFRESH_TOKEN_FIELD)
+            .is_some_and(|v| !v.trim().is_empty()),
+        // Mentions of the account, with an access token.
+        Platform::Mastodon => has_secret,
+        // Notifications of the account.
+        Platform::Bluesky => true,
+        Platform::HackerNews => false,
+        Platform::Rss
+        | Platform::GoogleAlerts
+        | Platform::Facebook
+        | Platform::Instagram
+        | Platform::GoogleReviews
+        | Platform::Trustpilot
+        | Platform::Yelp => true,
+    }
+}
+
 /// How usage is rationed on a source, from its platform and settings.
 pub fn usage_policy(
     platform: Platform,
@@ -165,5 +201,74 @@ pub fn usage_policy(
         Platform::X => x::usage_policy(settings),
         Platform::Youtube => youtube::usage_policy(settings),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_sources_that_search_and_nothing_else_need_a_watch_to_keep_anything() {
+        let none = BTreeMap::new();
+        let with = |k: &str| BTreeMap::from([(k.to_string(), "v".to_string())]);
+        for p in Platform::ALL {
+            let searches = catalog::info(p).searches_watches;
+            let bare = keeps_direct_mentions(p, &none, false, &none);
+            // Every platform that never searches keeps what it brings.
+            if !searches {
+                assert!(bare, "{p:?}");
+            }
+        }
+        assert!(!keeps_direct_mentions(
+            Platform::HackerNews,
+            &none,
+            true,
+            &none
+        ));
+        assert!(!keeps_direct_mentions(Platform::X, &none, true, &none));
+        assert!(keeps_direct_mentions(
+            Platform::X,
+            &with("user_id"),
+            true,
+            &none
+        ));
+        assert!(!keeps_direct_mentions(
+            Platform::Youtube,
+            &none,
+            true,
+            &none
+        ));
+        assert!(keeps_direct_mentions(
+            Platform::Youtube,
+            &with("channel_id"),
+            true,
+            &none
+        ));
+        assert!(!keeps_direct_mentions(
+            Platform::Reddit,
+            &with("subreddits"),
+            true,
+            &none
+        ));
+        assert!(keeps_direct_mentions(
+            Platform::Reddit,
+            &none,
+            true,
+            &with(reddit::REFRESH_TOKEN_FIELD)
+        ));
+        assert!(!keeps_direct_mentions(
+            Platform::Mastodon,
+            &with("hashtags"),
+            false,
+            &none
+        ));
+        assert!(keeps_direct_mentions(
+            Platform::Mastodon,
+            &none,
+            true,
+            &none
+        ));
+        assert!(keeps_direct_mentions(Platform::Bluesky, &none, true, &none));
     }
 }

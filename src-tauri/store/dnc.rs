@@ -174,7 +174,8 @@ pub fn list(conn: &Connection) -> Result<Vec<DncEntry>> {
     rows.collect::<rusqlite::Result<Vec<_>>>().db()
 }
 
-fn find_by_hash(conn: &Connection, hash: &str) -> Result<Option<DncEntry>> {
+/// The entry with this fingerprint, if there is one.
+pub fn find_by_hash(conn: &Connection, hash: &str) -> Result<Option<DncEntry>> {
     conn.query_row(
         &format!("SELECT {COLUMNS} FROM suppression WHERE handle_hash = ?1"),
         [hash],
@@ -194,6 +195,63 @@ pub fn find(
     find_by_hash(conn, &fingerprint(key, platform, handle))
 }
 
+/// Whether the list has any entry (when it has none, nothing need be hashed).
+pub fn any(conn: &Connection) -> Result<bool> {
+    conn.prepare_cached("SELECT 1 FROM suppression LIMIT 1")
+        .db()?
+        .exists([])
+        .db()
+}
+
+/// An entry's fingerprint, for the audit trail.
+pub fn hash_of(conn: &Connection, id: i64) -> Result<String> {
+    conn.query_row(
+        "SELECT handle_hash FROM suppression WHERE id = ?1",
+        [id],
+        |r| r.get(0),
+    )
+    .optional()
+    .db()?
+    .ok_or_else(|| Error::NotFound("That do-not-contact entry".into()))
+}
+
+/// Sets `do_not_contact` on the mentions whose author is on the list. Each
+/// distinct author is hashed once; `key` is asked for only when the list
+/// has entries.
+pub fn mark(
+    conn: &Connection,
+    key: impl FnOnce() -> Result<Vec<u8>>,
+    mentions: &mut [crate::model::Mention],
+) -> Result<()> {
+    if mentions.is_empty() || !any(conn)? {
+        return Ok(());
+    }
+    let key = key()?;
+    let mut stmt = conn
+        .prepare_cached("SELECT handle_hash FROM suppression")
+        .db()?;
+    let listed = stmt
+        .query_map([], |r| r.get::<_, String>(0))
+        .db()?
+        .collect::<rusqlite::Result<std::collections::HashSet<String>>>()
+        .db()?;
+    let mut seen: std::collections::HashMap<(Platform, &str), bool> = Default::default();
+    let mut flags = Vec::with_capacity(mentions.len());
+    for m in mentions.iter() {
+        let flag = match m.author_handle.as_deref() {
+            Some(h) if !h.trim().is_empty() => *seen
+                .entry((m.platform, h))
+                .or_insert_with(|| listed.contains(&fingerprint(&key, m.platform, h))),
+            _ => false,
+        };
+        flags.push(flag);
+    }
+    for (m, flag) in mentions.iter_mut().zip(flags) {
+        m.do_not_contact = flag;
+    }
+    Ok(())
+}
+
 /// Removes an entry (the person asked to hear from the business again).
 pub fn remove(tx: &Transaction<'_>, id: i64) -> Result<DncEntry> {
     let entry = get(tx, id)?;
@@ -202,7 +260,9 @@ pub fn remove(tx: &Transaction<'_>, id: i64) -> Result<DncEntry> {
     Ok(entry)
 }
 
-/// Keeps only the keyed hash of an entry (erasure): the objection still holds.
+/// Keeps only the keyed hash of an entry (erasure): the objection still
+/// holds. The owner's reason goes too (it may say something about the
+/// person); it reads as the default reason.
 pub fn reduce_to_fingerprint(
     tx: &Transaction<'_>,
     key: &[u8],
@@ -211,7 +271,7 @@ pub fn reduce_to_fingerprint(
 ) -> Result<bool> {
     let n = tx
         .execute(
-            "UPDATE suppression SET platform = NULL, handle = NULL WHERE handle_hash = ?1",
+            "UPDATE suppression SET platform = NULL, handle = NULL, reason = NULL WHERE handle_hash = ?1",
             [fingerprint(key, platform, handle)],
         )
         .db()?;

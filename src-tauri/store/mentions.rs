@@ -214,26 +214,35 @@ fn write_scores(tx: &Transaction<'_>, id: i64, t: &Triage, version: &str) -> Res
 
 /// Mentions not scored by the current model (?1), at most ?2. Written as
 /// ranges so the `mentions_unscored` index answers it without a scan.
-const STALE: &str = "SELECT id, text FROM mentions
+const STALE: &str = "SELECT id, text, external_id FROM mentions
      WHERE scored_with IS NULL OR scored_with < ?1 OR scored_with > ?1
      LIMIT ?2";
 
 /// Scores up to `limit` mentions that were stored before triage, or by an
 /// older model (`scored_with` is not the current [`triage::model_version`]),
-/// respecting the owner's corrections. Returns how many it scored: call
-/// again until 0, one short transaction at a time.
+/// respecting the owner's corrections; an anonymised mention (its text
+/// removed by the retention purge) keeps its label. Returns how many it
+/// scored: call again until 0, one short transaction at a time.
 pub fn rescore_stale(tx: &Transaction<'_>, limit: i64) -> Result<usize> {
     let version = triage::model_version();
     let mut stale = tx.prepare_cached(STALE).db()?;
-    let rows: Vec<(i64, String)> = stale
+    let rows: Vec<(i64, String, String)> = stale
         .query_map(params![version, limit.max(0)], |r| {
-            Ok((r.get(0)?, r.get(1)?))
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
         })
         .db()?
         .collect::<rusqlite::Result<_>>()
         .db()?;
-    for (id, text) in &rows {
-        write_scores(tx, *id, &triage::score(text), version)?;
+    let mut keep = tx
+        .prepare_cached("UPDATE mentions SET scored_with = ?2 WHERE id = ?1")
+        .db()?;
+    for (id, text, external_id) in &rows {
+        if external_id.starts_with(super::privacy::retention::ANONYMISED_PREFIX) {
+            // Its text is gone; the label it had is what the Dashboard counts.
+            keep.execute(params![id, version]).db()?;
+        } else {
+            write_scores(tx, *id, &triage::score(text), version)?;
+        }
     }
     Ok(rows.len())
 }

@@ -10,6 +10,7 @@ pub mod mentions;
 pub mod migrations;
 pub mod outreach;
 pub mod people;
+pub mod privacy;
 pub mod search;
 pub mod settings;
 pub mod sources;
@@ -98,6 +99,33 @@ impl Store {
         Ok(value)
     }
 
+    /// Runs `f` in one write transaction with SQLite's `secure_delete` on,
+    /// so whatever it deletes is overwritten with zeros in the file rather
+    /// than left in free space; then checkpoints the WAL into the database
+    /// and truncates it, so no copy of the old pages stays in the -wal file
+    /// either. For erasure: the person's data must not be recoverable.
+    pub fn write_scrubbed<T>(&self, f: impl FnOnce(&Transaction<'_>) -> Result<T>) -> Result<T> {
+        let mut conn = lock(&self.inner.writer);
+        let path = &self.inner.path;
+        conn.pragma_update(None, "secure_delete", "ON")
+            .map_err(|e| db_error(e, path))?;
+        let result = (|| {
+            let tx = conn.transaction().map_err(|e| db_error(e, path))?;
+            let value = f(&tx).map_err(|e| self.with_path(e))?;
+            tx.commit().map_err(|e| db_error(e, path))?;
+            if !checkpoint_truncate(&conn).map_err(|e| db_error(e, path))? {
+                return Err(Error::invalid(
+                    "The change was saved, but another part of Hearken kept reading the database, so the old copies in its log file (the -wal file) couldn't be cleared yet. Do the same again in a moment to finish.",
+                ));
+            }
+            Ok(value)
+        })();
+        if let Err(e) = conn.pragma_update(None, "secure_delete", "OFF") {
+            tracing::warn!("couldn't turn secure delete off again: {e}");
+        }
+        result
+    }
+
     /// Runs `f` on a read-only connection; never waits for the writer.
     pub fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
         let conn = match lock(&self.inner.readers).pop() {
@@ -138,6 +166,22 @@ impl Store {
     pub fn err(&self, e: rusqlite::Error) -> Error {
         db_error(e, &self.inner.path)
     }
+}
+
+/// Copies every page in the WAL into the database and empties the WAL.
+/// A reader in the middle of a read keeps its pages in use; wait for it
+/// (reads are short) rather than leave old pages behind. False if readers
+/// kept it busy for five seconds.
+fn checkpoint_truncate(conn: &Connection) -> rusqlite::Result<bool> {
+    for _ in 0..100 {
+        let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+        if busy == 0 {
+            return Ok(true);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    tracing::warn!("readers kept the database busy; the WAL wasn't emptied");
+    Ok(false)
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {

@@ -58,3 +58,30 @@ pub fn save(tx: &Transaction<'_>, s: &Settings) -> Result<()> {
     set_value(tx, "notify_new_mentions", on_off(s.notify_new_mentions))?;
     set_value(tx, "tray_unread", on_off(s.tray_unread))
 }
+
+/// The names of the settings that differ, for the audit trail.
+pub fn changed_names(before: &Settings, after: &Settings) -> Vec<&'static str> {
+    let mut out = Vec::new();
+    if before.theme != after.theme {
+        out.push("theme");
+    }
+    if before.business_name != after.business_name {
+        out.push("business_name");
+    }
+    if before.business_contact != after.business_contact {
+        out.push("business_contact");
+    }
+    if before.notify_complaints != after.notify_complaints {
+        out.push("notify_complaints");
+    }
+    if before.notify_negative != after.notify_negative {
+        out.push("notify_negative");
+    }
+    if before.notify_new_mentions != after.notify_new_mentions {
+        out.push("notify_new_mentions");
+    }
+    if before.tray_unread != after.tray_unread {
+        out.push("tray_unread");
+    }
+    out
+}

@@ -347,6 +347,23 @@ pub fn set_base_url(tx: &Transaction<'_>, id: i64, base_url: Option<&str>) -> Re
 }
 
 /// Records a failed poll; the cursor is left where it was.
+/// A source that may not poll yet (no watch may listen): said on the
+/// source, looked at again after its interval, not counted as a failure.
+pub fn record_paused(
+    tx: &Transaction<'_>,
+    id: i64,
+    message: &str,
+    now: &str,
+    next_check_at: &str,
+) -> Result<()> {
+    tx.execute(
+        "UPDATE sources SET last_error = ?2, last_checked_at = ?3, next_check_at = ?4 WHERE id = ?1",
+        params![id, message, now, next_check_at],
+    )
+    .db()?;
+    Ok(())
+}
+
 pub fn record_failure(
     tx: &Transaction<'_>,
     id: i64,

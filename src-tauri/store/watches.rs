@@ -63,6 +63,15 @@ pub fn enabled(conn: &Connection) -> Result<Vec<Watch>> {
     rows.collect::<rusqlite::Result<Vec<_>>>().db()
 }
 
+/// The watches that may listen (the poller's): enabled, with their purpose
+/// and whole legitimate-interests note. The others catch nothing.
+pub fn listening(conn: &Connection) -> Result<Vec<Watch>> {
+    Ok(enabled(conn)?
+        .into_iter()
+        .filter(|w| w.notes_complete)
+        .collect())
+}
+
 pub fn get(conn: &Connection, id: i64) -> Result<Watch> {
     conn.query_row(
         &format!("SELECT {COLUMNS} FROM watches w WHERE w.id = ?1"),
