@@ -419,8 +419,10 @@ fn without_a_readable_privacy_key_nothing_is_recorded() {
     let m = mention(&ws, Platform::X, Some("@jo"), None, "Still waiting");
     let key = dir.path().join(store::dnc::KEY_FILE);
     ws.privacy_key().unwrap();
-    // Damaged: refused, and says so.
+    // Damaged: refused, and says so. (A running workspace keeps the key it
+    // read; the damage shows when Hearken next starts.)
     std::fs::write(&key, "not a key").unwrap();
+    let ws = Workspace::open(dir.path()).unwrap();
     let err = ws.log_outreach(&from_mention(m)).unwrap_err();
     assert!(err.to_string().contains("do-not-contact"), "{err}");
     assert!(err.to_string().contains("Nothing was recorded"), "{err}");
@@ -428,6 +430,7 @@ fn without_a_readable_privacy_key_nothing_is_recorded() {
     // Unreadable (a folder where the file should be; root reads any file).
     std::fs::remove_file(&key).unwrap();
     std::fs::create_dir(&key).unwrap();
+    let ws = Workspace::open(dir.path()).unwrap();
     let err = ws.log_outreach(&from_mention(m)).unwrap_err();
     assert!(
         err.to_string().contains("can't read its privacy key"),
