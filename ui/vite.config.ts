@@ -4,10 +4,15 @@ import { svelteTesting } from '@testing-library/svelte/vite';
 
 // The web view loads ui/dist through Tauri's custom protocol under a strict CSP
 // (no inline scripts, no eval): Vite emits the entry as an external module file.
-export default defineConfig({
+export default defineConfig(({ mode }) => ({
   plugins: [svelte(), svelteTesting()],
   clearScreen: false,
-  server: { port: 1420, strictPort: true },
+  server: {
+    port: 1420,
+    strictPort: true,
+    // Tests read the Rust command signatures (tests/commandArgs.test.ts); the dev server never needs to.
+    ...(mode === 'test' ? { fs: { allow: ['..'] } } : {}),
+  },
   build: {
     outDir: 'dist',
     emptyOutDir: true,
@@ -21,4 +26,4 @@ export default defineConfig({
     // The chart colours are CSS variables per theme: apply that file in tests, so a theme change really changes them.
     css: { include: [/charts\.css$/] },
   },
-});
+}));

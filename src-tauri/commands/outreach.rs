@@ -32,7 +32,7 @@ pub async fn outreach_check(
     blocking(move || ws.check_outreach(&draft)).await
 }
 
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command]
 pub async fn outreach_draft(
     state: State<'_, AppState>,
     mention_id: Option<i64>,

@@ -98,7 +98,7 @@ pub async fn request_add(
     Ok(request)
 }
 
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command]
 pub async fn privacy_export(
     app: AppHandle,
     state: State<'_, AppState>,
@@ -111,7 +111,7 @@ pub async fn privacy_export(
     Ok(export)
 }
 
-#[tauri::command(rename_all = "snake_case")]
+#[tauri::command]
 pub async fn privacy_erase(
     app: AppHandle,
     state: State<'_, AppState>,

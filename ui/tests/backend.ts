@@ -783,7 +783,7 @@ function isClosed(status: OutreachStatus): boolean {
 }
 
 function key(h: HandleRef): string {
-  return `${h.platform}:${h.handle.trim().toLowerCase()}`;
+  return `${h.platform}:${h.handle.trim().replace(/^@/, '').toLowerCase()}`;
 }
 
 export function outreachRecord(overrides: Partial<Outreach> = {}): Outreach {
@@ -1097,13 +1097,15 @@ export class FakeOutreach {
   }
 
   addDnc(entry: NewDnc): DncEntry {
-    if (entry.handle.trim() === '') throw invalid('Say whose handle it is.');
-    const existing = this.dnc.find((d) => d.platform === entry.platform && d.handle?.toLowerCase() === entry.handle.trim().toLowerCase());
+    // Like the core (store/dnc.rs): the handle is kept without its leading "@".
+    const shown = entry.handle.trim().replace(/^@/, '').trim();
+    if (shown === '') throw invalid('Say whose handle it is.');
+    const existing = this.dnc.find((d) => d.platform === entry.platform && d.handle?.toLowerCase() === shown.toLowerCase());
     if (existing) return existing;
     const d: DncEntry = {
       id: ++this.lastId,
       platform: entry.platform,
-      handle: entry.handle.trim(),
+      handle: shown,
       reason: entry.reason ?? 'Asked us to stop',
       since: new Date().toISOString(),
       erased: false,

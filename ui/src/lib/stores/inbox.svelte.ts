@@ -477,10 +477,12 @@ export class InboxState {
 
   /** The owner marked a person do-not-contact: their loaded mentions carry the badge at once. */
   markedDoNotContact(platform: Platform, handle: string): void {
-    const key = handle.trim().toLowerCase();
+    // The core keeps handles without the leading "@"; mentions carry them as posted.
+    const bare = (h: string) => h.trim().replace(/^@/, '').toLowerCase();
+    const key = bare(handle);
     const ids = new Set(
       [...this.mentions, ...(this.detail ? [this.detail.mention] : [])]
-        .filter((m) => m.platform === platform && m.author_handle?.trim().toLowerCase() === key)
+        .filter((m) => m.platform === platform && m.author_handle !== null && bare(m.author_handle) === key)
         .map((m) => m.id),
     );
     if (ids.size > 0) this.patch(ids, (m) => (m.do_not_contact ? m : { ...m, do_not_contact: true }));
