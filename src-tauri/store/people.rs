@@ -4,12 +4,9 @@
 //! but the handles the owner linked.
 //!
 //! Handles are compared in one form everywhere: no surrounding spaces, no
-//! leading "@", lower-case (`store::dnc::normalise_handle`). Mentions are
-//! found by [`mention_ids`], which compares in exactly that form. Outreach
-//! (a far smaller table) is filtered in SQL with [`key_sql`], which
-//! lower-cases ASCII letters only: handles are ASCII on every platform
-//! Hearken reads, and a display name used as a handle (a review without
-//! one) is recorded as the mention shows it, so it compares equal.
+//! leading "@", lower-case (`store::dnc::normalise_handle`): in Rust, after
+//! SQL has narrowed the candidates ([`mention_ids`]; the outreach log is
+//! small enough to compare whole).
 
 use std::collections::HashMap;
 
@@ -24,7 +21,8 @@ pub fn key(handle: &str) -> String {
     super::dnc::normalise_handle(handle)
 }
 
-/// The SQL expression giving a column's handle in the compared form.
+/// A column's handle in the compared form for ASCII letters (SQLite's
+/// lower() knows no others): a cheap first filter, never the last word.
 pub fn key_sql(column: &str) -> String {
     format!("lower(trim(ltrim(trim({column}), '@')))")
 }
@@ -441,7 +439,7 @@ mod tests {
     }
 
     #[test]
-    fn the_sql_key_matches_the_rust_key_for_platform_handles() {
+    fn the_sql_key_matches_the_rust_key_for_ascii_handles() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open_in(dir.path()).unwrap();
         for handle in [
