@@ -1035,6 +1035,24 @@ fn a_timeline_reaches_across_linked_handles_oldest_first() {
         err.to_string().contains("holds no mentions or outreach"),
         "{err}"
     );
+    // Names beyond ASCII compare in any case too.
+    let e = ws
+        .log_outreach(&to(Platform::Facebook, "ÉLODIE Martin"))
+        .unwrap();
+    let list = ws
+        .query_outreach(&OutreachQuery {
+            person: Some(handle(Platform::Facebook, "élodie martin")),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(
+        list.items.iter().map(|o| o.id).collect::<Vec<_>>(),
+        vec![e.id]
+    );
+    let t = ws
+        .person_timeline(&handle(Platform::Facebook, "Élodie MARTIN"))
+        .unwrap();
+    assert_eq!(t.entries.len(), 1);
     assert_eq!(
         ws.person_timeline(&handle(Platform::X, "  "))
             .unwrap_err()

@@ -350,23 +350,21 @@ fn timeline(conn: &Connection, key: &[u8], h: &HandleRef, now: &str) -> Result<P
     let handles = people::handles_of(conn, h.platform, &h.handle)?;
     let dnc = find_dnc(conn, key, &handles)?;
     let mut entries = Vec::new();
-    let author = people::key_sql("coalesce(nullif(trim(author_handle), ''), author_name)");
     let mut stmt = conn
         .prepare_cached(&format!(
-            "SELECT {} FROM mentions WHERE platform = ?1 AND {author} = ?2",
+            "SELECT {} FROM mentions WHERE id = ?1",
             store::mentions::COLUMNS
         ))
         .db()?;
     for handle in &handles {
-        let found = stmt
-            .query_map(
-                rusqlite::params![handle.platform.as_str(), people::key(&handle.handle)],
-                store::mentions::from_row,
-            )
-            .db()?
-            .collect::<rusqlite::Result<Vec<_>>>()
-            .db()?;
-        for mut m in found {
+        for id in people::mention_ids(conn, handle.platform, &handle.handle)? {
+            let Some(mut m) = stmt
+                .query_row([id], store::mentions::from_row)
+                .optional()
+                .db()?
+            else {
+                continue;
+            };
             m.do_not_contact = dnc.is_some();
             entries.push(TimelineEntry::Mention {
                 at: m.created_at.clone(),
@@ -403,16 +401,7 @@ fn known(conn: &Connection, key: &[u8], h: &HandleRef) -> Result<bool> {
     if !rows::for_handles(conn, std::slice::from_ref(h))?.is_empty() {
         return Ok(true);
     }
-    let author = people::key_sql("coalesce(nullif(trim(author_handle), ''), author_name)");
-    let hit: Option<i64> = conn
-        .query_row(
-            &format!("SELECT id FROM mentions WHERE platform = ?1 AND {author} = ?2 LIMIT 1"),
-            rusqlite::params![h.platform.as_str(), people::key(&h.handle)],
-            |r| r.get(0),
-        )
-        .optional()
-        .db()?;
-    Ok(hit.is_some())
+    Ok(!people::mention_ids(conn, h.platform, &h.handle)?.is_empty())
 }
 
 fn template_view(t: templates::TemplateRow) -> OutreachTemplate {

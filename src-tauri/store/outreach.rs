@@ -187,36 +187,58 @@ pub fn for_mention(conn: &Connection, mention_id: i64) -> Result<Vec<OutreachRow
     )
 }
 
-/// `(o.platform = ? AND key(o.author_handle) = ?) OR …` for these handles.
-fn person_clause(handles: &[HandleRef], args: &mut Vec<Value>) -> String {
-    let parts: Vec<String> = handles
+/// The ids of the records to any of these handles, compared in
+/// `people::key` form (the log is small enough to read whole).
+fn ids_for(conn: &Connection, handles: &[HandleRef]) -> Result<Vec<i64>> {
+    let wanted: Vec<(Platform, String)> = handles
         .iter()
-        .map(|h| {
-            args.push(Value::Text(h.platform.as_str().into()));
-            args.push(Value::Text(people::key(&h.handle)));
-            format!(
-                "(o.platform = ?{} AND {} = ?{})",
-                args.len() - 1,
-                people::key_sql("o.author_handle"),
-                args.len()
-            )
-        })
+        .map(|h| (h.platform, people::key(&h.handle)))
         .collect();
-    if parts.is_empty() {
+    let mut stmt = conn
+        .prepare_cached("SELECT id, platform, author_handle FROM outreach")
+        .db()?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })
+        .db()?;
+    let mut ids = Vec::new();
+    for row in rows {
+        let (id, platform, handle) = row.db()?;
+        let Some(platform) = Platform::parse(&platform) else {
+            continue;
+        };
+        if wanted.contains(&(platform, people::key(&handle))) {
+            ids.push(id);
+        }
+    }
+    Ok(ids)
+}
+
+/// `o.id IN (…)` for the records to these handles.
+fn person_clause(conn: &Connection, handles: &[HandleRef]) -> Result<String> {
+    let ids = ids_for(conn, handles)?;
+    Ok(if ids.is_empty() {
         "0".into()
     } else {
-        format!("({})", parts.join(" OR "))
-    }
+        format!(
+            "o.id IN ({})",
+            ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+        )
+    })
 }
 
 /// The records to any of these handles, oldest first.
 pub fn for_handles(conn: &Connection, handles: &[HandleRef]) -> Result<Vec<OutreachRow>> {
-    let mut args = Vec::new();
-    let clause = person_clause(handles, &mut args);
+    let clause = person_clause(conn, handles)?;
     rows_where(
         conn,
         &format!("WHERE {clause} ORDER BY o.occurred_at, o.id"),
-        args,
+        Vec::new(),
     )
 }
 
@@ -270,7 +292,7 @@ pub fn query(
         conds.push(due_clause(1));
     }
     if let Some(handles) = person {
-        conds.push(person_clause(handles, &mut args));
+        conds.push(person_clause(conn, handles)?);
     }
     let filter = if conds.is_empty() {
         // ?1 (now) must appear in every statement that binds it.

@@ -4,10 +4,9 @@
 //! but the handles the owner linked.
 //!
 //! Handles are compared in one form everywhere: no surrounding spaces, no
-//! leading "@", lower-case (`store::dnc::normalise_handle`). In SQL the same
-//! comparison is [`key_sql`], which lower-cases ASCII letters only; handles
-//! are ASCII on every platform Hearken reads, and display names used as
-//! handles (reviews without one) are compared as typed apart from ASCII case.
+//! leading "@", lower-case (`store::dnc::normalise_handle`): in Rust, after
+//! SQL has narrowed the candidates ([`mention_ids`]; the outreach log is
+//! small enough to compare whole).
 
 use std::collections::HashMap;
 
@@ -22,9 +21,121 @@ pub fn key(handle: &str) -> String {
     super::dnc::normalise_handle(handle)
 }
 
-/// The SQL expression giving a column's handle in the compared form.
+/// A column's handle in the compared form for ASCII letters (SQLite's
+/// lower() knows no others): a cheap first filter, never the last word.
 pub fn key_sql(column: &str) -> String {
     format!("lower(trim(ltrim(trim({column}), '@')))")
+}
+
+/// At most this many case spellings of a handle's first characters are
+/// sought in `mentions_author`, an index that compares exactly.
+const MAX_SPELLINGS: usize = 128;
+
+/// The ranges of `mentions.author_handle` (exact, byte order) that can
+/// hold this handle in any letter case, with or without a leading "@":
+/// each case spelling of as many of its first characters as
+/// [`MAX_SPELLINGS`] allows (all of a short handle), as `[low, high)`.
+fn seek_ranges(k: &str) -> Vec<(String, Option<String>)> {
+    let mut prefixes = vec![String::new()];
+    for c in k.chars() {
+        let mut spellings = vec![c];
+        for other in c.to_uppercase().chain(c.to_lowercase()) {
+            // A letter whose other case is two letters (ß, ŉ) is matched as written.
+            if c.to_uppercase().count() == 1 && !spellings.contains(&other) {
+                spellings.push(other);
+            }
+        }
+        if prefixes.len() * spellings.len() > MAX_SPELLINGS {
+            break;
+        }
+        prefixes = prefixes
+            .iter()
+            .flat_map(|p| spellings.iter().map(move |s| format!("{p}{s}")))
+            .collect();
+    }
+    prefixes
+        .into_iter()
+        .flat_map(|p| [p.clone(), format!("@{p}")])
+        .map(|low| {
+            let mut chars: Vec<char> = low.chars().collect();
+            let high = chars.pop().and_then(|last| {
+                let mut next = last as u32 + 1;
+                if (0xD800..0xE000).contains(&next) {
+                    next = 0xE000;
+                }
+                char::from_u32(next).map(|n| chars.iter().chain([&n]).collect::<String>())
+            });
+            (low, high)
+        })
+        .collect()
+}
+
+/// The ids of the mentions this handle wrote on this platform, in id order:
+/// by `author_handle`, or by `author_name` where a post has no handle
+/// (reviews). Candidates come from the `mentions_author` index a few narrow
+/// ranges at a time, so it takes milliseconds among millions of mentions;
+/// each is then compared in [`key`] form, so any letter case matches.
+pub fn mention_ids(conn: &Connection, platform: Platform, handle: &str) -> Result<Vec<i64>> {
+    let k = key(handle);
+    if k.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut ids = std::collections::BTreeSet::new();
+    let mut keep = |rows: Vec<(i64, Option<String>)>| {
+        for (id, who) in rows {
+            if who.is_some_and(|w| key(&w) == k) {
+                ids.insert(id);
+            }
+        }
+    };
+    let pair = |r: &rusqlite::Row<'_>| Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?));
+    // SQLite's lower() knows ASCII letters only: a handle equal in that
+    // form, or holding other characters, goes on to the exact comparison.
+    let rough = format!(
+        "({} = ?3 OR author_handle GLOB '*[^ -~]*')",
+        key_sql("author_handle")
+    );
+    let mut bounded = conn
+        .prepare_cached(&format!(
+            "SELECT id, author_handle FROM mentions
+             WHERE platform = ?1 AND author_handle >= ?2 AND author_handle < ?4 AND {rough}"
+        ))
+        .db()?;
+    let mut open = conn
+        .prepare_cached(&format!(
+            "SELECT id, author_handle FROM mentions
+             WHERE platform = ?1 AND author_handle >= ?2 AND {rough}"
+        ))
+        .db()?;
+    for (low, high) in seek_ranges(&k) {
+        let found = match &high {
+            Some(high) => bounded
+                .query_map(params![platform.as_str(), low, k, high], pair)
+                .db()?
+                .collect::<rusqlite::Result<Vec<_>>>(),
+            None => open
+                .query_map(params![platform.as_str(), low, k], pair)
+                .db()?
+                .collect::<rusqlite::Result<Vec<_>>>(),
+        }
+        .db()?;
+        keep(found);
+    }
+    let mut nameless = conn
+        .prepare_cached(
+            // Two index seeks (an OR here made SQLite read the whole platform).
+            "SELECT id, author_name FROM mentions WHERE platform = ?1 AND author_handle IS NULL
+             UNION ALL
+             SELECT id, author_name FROM mentions WHERE platform = ?1 AND author_handle IN ('', ' ')",
+        )
+        .db()?;
+    let found = nameless
+        .query_map(params![platform.as_str()], pair)
+        .db()?
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .db()?;
+    keep(found);
+    Ok(ids.into_iter().collect())
 }
 
 /// Who a handle belongs to: a linked person, or just the handle itself.
@@ -268,7 +379,67 @@ mod tests {
     }
 
     #[test]
-    fn the_sql_key_matches_the_rust_key_for_platform_handles() {
+    fn a_handles_mentions_are_found_in_any_case_with_or_without_at() {
+        use crate::store::mentions::{insert_new, NewMention};
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_in(dir.path()).unwrap();
+        let post = |id: &str, handle: Option<&str>, name: Option<&str>| NewMention {
+            platform: Platform::X,
+            external_id: id.into(),
+            url: None,
+            author_id: None,
+            author_handle: handle.map(str::to_string),
+            author_name: name.map(str::to_string),
+            text: "about the shop".into(),
+            language: None,
+            created_at: "2026-11-01T00:00:00Z".into(),
+            from_search: false,
+        };
+        let posts = [
+            post("1", Some("@Jo_Bakes"), None),
+            post("2", Some("jo_bakes"), None),
+            post("3", Some("JO_BAKES"), None),
+            post("4", Some("@jo_bakes2"), None),
+            post("5", Some("jo"), None),
+            post("6", None, Some("Jo_Bakes")),
+            post("7", Some(""), Some("jo_bakes")),
+            post("8", None, Some("Someone")),
+            post("9", Some("@ÉLODIE"), None),
+        ];
+        store
+            .write(|tx| insert_new(tx, None, &posts, "t").map(|_| ()))
+            .unwrap();
+        let ids = |h: &str| store.read(|c| mention_ids(c, Platform::X, h)).unwrap();
+        let ext = |h: &str| -> Vec<String> {
+            let found = ids(h);
+            store
+                .read(|c| {
+                    found
+                        .iter()
+                        .map(|id| {
+                            c.query_row(
+                                "SELECT external_id FROM mentions WHERE id = ?1",
+                                [id],
+                                |r| r.get(0),
+                            )
+                            .db()
+                        })
+                        .collect()
+                })
+                .unwrap()
+        };
+        assert_eq!(ext(" @JO_bakes "), vec!["1", "2", "3", "6", "7"]);
+        assert_eq!(ext("jo"), vec!["5"]);
+        assert_eq!(ext("@élodie"), vec!["9"]);
+        assert!(ids("@").is_empty());
+        assert!(store
+            .read(|c| mention_ids(c, Platform::Reddit, "jo_bakes"))
+            .unwrap()
+            .is_empty());
+    }
+
+    #[test]
+    fn the_sql_key_matches_the_rust_key_for_ascii_handles() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open_in(dir.path()).unwrap();
         for handle in [
