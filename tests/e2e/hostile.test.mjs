@@ -51,7 +51,7 @@ import { mkdtempSync, writeFileSync, readFileSync, readdirSync, existsSync, rmSy
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startApp, ARTIFACTS, slug } from './lib/harness.mjs';
+import { startApp, appBinary, ARTIFACTS, slug } from './lib/harness.mjs';
 import { textPayloads, namePayloads, urlPayloads, openableUrls } from './lib/hostile-payloads.mjs';
 import { startCanary, startFakeX, startFakeMastodon } from './lib/hostile-servers.mjs';
 import { tid, waitUntil, sleep } from './lib/webdriver.mjs';
@@ -149,7 +149,8 @@ function buildCases(canaryUrl) {
     const acct = `hk${item.id}`;
     const id = String(113_000_000_000_000_000n + BigInt(mastoItems.length - i));
     const words = item.kind === 'url' ? 'Hostile link' : 'Safe link';
-    const text = `${words} ${item.id}: the order never came.`;
+    // Hashtag results are kept when a watch catches them: the test's watch listens for the tag.
+    const text = `${words} ${item.id}: the order never came. #${TAG}`;
     statuses.push({
       id,
       uri: `https://masto.example/users/${acct}/statuses/${id}`,
@@ -645,7 +646,22 @@ describe('Untrusted text from strangers, end to end', () => {
       );
       chmodSync(script, 0o755);
     }
-    app = await startApp({ name: 'hostile', env: { PATH: `${opener.dir}:${process.env.PATH}` } });
+    app = await startApp({
+      name: 'hostile',
+      env: { PATH: `${opener.dir}:${process.env.PATH}` },
+      // A watch for the hashtag, with its whole legitimate-interests note:
+      // without one, hashtag results are not listened to at all.
+      prepare: (dataDir) => {
+        const r = spawnSync(appBinary(), [
+          '--data-dir', dataDir, 'watch', 'add', '--name', 'Test tag', '--term', `#${TAG}`,
+          '--purpose', 'To see what people post under the test hashtag.',
+          '--legitimate-interests', 'Testing how strangers\' text is shown.',
+          '--necessity', 'The payloads only reach the app this way.',
+          '--balance', 'Made-up accounts on a server on this machine.',
+        ], { encoding: 'utf8' });
+        assert.equal(r.status, 0, `watch add: ${r.stderr}`);
+      },
+    });
     S = app.session;
   });
 

@@ -86,6 +86,10 @@ describe('Listening on X, end to end', () => {
     await S.click(tid('watch-add'));
     await (await S.waitFor(tid('watch-name'), { timeout: SHORT })).fill('Shop name');
     await (await S.waitFor(tid('watch-terms'), { timeout: SHORT })).fill('Pedal & Pine, @pedalpine');
+    // The legitimate-interests note: a watch catches nothing without it.
+    await (await S.waitFor(tid('watch-li'), { timeout: SHORT })).fill('Looking after our customers and putting right what went wrong.');
+    await (await S.find(tid('watch-necessity'))).fill('Unhappy customers post instead of contacting us; without listening we would never know.');
+    await (await S.find(tid('watch-balance'))).fill('Public posts only, kept 90 days, never used for advertising; anyone can ask us to stop.');
     // Too short a purpose is refused with advice, and nothing typed is lost.
     await (await S.waitFor(tid('watch-purpose'), { timeout: SHORT })).fill('care');
     await S.click(tid('watch-save'));

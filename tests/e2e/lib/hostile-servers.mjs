@@ -7,6 +7,7 @@
 //   @mention the business), paged with pagination_token, text entity-escaped
 //   as X sends it, and the authors (with their display names) in
 //   includes.users;
+//   (and an empty recent search, for the watch's terms);
 // - a fake Mastodon instance serving one hashtag timeline: statuses whose
 //   content is HTML, account.display_name plain text, and url passed through.
 
@@ -67,6 +68,12 @@ export async function startFakeX({ token, userId, posts, users }) {
     if (!ok) {
       res.writeHead(401, { ...headers, 'content-type': 'application/problem+json' });
       res.end(JSON.stringify({ title: 'Unauthorized', type: 'about:blank', status: 401, detail: 'Unauthorized' }));
+      return;
+    }
+    // The watch's terms are searched too: nobody else posts them, as X says of an empty search.
+    if (url.pathname === '/2/tweets/search/recent') {
+      res.writeHead(200, headers);
+      res.end(JSON.stringify({ meta: { result_count: 0 } }));
       return;
     }
     if (url.pathname !== `/2/users/${userId}/mentions`) {
