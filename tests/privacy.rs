@@ -439,6 +439,9 @@ fn an_access_export_holds_everything_about_the_handle_in_json_and_a_readable_pag
     assert_eq!(outreach[0]["revisions"].as_array().unwrap().len(), 1);
     assert_eq!(json["linked_handles"].as_array().unwrap().len(), 2);
     assert_eq!(json["do_not_contact"]["handle"], HANDLE);
+    assert!(mentions
+        .iter()
+        .all(|m| m["mention"]["do_not_contact"] == true));
 
     let html = std::fs::read_to_string(&export.html_path).unwrap();
     assert!(html.contains("2026-10-31") && html.contains("2026-11-30"));

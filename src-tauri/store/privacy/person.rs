@@ -270,11 +270,15 @@ pub fn collect(conn: &Connection, key: &[u8], platform: Platform, handle: &str) 
         outreach.push(o);
     }
     outreach.sort_by(|a, b| (&a.occurred_at, a.id).cmp(&(&b.occurred_at, b.id)));
+    let do_not_contact = dnc::find(conn, key, platform, handle)?;
+    for m in &mut mentions {
+        m.mention.do_not_contact = do_not_contact.is_some();
+    }
     Ok(Held {
         mentions,
         outreach,
         linked_handles: linked_handles(conn, &person_ids(conn, platform, handle)?)?,
-        do_not_contact: dnc::find(conn, key, platform, handle)?,
+        do_not_contact,
     })
 }
 
