@@ -307,8 +307,25 @@ fn erasure_keeps_the_do_not_contact_entry_and_it_still_matches_new_mentions() {
     assert_eq!(before.mentions.len(), 3);
     assert!(before.mentions.iter().all(|m| m.do_not_contact));
 
+    // They had also asked for a copy, not yet answered.
+    let access = ws
+        .request_add(NewPrivacyRequest {
+            kind: RequestKind::Access,
+            platform: Platform::Reddit,
+            handle: HANDLE.into(),
+            received_on: None,
+        })
+        .unwrap();
     let report = erasure(&ws, &HANDLE.to_lowercase());
     assert!(report.do_not_contact_kept);
+    let access = ws
+        .requests_list()
+        .unwrap()
+        .into_iter()
+        .find(|r| r.id == access.id)
+        .unwrap();
+    assert_eq!((access.state, access.handle), (RequestState::Done, None));
+    assert!(access.result.unwrap().contains("erased"));
     let list = ws.dnc_list().unwrap();
     assert_eq!(list.len(), 1);
     assert!(list[0].erased);
