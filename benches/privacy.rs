@@ -221,7 +221,8 @@ fn main() {
             times.1 = ms(s);
             let s = Instant::now();
             tx.execute_batch(
-                "REINDEX mentions_author; REINDEX outreach_person; REINDEX person_handles;",
+                "REINDEX mentions_author; REINDEX sqlite_autoindex_mentions_1;
+                 REINDEX outreach_person; REINDEX person_handles;",
             )
             .map_err(|e| hearken_lib::error::Error::Database(e.to_string()))?;
             times.2 = ms(s);

@@ -359,13 +359,15 @@ pub fn erase(tx: &Transaction<'_>, key: &[u8], platform: Platform, handle: &str)
 
 /// Rewrites what could still hold erased text inside the file: the
 /// full-text index, merged into one segment so the old segments (and the
-/// words in them) are freed, and the indexes keyed by handle, rebuilt so no
-/// handle survives as a divider key in an interior page. With
+/// words in them) are freed, and the indexes keyed by handle (and by the
+/// platform's post id, which for Mastodon is a link naming the author),
+/// rebuilt so none survives as a divider key in an interior page. With
 /// `secure_delete` on, freed pages are overwritten with zeros.
 pub fn scrub(tx: &Transaction<'_>) -> Result<()> {
     tx.execute_batch(
         "INSERT INTO mentions_fts (mentions_fts) VALUES ('optimize');
          REINDEX mentions_author;
+         REINDEX sqlite_autoindex_mentions_1;
          REINDEX outreach_person;
          REINDEX person_handles;",
     )
