@@ -384,7 +384,14 @@ impl Workspace {
             )));
         }
         let Some(handle) = request.handle.clone() else {
-            self.store.write_scrubbed(person::scrub)?;
+            // Already erased: clear the file again, and close the request if open.
+            self.store.write_scrubbed(|tx| {
+                if request.state == crate::model::RequestState::Open {
+                    requests::complete(tx, request_id, "Already erased.", &at)?;
+                }
+                person::scrub(tx)
+            })?;
+            let request = self.store.read(|c| requests::get(c, request_id, today))?;
             return Ok(ErasureReport {
                 mentions: 0,
                 outreach: 0,
@@ -421,6 +428,7 @@ impl Workspace {
                 )
             };
             requests::complete(tx, request_id, &result, &at)?;
+            requests::close_others(tx, &hash, request_id, &at)?;
             audit::append(
                 tx,
                 audit::OWNER,

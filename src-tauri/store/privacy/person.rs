@@ -270,11 +270,15 @@ pub fn collect(conn: &Connection, key: &[u8], platform: Platform, handle: &str) 
         outreach.push(o);
     }
     outreach.sort_by(|a, b| (&a.occurred_at, a.id).cmp(&(&b.occurred_at, b.id)));
+    let do_not_contact = dnc::find(conn, key, platform, handle)?;
+    for m in &mut mentions {
+        m.mention.do_not_contact = do_not_contact.is_some();
+    }
     Ok(Held {
         mentions,
         outreach,
         linked_handles: linked_handles(conn, &person_ids(conn, platform, handle)?)?,
-        do_not_contact: dnc::find(conn, key, platform, handle)?,
+        do_not_contact,
     })
 }
 
@@ -355,13 +359,15 @@ pub fn erase(tx: &Transaction<'_>, key: &[u8], platform: Platform, handle: &str)
 
 /// Rewrites what could still hold erased text inside the file: the
 /// full-text index, merged into one segment so the old segments (and the
-/// words in them) are freed, and the indexes keyed by handle, rebuilt so no
-/// handle survives as a divider key in an interior page. With
+/// words in them) are freed, and the indexes keyed by handle (and by the
+/// platform's post id, which for Mastodon is a link naming the author),
+/// rebuilt so none survives as a divider key in an interior page. With
 /// `secure_delete` on, freed pages are overwritten with zeros.
 pub fn scrub(tx: &Transaction<'_>) -> Result<()> {
     tx.execute_batch(
         "INSERT INTO mentions_fts (mentions_fts) VALUES ('optimize');
          REINDEX mentions_author;
+         REINDEX sqlite_autoindex_mentions_1;
          REINDEX outreach_person;
          REINDEX person_handles;",
     )

@@ -199,6 +199,22 @@ pub fn forget_handle(tx: &Transaction<'_>, hash: &str) -> Result<usize> {
     .db()
 }
 
+/// Closes the person's other open requests once their data is erased:
+/// nothing is held about them any more, which is the answer to each.
+pub fn close_others(tx: &Transaction<'_>, hash: &str, erasure_id: i64, now: &str) -> Result<usize> {
+    tx.execute(
+        "UPDATE privacy_requests SET state = 'done', completed_at = ?3, result = ?4
+         WHERE handle_hash = ?1 AND id <> ?2 AND state = 'open'",
+        params![
+            hash,
+            erasure_id,
+            now,
+            format!("Closed: the person's data was erased (request {erasure_id}), so nothing is held about them any more.")
+        ],
+    )
+    .db()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
