@@ -51,6 +51,7 @@ pub fn load_at(ws: &Workspace, now: time::OffsetDateTime) -> Result<DemoSummary>
         });
     }
     let now_s = clock::format(now);
+    let key = ws.privacy_key()?;
     ws.store.write(|tx| {
         let mut source_ids = Vec::new();
         for (i, s) in sample.sources.iter().enumerate() {
@@ -162,6 +163,31 @@ pub fn load_at(ws: &Workspace, now: time::OffsetDateTime) -> Result<DemoSummary>
                     })
                 };
                 store::people::link(tx, &as_ref(&pair[0])?, &as_ref(&pair[1])?)?;
+            }
+        }
+        // Dave asked, under his Google review, not to be contacted again:
+        // he is on the do-not-contact list on both platforms he posts on.
+        for (platform, handle) in [
+            (Platform::GoogleReviews, "Dave K"),
+            (Platform::Reddit, "kettle_dave"),
+        ] {
+            let (_, new) = store::dnc::add(
+                tx,
+                &key,
+                platform,
+                handle,
+                Some("Asked under his Google review not to be contacted again"),
+                &now_s,
+            )?;
+            if new {
+                store::audit::append(
+                    tx,
+                    store::audit::OWNER,
+                    "dnc_added",
+                    Some(&store::dnc::fingerprint(&key, platform, handle)),
+                    Some(&format!("on {}", platform.as_str())),
+                    &now_s,
+                )?;
             }
         }
         // A lived-in Inbox: what the shop followed up is contacted or
@@ -278,6 +304,35 @@ mod tests {
             })
             .collect();
         assert_eq!(platforms.len(), 3);
+        // Dave asked not to be contacted: listed on both platforms, his posts
+        // carry the badge, and nothing new can be logged to him.
+        let dnc = ws.dnc_list().unwrap();
+        assert_eq!(dnc.len(), 2, "{dnc:?}");
+        let dave = ws
+            .person_timeline(&HandleRef {
+                platform: Platform::Reddit,
+                handle: "kettle_dave".into(),
+            })
+            .unwrap();
+        assert!(dave.do_not_contact.is_some());
+        assert!(dave.entries.iter().any(|e| matches!(e,
+            crate::model::TimelineEntry::Mention { mention, .. } if mention.do_not_contact)));
+        let refused = ws.log_outreach(&crate::model::NewOutreach {
+            mention_id: None,
+            platform: Some(Platform::Reddit),
+            handle: Some("kettle_dave".into()),
+            channel: crate::model::Channel::DirectMessage,
+            message: "Hi Dave".into(),
+            status: crate::model::OutreachStatus::Sent,
+            occurred_at: None,
+            follow_up_at: None,
+            outcome: None,
+            notes: None,
+            notice_given: true,
+            acknowledged: vec![],
+        });
+        assert_eq!(refused.unwrap_err().code(), "do_not_contact");
+        assert!(ws.store.read(store::audit::verify).unwrap().ok);
     }
 
     #[test]
