@@ -306,6 +306,20 @@ describe('a person’s timeline', () => {
     expect(core.called('person_unlink')[0]!.args).toEqual({ h: { platform: 'bluesky', handle: 'sam.bsky.social' } });
     expect(within(dialog).getAllByTestId('timeline-entry')).toHaveLength(2);
 
+    // Record an outreach to the person directly, not from one of their posts.
+    await fireEvent.click(within(dialog).getByTestId('timeline-record'));
+    const form = await within(dialog).findByTestId('record-outreach');
+    await fireEvent.change(within(form).getByTestId('outreach-channel'), { target: { value: 'phone' } });
+    await fireEvent.input(within(form).getByTestId('outreach-message'), { target: { value: 'Called to say the part is in.' } });
+    await fireEvent.click(within(form).getByTestId('outreach-log'));
+    await waitFor(() => expect(within(dialog).getAllByTestId('timeline-entry')).toHaveLength(3));
+    const logged = core.called('outreach_log').at(-1)!.args.draft as { mention_id: number | null; platform: string; handle: string; channel: string };
+    expect(logged.mention_id).toBeNull();
+    expect(logged.platform).toBe('mastodon');
+    expect(logged.handle).toBe('@sam@mastodon.example');
+    expect(logged.channel).toBe('phone');
+    expect(within(dialog).queryByTestId('record-outreach')).toBeNull();
+
     // Do-not-contact from the timeline.
     await fireEvent.click(within(dialog).getByTestId('timeline-mark-dnc'));
     await fireEvent.click(within(dialog).getByTestId('dnc-confirm'));
