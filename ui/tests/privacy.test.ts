@@ -1,4 +1,5 @@
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
+import { emit } from '@tauri-apps/api/event';
 import { describe, expect, test, vi } from 'vitest';
 import PrivacyScreen from '../src/lib/components/PrivacyScreen.svelte';
 import { todayYmd } from '../src/lib/privacyWords';
@@ -125,6 +126,18 @@ describe('the do-not-contact list', () => {
     expect(within(row).queryByTestId('dnc-remove')).toBeNull();
     expect(text(row)).toContain('Asked us to stop');
     expect(document.body.textContent).not.toContain('@gone');
+  });
+});
+
+describe('updates from the core', () => {
+  test('what the daily purge or the CLI changed shows while the screen is open', async () => {
+    const fake = new FakePrivacy();
+    await showPrivacy(fake);
+    expect(screen.queryAllByTestId('dnc-row')).toHaveLength(0);
+    // Added elsewhere (the CLI), then the core says privacy data changed.
+    fake.addDnc({ platform: 'x', handle: '@grumpy', reason: 'Said so in a reply' });
+    await emit('privacy-changed');
+    await waitFor(() => expect(screen.getAllByTestId('dnc-row')).toHaveLength(1));
   });
 });
 

@@ -274,3 +274,18 @@ export async function onOutreachEvents(handlers: {
     }
   };
 }
+
+/** The core changed privacy data by itself (the daily purge) or from the CLI. */
+export async function onPrivacyChanged(handler: () => void): Promise<() => void> {
+  try {
+    const unlisten = await listen('privacy-changed', () => handler());
+    return () => {
+      void Promise.resolve()
+        .then(() => unlisten())
+        .catch(() => {});
+    };
+  } catch (err) {
+    console.warn('Hearken: could not listen for privacy updates', err);
+    return () => {};
+  }
+}
