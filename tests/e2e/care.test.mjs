@@ -5,7 +5,10 @@
 // Outreach screen and exports it, then on the Privacy screen fulfils an
 // access request (files written) and an erasure request (the person's words
 // gone from the database file and its WAL, the do-not-contact entry kept as a
-// fingerprint), and checks the audit trail — intact, then broken once a row
+// fingerprint), shows what bad input gets (an empty message, a follow-up in
+// the past, an erasure of someone with no data, a retention period of 0),
+// previews and runs a purge until nothing is left to do, and checks the
+// audit trail — intact, then broken once a row
 // is edited in the file behind the app's back. The CLI reads the same trail.
 // Screenshots: e2e-artifacts/screens/care-*.png.
 
@@ -40,12 +43,18 @@ async function text(css) {
 async function openMention(words) {
   await S.click(tid('nav-inbox'));
   const search = await S.waitFor(tid('inbox-search'), { timeout: SHORT });
+  // Clear any earlier search first, so the one row found below is for these words.
+  const clear = await S.find(tid('clear-filters'));
+  if (clear && (await clear.displayed())) await clear.click();
+  await waitUntil(async () => (await S.findAll(tid('mention-row'))).length > 1, {
+    timeout: SHORT,
+    message: 'the whole Inbox again',
+  });
   await search.fill(words);
   const row = await waitUntil(
     async () => {
       const rows = await S.findAll(tid('mention-row'));
-      if (rows.length !== 1) return null;
-      return rows[0];
+      return rows.length === 1 ? rows[0] : null;
     },
     { timeout: SHORT, message: `exactly one mention with "${words}"` },
   );
@@ -59,6 +68,11 @@ async function databaseBytes() {
   let all = (await readFile(db)).toString('latin1');
   if (existsSync(`${db}-wal`)) all += (await readFile(`${db}-wal`)).toString('latin1');
   return all;
+}
+
+/** Mentions in the database file, read beside the running app. */
+function mentionCount() {
+  return Number(execFileSync('sqlite3', [join(app.dataDir, 'hearken.sqlite3'), 'SELECT count(*) FROM mentions'], { encoding: 'utf8' }).trim());
 }
 
 function cli(...args) {
@@ -130,6 +144,26 @@ describe('Outreach and privacy, end to end', () => {
       assert.notEqual(r.status, 0, `the CLI refused ${channel}`);
       assert.match(r.stderr, /asked not to be contacted|do-not-contact/i);
     }
+  });
+
+  step('bad input in the outreach form is named beside the field and nothing is logged', async () => {
+    await openMention('dan_the_van_man');
+    await S.click(tid('record-outreach-open'));
+    const form = await S.waitFor(tid('record-outreach'), { timeout: SHORT });
+    // An empty message: the core's check says so and "Log" stays disabled.
+    await (await form.find(tid('outreach-message'))).fill('   ');
+    await S.waitFor(tid('problems-message'), { timeout: SHORT });
+    assert.equal(await (await form.find(tid('outreach-log'))).property('disabled'), true);
+    // A follow-up in the past.
+    await (await form.find(tid('outreach-message'))).fill('Hi Dan, sorry about the booking. Could you DM us the date you booked?');
+    await S.execute(
+      `const el = arguments[0]; el.value = '2020-01-06'; el.dispatchEvent(new Event('input', { bubbles: true })); el.dispatchEvent(new Event('change', { bubbles: true }));`,
+      await form.find(tid('outreach-follow-up')),
+    );
+    assert.match(await text(tid('problems-follow-up')), /past/i);
+    assert.equal(await (await form.find(tid('outreach-log'))).property('disabled'), true);
+    await S.click(tid('outreach-cancel'));
+    assert.equal((await S.findAll(tid('outreach-item'))).length, 0, 'nothing was logged for Dan');
   });
 
   step('lists, edits and exports outreach on the Outreach screen', async () => {
@@ -207,6 +241,54 @@ describe('Outreach and privacy, end to end', () => {
     const r = cli('outreach', 'log', '--platform', SAM.platform, '--handle', SAM.handle, '--channel', 'email', '--status', 'sent', '--message', 'Hello', '--notice');
     assert.notEqual(r.status, 0);
     assert.match(r.stderr, /asked not to be contacted|do-not-contact/i);
+  });
+
+  step('retention: a wrong period is refused, the preview shows what would go, the purge runs, then nothing is left to do', async () => {
+    await S.click(tid('nav-privacy'));
+    await S.waitFor(tid('privacy-retention'), { timeout: SHORT });
+    // An erasure for someone Hearken holds nothing about closes with that said.
+    await S.click(tid('request-new'));
+    await S.click(tid('request-kind-erasure'));
+    await (await S.find(tid('request-platform'))).selectOption('reddit');
+    await (await S.find(tid('request-handle'))).fill('nobody_we_know');
+    await S.click(tid('request-save'));
+    const row = await S.waitFor(`${tid('request-row')}:has(${tid('request-erase')})`, { timeout: SHORT });
+    await (await row.find(tid('request-erase'))).click();
+    await S.click(tid('erase-confirm-ack'));
+    await S.click(tid('erase-confirm-yes'));
+    await waitUntil(
+      async () => {
+        for (const el of await S.findAll(tid('request-erase-result'))) {
+          if (/nothing is held|held nothing/i.test(await el.text())) return true;
+        }
+        return false;
+      },
+      { timeout: SHORT, message: 'the erasure saying nothing is held about them' },
+    );
+
+    // The sample spans about ten weeks: with the default 90 days nothing is due.
+    await S.waitFor(tid('purge-nothing'), { timeout: SHORT });
+    const days = await S.find(tid('retention-mention-days'));
+    await days.fill('0');
+    await S.click(tid('retention-save'));
+    await S.waitFor(tid('retention-mention-error'), { timeout: SHORT });
+    await days.fill('30');
+    await S.click(tid('retention-save'));
+    await S.waitFor(tid('retention-message'), { timeout: SHORT });
+    await S.click(tid('purge-check'));
+    const counts = await text(tid('purge-counts'));
+    const due = Number(/(\d+) mention/.exec(counts)?.[1]);
+    assert.ok(due > 0, `mentions older than 30 days would go: ${counts}`);
+    const before = mentionCount();
+    await S.click(tid('purge-now'));
+    await S.click(tid('purge-confirm-yes'));
+    assert.match(await text(tid('purge-report')), new RegExp(`${due}`));
+    await S.waitFor(tid('purge-nothing'), { timeout: SHORT });
+    assert.equal(mentionCount(), before - due, 'exactly the previewed mentions went');
+    const dry = cli('privacy', 'purge', '--dry-run');
+    assert.equal(dry.status, 0);
+    assert.match(dry.stdout, /Nothing to purge/);
+    await shot('retention');
   });
 
   step('checks the audit trail and notices a row edited in the file', async () => {
