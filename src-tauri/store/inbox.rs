@@ -777,7 +777,8 @@ pub fn detail(conn: &Connection, id: i64) -> Result<MentionDetail> {
     })
 }
 
-fn corrections_of(conn: &Connection, id: i64) -> Result<Vec<LabelCorrection>> {
+/// A mention's label corrections, oldest first.
+pub(crate) fn corrections_of(conn: &Connection, id: i64) -> Result<Vec<LabelCorrection>> {
     let mut stmt = conn
         .prepare_cached(
             "SELECT from_label, to_label, corrected_at FROM label_corrections

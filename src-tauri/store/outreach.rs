@@ -514,6 +514,11 @@ pub fn revisions(conn: &Connection, id: i64) -> Result<Vec<OutreachRevision>> {
     if exists.is_none() {
         return Err(Error::NotFound(format!("Outreach record {id}")));
     }
+    revisions_of(conn, id)
+}
+
+/// A record's changes, oldest first, without checking the record exists.
+pub(crate) fn revisions_of(conn: &Connection, id: i64) -> Result<Vec<OutreachRevision>> {
     let mut stmt = conn
         .prepare_cached(
             "SELECT changed_at, field, old_value, new_value FROM outreach_revisions

@@ -9,10 +9,10 @@ use rusqlite::{params, Connection, Transaction};
 use serde::Serialize;
 
 use crate::error::Result;
-use crate::model::{
-    DncEntry, HandleRef, Label, LabelCorrection, Mention, OutreachRevision, Platform,
-};
+use crate::model::{DncEntry, HandleRef, LabelCorrection, Mention, OutreachRevision, Platform};
+use crate::store::inbox::corrections_of;
 use crate::store::mentions::{from_row, COLUMNS};
+use crate::store::outreach::revisions_of;
 use crate::store::{dnc, SqlResult};
 
 /// A mention by the person, with the owner's corrections of its label.
@@ -165,56 +165,6 @@ fn linked_handles(conn: &Connection, persons: &[i64]) -> Result<Vec<HandleRef>> 
         }
     }
     Ok(out)
-}
-
-fn corrections_of(conn: &Connection, id: i64) -> Result<Vec<LabelCorrection>> {
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT from_label, to_label, corrected_at FROM label_corrections
-             WHERE mention_id = ?1 ORDER BY corrected_at, id",
-        )
-        .db()?;
-    let rows = stmt
-        .query_map([id], |r| {
-            Ok((
-                r.get::<_, Option<String>>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-            ))
-        })
-        .db()?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (from, to, at) = row.db()?;
-        if let Some(to) = Label::parse(&to) {
-            out.push(LabelCorrection {
-                from: from.as_deref().and_then(Label::parse),
-                to,
-                at,
-            });
-        }
-    }
-    Ok(out)
-}
-
-fn revisions_of(conn: &Connection, id: i64) -> Result<Vec<OutreachRevision>> {
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT changed_at, field, old_value, new_value FROM outreach_revisions
-             WHERE outreach_id = ?1 ORDER BY id",
-        )
-        .db()?;
-    let rows = stmt
-        .query_map([id], |r| {
-            Ok(OutreachRevision {
-                changed_at: r.get(0)?,
-                field: r.get(1)?,
-                old_value: r.get(2)?,
-                new_value: r.get(3)?,
-            })
-        })
-        .db()?;
-    rows.collect::<rusqlite::Result<Vec<_>>>().db()
 }
 
 /// Everything held about the person, oldest first.

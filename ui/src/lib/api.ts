@@ -245,8 +245,6 @@ export const outreachApi = {
   timeline: (platform: Platform, handle: string) => call<PersonTimeline>('person_timeline', { platform, handle }),
   link: (a: HandleRef, b: HandleRef) => call<PersonTimeline>('person_link', { a, b }),
   unlink: (h: HandleRef) => call<PersonTimeline>('person_unlink', { h }),
-  /** "Mark do-not-contact" from a mention, an outreach record or a timeline. */
-  dncAdd: (entry: NewDnc) => call<DncEntry>('dnc_add', { entry }),
 };
 
 /** Outreach was logged or changed (here, from the CLI or by a purge); follow-ups fell due. */
