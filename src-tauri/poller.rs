@@ -452,12 +452,13 @@ impl Poller {
         tokio::task::spawn_blocking(move || {
             let now = clock::now_string();
             let matched = match_mentions(&watches, outcome.mentions);
+            let batch: Vec<(&NewMention, &[i64])> =
+                matched.iter().map(|(m, w)| (m, w.as_slice())).collect();
+            let scores = store.read(|c| store::mentions::score_unseen(c, &batch))?;
             // The mentions and the cursor they came with commit together:
             // a crash leaves either both or neither.
             let stored = store.write(|tx| {
-                let batch: Vec<(&NewMention, &[i64])> =
-                    matched.iter().map(|(m, w)| (m, w.as_slice())).collect();
-                let stored = store::mentions::store_batch(tx, Some(id), &batch, &now)?;
+                let stored = store::mentions::store_scored(tx, Some(id), &batch, &scores, &now)?;
                 store::sources::record_success(
                     tx,
                     id,

@@ -51,15 +51,88 @@ pub fn insert_new(
     Ok(store_batch(tx, source_id, &batch, fetched_at)?.added)
 }
 
-/// Stores a batch: new mentions are inserted, scored by triage, with the
-/// watches that caught them; a mention already stored (same platform and
-/// id) is never duplicated, but if its text changed it is updated, scored
-/// again and marked edited, and any further watches that now catch it are
-/// recorded. Only new and edited texts are scored.
+/// Triage's verdicts for the mentions of `batch` that are not stored yet,
+/// in batch order (`None` for those already stored, whose scores stand
+/// unless their text changed). Runs on a reader, before the write
+/// transaction: scoring is most of the CPU an ingest costs, and done here it
+/// never holds the single writer, which the owner's own changes wait for.
+/// Big batches are scored on every core.
+pub fn score_unseen(
+    conn: &Connection,
+    batch: &[(&NewMention, &[i64])],
+) -> Result<Vec<Option<Triage>>> {
+    let mut find = conn
+        .prepare_cached("SELECT 1 FROM mentions WHERE platform = ?1 AND external_id = ?2")
+        .db()?;
+    let mut unseen = Vec::with_capacity(batch.len());
+    for (m, _) in batch {
+        unseen.push(
+            !find
+                .exists(params![m.platform.as_str(), m.external_id])
+                .db()?,
+        );
+    }
+    Ok(score_where(batch, &unseen))
+}
+
+/// Scores the texts of `batch` where `wanted` says so, split over the
+/// machine's cores when there are enough of them to be worth a thread.
+fn score_where(batch: &[(&NewMention, &[i64])], wanted: &[bool]) -> Vec<Option<Triage>> {
+    const PER_THREAD: usize = 256;
+    let score = |items: &[(&NewMention, &[i64])], wanted: &[bool]| -> Vec<Option<Triage>> {
+        items
+            .iter()
+            .zip(wanted)
+            .map(|((m, _), w)| w.then(|| triage::score(&m.text)))
+            .collect()
+    };
+    let todo = wanted.iter().filter(|w| **w).count();
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(todo / PER_THREAD)
+        .max(1);
+    if threads == 1 {
+        return score(batch, wanted);
+    }
+    let chunk = batch.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let parts: Vec<_> = batch
+            .chunks(chunk)
+            .zip(wanted.chunks(chunk))
+            .map(|(items, wanted)| s.spawn(move || score(items, wanted)))
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|p| p.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
+}
+
+/// Stores a batch, scoring it inside the write transaction. The poller
+/// scores first with [`score_unseen`] and calls [`store_scored`]; this is
+/// the same for callers with a handful of mentions.
 pub fn store_batch(
     tx: &Transaction<'_>,
     source_id: Option<i64>,
     batch: &[(&NewMention, &[i64])],
+    fetched_at: &str,
+) -> Result<Stored> {
+    store_scored(tx, source_id, batch, &[], fetched_at)
+}
+
+/// Stores a batch: new mentions are inserted with their triage scores
+/// (`scores[i]` from [`score_unseen`]; a new mention without one, because
+/// the list is short or it was stored and removed since, is scored here),
+/// with the watches that caught them; a mention already stored (same
+/// platform and id) is never duplicated, but if its text changed it is
+/// updated, scored again and marked edited, and any further watches that
+/// now catch it are recorded. Only new and edited texts are scored.
+pub fn store_scored(
+    tx: &Transaction<'_>,
+    source_id: Option<i64>,
+    batch: &[(&NewMention, &[i64])],
+    scores: &[Option<Triage>],
     fetched_at: &str,
 ) -> Result<Stored> {
     let mut insert = tx
@@ -100,7 +173,7 @@ pub fn store_batch(
     // flush what it holds, so indexing between them would write an index
     // segment per mention (the cost migration 5 removed).
     let mut to_index: Vec<(i64, &NewMention)> = Vec::new();
-    for (m, watches) in batch {
+    for (i, (m, watches)) in batch.iter().enumerate() {
         // Looking first spares scoring the posts a poll has already seen.
         let existing: Option<i64> = find
             .query_row(params![m.platform.as_str(), m.external_id], |r| r.get(0))
@@ -108,7 +181,14 @@ pub fn store_batch(
             .db()?;
         let id = match existing {
             None => {
-                let t = triage::score(&m.text);
+                let scored;
+                let t = match scores.get(i) {
+                    Some(Some(t)) => t,
+                    _ => {
+                        scored = triage::score(&m.text);
+                        &scored
+                    }
+                };
                 let inserted = insert
                     .execute(params![
                         source_id,
@@ -126,7 +206,7 @@ pub fn store_batch(
                         t.complaint,
                         t.label.as_str(),
                         t.concern,
-                        reasons_json(&t),
+                        reasons_json(t),
                         version,
                     ])
                     .db()?;
@@ -502,6 +582,66 @@ mod tests {
             .unwrap();
         assert_eq!((again.added, again.edited), (0, 0));
         assert!(again.new_by_label.is_empty());
+    }
+
+    #[test]
+    fn scoring_before_the_write_gives_the_same_scores_and_skips_stored_posts() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_in(dir.path()).unwrap();
+        let texts = [
+            "no refund, no reply, never again",
+            "What a lovely shop, thank you!",
+            "Still waiting for my order, 3 weeks now",
+            "Do you open on Sundays?",
+        ];
+        // Enough for several scoring threads.
+        let batch: Vec<NewMention> = (0..2_000)
+            .map(|i| {
+                mention(
+                    &format!("m{i}"),
+                    "2026-01-01T10:00:00Z",
+                    &format!("{} #{i}", texts[i % texts.len()]),
+                )
+            })
+            .collect();
+        let pairs: Vec<(&NewMention, &[i64])> = batch.iter().map(|m| (m, &[][..])).collect();
+        // Two are stored already; one more is stored and then removed
+        // between scoring and storing, so it arrives without a score.
+        store
+            .write(|tx| insert_new(tx, None, &batch[..3], "2026-01-02T00:00:00Z"))
+            .unwrap();
+        let scores = store.read(|c| score_unseen(c, &pairs)).unwrap();
+        assert_eq!(scores.len(), batch.len());
+        assert!(scores[..3].iter().all(Option::is_none));
+        for (i, s) in scores.iter().enumerate().skip(3) {
+            let expected = triage::score(&batch[i].text);
+            let s = s.as_ref().unwrap_or_else(|| panic!("m{i} unscored"));
+            assert_eq!(
+                (s.label, s.complaint),
+                (expected.label, expected.complaint),
+                "m{i}"
+            );
+        }
+        store
+            .write(|tx| {
+                tx.execute("DELETE FROM mentions WHERE external_id = 'm2'", [])
+                    .db()?;
+                Ok(())
+            })
+            .unwrap();
+        let stored = store
+            .write(|tx| store_scored(tx, None, &pairs, &scores, "2026-01-03T00:00:00Z"))
+            .unwrap();
+        assert_eq!(stored.added, 1_998);
+        assert_eq!(store.read(count).unwrap(), 2_000);
+        for id in ["m2", "m5", "m1999"] {
+            let i: usize = id[1..].parse().unwrap();
+            let (label, _, complaint, _, version) = scores_of(&store, id);
+            let expected = triage::score(&batch[i].text);
+            assert_eq!(label.as_deref(), Some(expected.label.as_str()), "{id}");
+            assert_eq!(complaint, Some(expected.complaint), "{id}");
+            assert_eq!(version.as_deref(), Some(triage::model_version()));
+        }
     }
 
     #[test]
