@@ -132,7 +132,7 @@ fn sources(server: &FakeServer) -> (Vec<Source>, Vec<String>) {
             "bluesky",
             &[("handle", "pedalandpine.bsky.social")],
             Some("abcd-efgh-ijkl-mnop"),
-            "always notifications + one searchPosts per watch term; the session is created on the first poll only",
+            "one feed a check, in turn: notifications every other check, one watch term's searchPosts in between (no OR in its query); the session is created on the first poll only",
         ),
         (
             Platform::HackerNews,
@@ -1082,7 +1082,7 @@ fn main() {
         "  conditional HTTP requests, answered 304 Not Modified: {}",
         http_conditional.join(", ")
     ));
-    say("  state in the query, so the platform sends only what is newer: X (since_id), Facebook feed and tagged (since), Mastodon (min_id), Hacker News (created_at_i>=)".into());
+    say("  state in the query, so the platform sends only what is newer: X (since_id), Facebook feed and tagged (since, nested in its one request), Mastodon (min_id), Hacker News (created_at_i>=)".into());
     say("  the rest have no \"since\": the newest page comes back and the connector stops at the watermark in its cursor".into());
     say(String::new());
     say("  why each source makes the requests it makes when nothing changed:".into());
