@@ -535,21 +535,13 @@ fn comment_edits<'p>(
     }
 }
 
-/// FNV-1a over the comments' ids and texts in id order: stable across
-/// versions and platforms, unlike the standard library's hasher.
+/// A fingerprint of the comments' ids and texts, in id order.
 fn fingerprint<'c>(comments: impl Iterator<Item = &'c FbPost>) -> String {
     let mut parts: Vec<(&str, &str)> = comments
         .map(|c| (c.id.as_str(), c.message.as_deref().unwrap_or("")))
         .collect();
     parts.sort_unstable();
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for (id, text) in parts {
-        for byte in id.bytes().chain([0]).chain(text.bytes()).chain([0]) {
-            hash ^= u64::from(byte);
-            hash = hash.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    format!("{hash:016x}")
+    api::fingerprint(parts.into_iter().flat_map(|(id, text)| [id, text]))
 }
 
 fn facebook_post(post: &FbPost) -> NewMention {
