@@ -30,7 +30,6 @@ use std::time::Instant;
 use futures_util::future::join_all;
 use serde_json::{json, Value};
 
-use hearken_lib::clock;
 use hearken_lib::model::Platform;
 use hearken_lib::sources::api::{Meter, Sessions};
 use hearken_lib::sources::http::{FetchError, HttpClient, HttpConfig};
@@ -98,14 +97,14 @@ fn sources(server: &FakeServer) -> (Vec<Source>, Vec<String>) {
             "facebook",
             &[("page_id", PAGE)],
             Some("EAAB-bench-page-token"),
-            "always feed + tagged + the Page's recent posts, then comments of each recent post (1 here; up to 10)",
+            "one combined Graph request: feed and tagged since the last post, the Page's 10 latest posts with their newest comments; an edge is paged on its own only when it has more new items than one page",
         ),
         (
             Platform::Instagram,
             "instagram",
             &[("ig_user_id", IG)],
             Some("EAAB-bench-ig-token"),
-            "always tags + the account's recent media, then comments of each (1 here; up to 10); no \"since\" on either",
+            "one combined Graph request: the newest tags, the 10 latest media with their comment counts and first comments; tags are paged only down to the last one read, comments only when a count changed",
         ),
         (
             Platform::Youtube,
@@ -133,7 +132,7 @@ fn sources(server: &FakeServer) -> (Vec<Source>, Vec<String>) {
             "bluesky",
             &[("handle", "pedalandpine.bsky.social")],
             Some("abcd-efgh-ijkl-mnop"),
-            "always notifications + one searchPosts per watch term; the session is created on the first poll only",
+            "one feed a check, in turn: notifications every other check, one watch term's searchPosts in between (no OR in its query); the session is created on the first poll only",
         ),
         (
             Platform::HackerNews,
@@ -275,8 +274,8 @@ fn answer(req: &SeenRequest) -> Reply {
             Validator::LastModified,
         ),
         "x" => x(req),
-        "facebook" => facebook(req, &rest),
-        "instagram" => instagram(&rest),
+        "facebook" => facebook(req),
+        "instagram" => instagram(req),
         "youtube" => youtube(&rest),
         "reddit" => reddit(&rest),
         "mastodon" => mastodon(req, &rest),
@@ -400,43 +399,39 @@ fn x(req: &SeenRequest) -> Reply {
     .with_header("x-rate-limit-reset", "1893456000")
 }
 
-/// Meta's Graph API list: items at or after `since` (inclusive, unix seconds).
-fn graph_list(req: &SeenRequest, items: Vec<Value>, time_field: &str) -> Reply {
-    let since: Option<i64> = req.query("since").and_then(|s| s.parse().ok());
-    let data: Vec<Value> = items
-        .into_iter()
-        .filter(|i| {
-            let at = i[time_field]
-                .as_str()
-                .and_then(clock::parse_lenient)
-                .map(|t| t.unix_timestamp());
-            match (since, at) {
-                (Some(s), Some(at)) => at >= s,
-                _ => true,
-            }
-        })
-        .collect();
-    Reply::json(200, &json!({"data": data})).with_header(
+/// Meta's Graph API, as tests/support/graph.rs serves it: one GET of the
+/// Page or account with every edge nested (field expansion), `since` /
+/// `until` inclusive on the items' times, edges on their own for paging.
+fn graph_api(req: &SeenRequest, prefix: &str, data: &support::graph::Data<'_>) -> Reply {
+    let base = format!(
+        "http://{}/{prefix}",
+        req.header("host").unwrap_or("127.0.0.1")
+    );
+    let fake = support::graph::Fake {
+        base: &base,
+        token: "EAAB-bench-token",
+        max_page: 100,
+        data,
+    };
+    support::graph::answer(req, &fake).with_header(
         "x-app-usage",
         r#"{"call_count":3,"total_cputime":1,"total_time":1}"#,
     )
 }
 
 fn fb_post(id: &str, message: &str, created: &str, from: (&str, &str)) -> Value {
-    json!({"id": id, "message": message, "created_time": created,
+    json!({"id": id, "message": message, "created_time": created, "updated_time": created,
            "permalink_url": format!("https://www.facebook.com/{PAGE}/posts/{id}"),
            "from": {"id": from.0, "name": from.1}})
 }
 
-fn facebook(req: &SeenRequest, rest: &str) -> Reply {
-    let feed = format!("/v21.0/{PAGE}/feed");
-    let tagged = format!("/v21.0/{PAGE}/tagged");
-    let posts = format!("/v21.0/{PAGE}/posts");
-    let comments = format!("/v21.0/{PAGE}_899/comments");
-    if rest == feed {
-        graph_list(
-            req,
-            vec![
+/// A Page with a visitor post (and one of its own) on its feed, a post
+/// that tags it, and comments on its own latest post.
+fn facebook(req: &SeenRequest) -> Reply {
+    let data = |node: &str, edge: &str, params: &BTreeMap<String, String>| {
+        let post_899 = format!("{PAGE}_899");
+        match (node, edge) {
+            (n, "feed") if n == PAGE => Some(vec![
                 fb_post(
                     &format!("{PAGE}_900"),
                     "Great service at Pedal & Pine 🚲",
@@ -444,56 +439,47 @@ fn facebook(req: &SeenRequest, rest: &str) -> Reply {
                     ("5550001", "Jo Bloggs"),
                 ),
                 fb_post(
-                    &format!("{PAGE}_899"),
+                    &post_899,
                     "Open till 6 today",
                     "2026-11-05T16:00:00+0000",
                     (PAGE, "Pedal & Pine"),
                 ),
-            ],
-            "created_time",
-        )
-    } else if rest == tagged {
-        graph_list(
-            req,
-            vec![fb_post(
+            ]),
+            (n, "tagged") if n == PAGE => Some(vec![fb_post(
                 "5550002_77",
                 "Thanks Pedal & Pine for the quick fix",
                 "2026-11-04T10:00:00+0000",
                 ("5550002", "Ashby Cycling Club"),
-            )],
-            "created_time",
-        )
-    } else if rest == posts {
-        // The Page's own latest post, whose comments are read.
-        Reply::json(
-            200,
-            &json!({"data": [{"id": format!("{PAGE}_899"), "created_time": "2026-11-05T16:00:00+0000"}]}),
-        )
-    } else if rest == comments {
-        graph_list(
-            req,
-            vec![
-                fb_post(
-                    &format!("{PAGE}_899_3001"),
-                    "Do you fix e-bikes?",
-                    "2026-11-05T16:05:00+0000",
-                    ("5550003", "Sam"),
-                ),
-                fb_post(
-                    &format!("{PAGE}_899_3002"),
-                    "We do, Sam!",
-                    "2026-11-05T16:06:00+0000",
-                    (PAGE, "Pedal & Pine"),
-                ),
-            ],
-            "created_time",
-        )
-    } else {
-        Reply::json(
-            404,
-            &json!({"error": {"message": "Unknown path", "code": 803}}),
-        )
-    }
+            )]),
+            (n, "published_posts") if n == PAGE => Some(vec![json!({"id": post_899})]),
+            (n, "comments") if n == post_899 => {
+                let mut comments = vec![
+                    fb_post(
+                        &format!("{PAGE}_899_3001"),
+                        "Do you fix e-bikes?",
+                        "2026-11-05T16:05:00+0000",
+                        ("5550003", "Sam"),
+                    ),
+                    fb_post(
+                        &format!("{PAGE}_899_3002"),
+                        "We do, Sam!",
+                        "2026-11-05T16:06:00+0000",
+                        (PAGE, "Pedal & Pine"),
+                    ),
+                ];
+                for c in &mut comments {
+                    // Comments have no updated_time.
+                    c.as_object_mut().unwrap().remove("updated_time");
+                }
+                if params.get("order").map(String::as_str) == Some("reverse_chronological") {
+                    comments.reverse();
+                }
+                Some(comments)
+            }
+            _ => None,
+        }
+    };
+    graph_api(req, "facebook", &data)
 }
 
 fn ig_media(id: &str, caption: &str, ts: &str, user: &str) -> Value {
@@ -501,40 +487,45 @@ fn ig_media(id: &str, caption: &str, ts: &str, user: &str) -> Value {
            "permalink": format!("https://www.instagram.com/p/{id}/")})
 }
 
-/// Instagram's edges have no "since": the same newest page comes back.
-fn instagram(rest: &str) -> Reply {
-    if rest == format!("/v21.0/{IG}/tags") {
-        Reply::json(
-            200,
-            &json!({"data": [
-                ig_media("17900000000000003", "New wheels from @pedalpine 😍", "2026-11-05T12:00:00+0000", "jo_rides"),
-                ig_media("17900000000000002", "Ride day with Pedal & Pine", "2026-11-04T12:00:00+0000", "sam.cycles"),
-            ]}),
-        )
-    } else if rest == format!("/v21.0/{IG}/media") {
-        Reply::json(
-            200,
-            &json!({"data": [
-                ig_media("17800000000000001", "Our autumn sale", "2026-11-01T09:00:00+0000", "pedalpine"),
-            ]}),
-        )
-    } else if rest == "/v21.0/17800000000000001/comments" {
-        Reply::json(
-            200,
-            &json!({"data": [
-                {"id": "18000000000000001", "text": "Is this on all bikes? 🚲", "timestamp": "2026-11-02T08:00:00+0000",
-                 "username": "jo_rides", "from": {"id": "17841400000000077", "username": "jo_rides"},
-                 "replies": {"data": [
-                    {"id": "18000000000000002", "text": "@jo_rides yes!", "timestamp": "2026-11-02T08:05:00+0000",
-                     "username": "pedalpine", "from": {"id": IG, "username": "pedalpine"}}]}}
-            ]}),
-        )
-    } else {
-        Reply::json(
-            400,
-            &json!({"error": {"message": "Unsupported get request.", "code": 100}}),
-        )
-    }
+/// An account tagged in two posts, with a comment (and its own reply) on
+/// its latest media. Instagram's edges have no "since": the same newest
+/// page comes back.
+fn instagram(req: &SeenRequest) -> Reply {
+    let data = |node: &str, edge: &str, _: &BTreeMap<String, String>| match (node, edge) {
+        (n, "tags") if n == IG => Some(vec![
+            ig_media(
+                "17900000000000003",
+                "New wheels from @pedalpine 😍",
+                "2026-11-05T12:00:00+0000",
+                "jo_rides",
+            ),
+            ig_media(
+                "17900000000000002",
+                "Ride day with Pedal & Pine",
+                "2026-11-04T12:00:00+0000",
+                "sam.cycles",
+            ),
+        ]),
+        (n, "media") if n == IG => {
+            let mut m = ig_media(
+                "17800000000000001",
+                "Our autumn sale",
+                "2026-11-01T09:00:00+0000",
+                "pedalpine",
+            );
+            m["comments_count"] = json!(2);
+            Some(vec![m])
+        }
+        ("17800000000000001", "comments") => Some(vec![
+            json!({"id": "18000000000000001", "text": "Is this on all bikes? 🚲", "timestamp": "2026-11-02T08:00:00+0000",
+                   "username": "jo_rides", "from": {"id": "17841400000000077", "username": "jo_rides"},
+                   "replies": {"data": [
+                      {"id": "18000000000000002", "text": "@jo_rides yes!", "timestamp": "2026-11-02T08:05:00+0000",
+                       "username": "pedalpine", "from": {"id": IG, "username": "pedalpine"}}]}}),
+        ]),
+        _ => None,
+    };
+    graph_api(req, "instagram", &data)
 }
 
 fn yt_thread(id: &str, text: &str, published: &str) -> Value {
@@ -834,6 +825,9 @@ fn how_sent(req: &SeenRequest) -> &'static str {
     if req.query("since").is_some() {
         return "since in query";
     }
+    if req.query("fields").is_some_and(|f| f.contains(".since(")) {
+        return "since in the nested fields";
+    }
     if req.query("numericFilters").is_some() {
         return "created_at_i>= in query";
     }
@@ -1088,7 +1082,7 @@ fn main() {
         "  conditional HTTP requests, answered 304 Not Modified: {}",
         http_conditional.join(", ")
     ));
-    say("  state in the query, so the platform sends only what is newer: X (since_id), Facebook feed and tagged (since), Mastodon (min_id), Hacker News (created_at_i>=)".into());
+    say("  state in the query, so the platform sends only what is newer: X (since_id), Facebook feed and tagged (since, nested in its one request), Mastodon (min_id), Hacker News (created_at_i>=)".into());
     say("  the rest have no \"since\": the newest page comes back and the connector stops at the watermark in its cursor".into());
     say(String::new());
     say("  why each source makes the requests it makes when nothing changed:".into());

@@ -313,6 +313,20 @@ impl FoundMentions {
     }
 }
 
+/// A short fingerprint of some texts (FNV-1a, 64 bits, in hex): stable
+/// across versions and platforms, unlike the standard library's hasher, so
+/// it can be kept in a cursor to notice that a text changed.
+pub fn fingerprint<'t>(parts: impl IntoIterator<Item = &'t str>) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for byte in part.bytes().chain([0]) {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{hash:016x}")
+}
+
 /// How far a newest-first list has been read: the newest time seen and the
 /// ids seen at exactly that time. Platforms count whole seconds, so two
 /// items can share one; the ids let the next poll skip what it already read
@@ -374,6 +388,15 @@ impl<At: PartialOrd + Clone> Watermark<At> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fingerprints_are_fixed_and_tell_texts_and_their_split_apart() {
+        // FNV-1a 64's published test value for the one byte 0x00 (the separator).
+        assert_eq!(fingerprint([""]), "af63bd4c8601b7df");
+        assert_eq!(fingerprint(["abc"]), fingerprint(["abc"]));
+        assert_ne!(fingerprint(["abc"]), fingerprint(["abd"]));
+        assert_ne!(fingerprint(["ab", "c"]), fingerprint(["a", "bc"]));
+    }
     use reqwest::header::{HeaderMap, HeaderValue};
 
     fn fetched(status: u16, headers: &[(&'static str, &str)], body: &[u8]) -> Fetched {

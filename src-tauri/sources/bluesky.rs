@@ -13,6 +13,10 @@
 //! and a later poll pages until it reaches it. A poll that stops at the page
 //! cap keeps the paging cursor it stopped at, to continue next time.
 //!
+//! One request per check when nothing changed: the feeds take turns (see
+//! [`due_feed`]). The two endpoints can't be combined, and `searchPosts`
+//! has no OR (every word of `q` must match), so each term is its own search.
+//!
 //! Quirks pinned by tests: the 400 `ExpiredToken`; `RateLimit-*` headers
 //! without an `X-` prefix and a Reset in epoch seconds; a CDN's HTML 403 page
 //! (search blocked), which is not a rejected password; post ids are AT-URIs
@@ -58,7 +62,7 @@ pub fn needs() -> super::catalog::Needs {
         needs_secret: true,
         secret_optional: false,
         secret_label: Some("App password"),
-        how_to: "In Bluesky open Settings → Privacy and security → App passwords, choose \"Add App Password\", name it Hearken and paste the password here (it looks like abcd-efgh-ijkl-mnop). Don't use your main password.",
+        how_to: "In Bluesky open Settings → Privacy and security → App passwords, choose \"Add App Password\", name it Hearken and paste the password here (it looks like abcd-efgh-ijkl-mnop). Don't use your main password. Each check reads one thing, taking turns: your mentions and replies every other check, your watches' searches one term at a time in between. With checks every 15 minutes, a reply to you shows up within about 30 minutes, and a post found by search within about 30 minutes for each search term.",
         searches_watches: true,
         cost_note: Some("Free."),
     }
@@ -113,7 +117,16 @@ struct FeedCursor {
 struct Cursor {
     #[serde(default)]
     feeds: BTreeMap<String, FeedCursor>,
+    /// The feed read last (its key), so the next check reads the next in
+    /// turn. Cursors from before the turns have none: notifications go first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    last: Option<String>,
+    /// The search read last, so the terms take their turns in order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    last_search: Option<String>,
 }
+
+const NOTIFICATIONS: &str = "notifications";
 
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -260,7 +273,7 @@ impl Feed {
     fn key(&self) -> String {
         match self {
             Feed::Search(t) => format!("search:{}", t.to_lowercase()),
-            Feed::Notifications => "notifications".into(),
+            Feed::Notifications => NOTIFICATIONS.into(),
         }
     }
 }
@@ -682,14 +695,30 @@ async fn fetch(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
         }
     }
     let old: Cursor = ctx.stored_cursor();
-    let mut next = Cursor::default();
+    // The first check (and "Test") reads every feed; later ones, one in turn.
+    let due: Vec<usize> = if old.feeds.is_empty() && old.last.is_none() {
+        (0..feeds.len()).collect()
+    } else {
+        vec![due_feed(&feeds, &old)]
+    };
+    let mut next = Cursor {
+        last: due.last().map(|&i| feeds[i].key()),
+        last_search: due
+            .iter()
+            .rev()
+            .map(|&i| &feeds[i])
+            .find(|f| matches!(f, Feed::Search(_)))
+            .map(Feed::key)
+            .or(old.last_search.clone()),
+        ..Cursor::default()
+    };
     let mut found = FoundMentions::default();
     let mut first_error: Option<FetchError> = None;
 
-    for feed in &feeds {
+    for (i, feed) in feeds.iter().enumerate() {
         let key = feed.key();
         let before = old.feeds.get(&key).cloned();
-        if first_error.is_some() || !client.can_ask() {
+        if !due.contains(&i) || first_error.is_some() || !client.can_ask() {
             if let Some(c) = before {
                 next.feeds.insert(key, c);
             }
@@ -721,6 +750,35 @@ async fn fetch(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
         title: Some(format!("Bluesky (@{handle})")),
         wait_secs: client.wait_secs,
     })
+}
+
+/// Which feed this check reads. Notifications (what people address to the
+/// business: mentions, replies, quotes) every other check, and the watch
+/// terms' searches in turn on the checks between; with no terms,
+/// notifications every check. A quiet check is one request, at the cost of
+/// freshness: with checks every 15 minutes a reply shows up within 30, and
+/// a search result within 30 minutes times the number of terms. Feeds out
+/// of turn keep their cursors, so nothing is skipped, only read later; a
+/// feed that stopped at the page cap continues on its next turn.
+fn due_feed(feeds: &[Feed], old: &Cursor) -> usize {
+    let searches: Vec<usize> = (0..feeds.len())
+        .filter(|&i| matches!(feeds[i], Feed::Search(_)))
+        .collect();
+    let notifications = feeds
+        .iter()
+        .position(|f| matches!(f, Feed::Notifications))
+        .unwrap_or(0);
+    if searches.is_empty() || old.last.as_deref() != Some(NOTIFICATIONS) {
+        return notifications;
+    }
+    let after = old
+        .last_search
+        .as_deref()
+        .and_then(|k| searches.iter().position(|&i| feeds[i].key() == k));
+    match after {
+        Some(p) => searches[(p + 1) % searches.len()],
+        None => searches[0],
+    }
 }
 
 /// The web link for a post: `https://bsky.app/profile/<handle>/post/<rkey>`.
@@ -788,6 +846,43 @@ mod tests {
             handle: Some(handle.into()),
             display_name: None,
         }
+    }
+
+    #[test]
+    fn notifications_and_each_search_take_turns() {
+        let feeds = vec![
+            Feed::Notifications,
+            Feed::Search("Pedal & Pine".into()),
+            Feed::Search("#pedalpine".into()),
+        ];
+        let mut cursor = Cursor::default();
+        let mut read = Vec::new();
+        for _ in 0..6 {
+            let i = due_feed(&feeds, &cursor);
+            let key = feeds[i].key();
+            if matches!(feeds[i], Feed::Search(_)) {
+                cursor.last_search = Some(key.clone());
+            }
+            cursor.last = Some(key.clone());
+            read.push(key);
+        }
+        assert_eq!(
+            read,
+            [
+                "notifications",
+                "search:pedal & pine",
+                "notifications",
+                "search:#pedalpine",
+                "notifications",
+                "search:pedal & pine"
+            ]
+        );
+        // A term removed since it was read last: start the terms again.
+        cursor.last = Some(NOTIFICATIONS.into());
+        cursor.last_search = Some("search:gone".into());
+        assert_eq!(due_feed(&feeds, &cursor), 1);
+        // No terms: notifications every time.
+        assert_eq!(due_feed(&feeds[..1], &cursor), 0);
     }
 
     #[test]

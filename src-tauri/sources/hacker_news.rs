@@ -12,6 +12,12 @@
 //! `>`: several items can share a second) and skips the `seen` ids that were
 //! already returned at that second. When a poll stops at the page cap, the
 //! older part it could not reach is remembered as `gap` and read next time.
+//!
+//! Edits: HN lets people edit for two hours after posting. Each term keeps a
+//! fingerprint of the text of the items it returned that are still that
+//! young (`recent`), and while it has any, its query reaches back to the
+//! oldest of them (still one request): one whose text changed is returned
+//! again with the new text, which the store records as an edit.
 
 use std::collections::{BTreeMap, HashSet};
 
@@ -40,6 +46,8 @@ const LATER_POLL_PAGES: u32 = 10;
 /// All terms together, so a long watch list can't hammer the API in one poll.
 const MAX_REQUESTS_PER_POLL: u32 = 40;
 const MAX_TEXT_CHARS: usize = 20_000;
+/// How long after posting HN lets people edit, with a margin.
+const EDIT_WINDOW_SECS: i64 = 2 * 3600 + 600;
 
 /// What this platform needs from the owner, in plain words.
 pub fn needs() -> super::catalog::Needs {
@@ -82,6 +90,16 @@ struct TermCursor {
     /// `[from, to]` seconds not read yet because a poll stopped at the page cap.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     gap: Option<(i64, i64)>,
+    /// Items returned that can still be edited: id → when posted and a
+    /// fingerprint of the text returned.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    recent: BTreeMap<String, Recent>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+struct Recent {
+    at: i64,
+    text: String,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -303,8 +321,17 @@ async fn poll_term(
     before: Option<TermCursor>,
     budget: &mut u32,
 ) -> (Option<TermCursor>, Vec<Hit>, Option<FetchError>) {
-    let (filter, pages) = match &before {
-        Some(c) => (Some(format!("created_at_i>={}", c.since)), LATER_POLL_PAGES),
+    // Back to the oldest item that can still be edited, if that is earlier.
+    let from = before.as_ref().map(|c| {
+        c.recent
+            .values()
+            .map(|r| r.at)
+            .chain([c.since])
+            .min()
+            .unwrap_or(c.since)
+    });
+    let (filter, pages) = match from {
+        Some(f) => (Some(format!("created_at_i>={f}")), LATER_POLL_PAGES),
         None => (None, FIRST_POLL_PAGES),
     };
     let pass = read_window(ctx, base, term, filter.as_deref(), pages, budget).await;
@@ -315,14 +342,24 @@ async fn poll_term(
         .as_ref()
         .map(|c| c.seen.iter().map(String::as_str).collect())
         .unwrap_or_default();
-    let mut hits: Vec<Hit> = pass
-        .hits
+    let prev_since = before.as_ref().map(|c| c.since);
+    let read_before = |h: &Hit| {
+        prev_since.is_some_and(|s| h.created_i() < s) || seen_before.contains(h.object_id.as_str())
+    };
+    let recent_before = before.as_ref().map(|c| &c.recent);
+    let (mut hits, again): (Vec<Hit>, Vec<Hit>) =
+        pass.hits.into_iter().partition(|h| !read_before(h));
+    // Read before and back in the edit window: returned again if its text changed.
+    let edited: Vec<Hit> = again
         .into_iter()
-        .filter(|h| !seen_before.contains(h.object_id.as_str()))
+        .filter(|h| {
+            let kept = recent_before.and_then(|r| r.get(&h.object_id));
+            kept.is_some_and(|k| Some(&k.text) != text_print(h).as_ref())
+        })
         .collect();
+    let mut recent: BTreeMap<String, Recent> = recent_before.cloned().unwrap_or_default();
 
     // The new watermark: the newest second returned, and the ids at it.
-    let prev_since = before.as_ref().map(|c| c.since);
     let newest = hits.iter().map(Hit::created_i).max();
     let mut cursor = match (newest, &before) {
         (Some(n), Some(b)) if n <= b.since => b.clone(),
@@ -330,10 +367,26 @@ async fn poll_term(
             since: n,
             seen: Vec::new(),
             gap: before.as_ref().and_then(|b| b.gap),
+            recent: BTreeMap::new(),
         },
         (None, Some(b)) => b.clone(),
         (None, None) => TermCursor::default(),
     };
+    // What can still be edited, with the text as returned now.
+    let young = clock::now().unix_timestamp() - EDIT_WINDOW_SECS;
+    for h in hits.iter().chain(&edited) {
+        if let Some(text) = text_print(h) {
+            recent.insert(
+                h.object_id.clone(),
+                Recent {
+                    at: h.created_i(),
+                    text,
+                },
+            );
+        }
+    }
+    recent.retain(|_, r| r.at >= young);
+    cursor.recent = recent;
     for h in &hits {
         if h.created_i() == cursor.since && !cursor.seen.contains(&h.object_id) {
             cursor.seen.push(h.object_id.clone());
@@ -347,6 +400,7 @@ async fn poll_term(
             cursor.gap = Some(merge_gap(cursor.gap, (from, oldest)));
         }
     }
+    hits.extend(edited);
     if pass.error.is_some() {
         return (Some(cursor), hits, pass.error);
     }
@@ -365,6 +419,11 @@ async fn poll_term(
         return (Some(cursor), hits, gap_pass.error);
     }
     (Some(cursor), hits, None)
+}
+
+/// A fingerprint of the text a hit becomes.
+fn text_print(hit: &Hit) -> Option<String> {
+    to_mention(hit).map(|m| api::fingerprint([m.text.as_str()]))
 }
 
 fn merge_gap(existing: Option<(i64, i64)>, new: (i64, i64)) -> (i64, i64) {

@@ -6,14 +6,25 @@
 //! Instagram: media the business is tagged in, and comments on its recent
 //! media. Everything found here is `from_search: false`.
 //!
+//! One request per check when nothing changed: the Graph API's field
+//! expansion asks for every edge in one GET of the Page or account
+//! (`/{page-id}?fields=feed.since(T).limit(100){…},tagged…,published_posts.limit(10){id,comments…{…}}`),
+//! and each nested edge comes back as its own `{"data":[…],"paging":{…}}`
+//! (left out when empty). Only an edge with more new data than its first
+//! page is followed further, through its own address. If Meta refuses the
+//! combined request over one field or edge (a missing permission, a field
+//! an account type lacks), the edges are read one by one for a day, so what
+//! can be read still is.
+//!
 //! Quirks pinned by tests: `created_time` / `timestamp` use `+0000` (no
 //! colon); ids are compound strings (`<page>_<post>`); `from` is often
 //! withheld; `paging.next` may be present on the last, empty page and
 //! carries the token, so Hearken follows `paging.cursors.after` where it
-//! can and never sends the token to another host; usage arrives as JSON in
-//! `X-App-Usage` / `X-Business-Use-Case-Usage` headers; errors are
-//! `{"error":{…}}` whose `code` matters more than the HTTP status (190 is
-//! an expired token even when sent as 400; 4/17/32/613/800xx are throttling).
+//! can and never sends the token to another host; a stored `after` cursor
+//! can expire; usage arrives as JSON in `X-App-Usage` /
+//! `X-Business-Use-Case-Usage` headers; errors are `{"error":{…}}` whose
+//! `code` matters more than the HTTP status (190 is an expired token even
+//! when sent as 400; 4/17/32/613/800xx are throttling).
 
 use std::collections::BTreeMap;
 
@@ -38,6 +49,8 @@ pub const AVAILABLE: bool = true;
 pub const GRAPH_VERSION: &str = "v21.0";
 const DEFAULT_BASE: &str = "https://graph.facebook.com";
 const PAGE_LIMIT: &str = "100";
+/// Instagram's edges give at most 50 a page.
+const IG_PAGE_LIMIT: &str = "50";
 /// Pages per edge on the first poll: no deep backfill.
 const FIRST_POLL_PAGES: usize = 3;
 /// Pages per edge on later polls before stopping to continue next time.
@@ -50,12 +63,15 @@ const COMMENT_PAGES: usize = 3;
 const USAGE_STOP_PERCENT: f64 = 95.0;
 /// The wait when usage is high and Meta gave no estimate (limits are over a rolling hour).
 const DEFAULT_USAGE_WAIT_SECS: u64 = 1800;
+/// How long edges are read one by one after Meta refused the combined request.
+const SEPARATE_FOR_SECS: i64 = 24 * 3600;
 const MAX_TEXT_CHARS: usize = 20_000;
 const MAX_DETAIL_CHARS: usize = 200;
 
-const FB_POST_FIELDS: &str = "id,message,story,created_time,from,permalink_url";
+const FB_POST_FIELDS: &str = "id,message,story,created_time,updated_time,from,permalink_url";
 const FB_COMMENT_FIELDS: &str = "id,message,created_time,from,permalink_url,parent{id}";
 const IG_MEDIA_FIELDS: &str = "id,caption,media_type,permalink,timestamp,username";
+const IG_OWN_MEDIA_FIELDS: &str = "id,permalink,timestamp,username,comments_count";
 const IG_COMMENT_FIELDS: &str = "id,text,timestamp,username,from{id,username},parent_id,replies{id,text,timestamp,username,from{id,username}}";
 
 /// What this platform needs from the owner, in plain words.
@@ -134,7 +150,8 @@ impl Connector for InstagramConnector {
 
 // ---------------------------------------------------------------- Facebook
 
-/// Where each Facebook edge stopped.
+/// Where each Facebook edge stopped. Cursors stored by earlier versions
+/// (only `feed`, `tagged` and `comments`) read as they are.
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct FacebookCursor {
     #[serde(default)]
@@ -144,12 +161,30 @@ struct FacebookCursor {
     /// Post id → the newest comment read.
     #[serde(default)]
     comments: BTreeMap<String, Mark>,
+    /// Post id → where a poll that stopped at the page cap left off.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    comment_resume: BTreeMap<String, Resume>,
+    /// Post id → a fingerprint of the comments read on its first page, to
+    /// notice edits (Meta gives comments no edit time).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    comment_digests: BTreeMap<String, Digest>,
+    /// Until when (unix seconds) edges are read one by one, after Meta
+    /// refused the combined request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    separate_until: Option<i64>,
 }
 
 /// A newest-first edge's position in unix seconds. When a poll stops before
 /// reaching `since`, the next one reads `since..=until` and only then moves
 /// `since` up to `newest`. Bounds are inclusive: a post at the boundary
 /// second may come twice, which the store ignores; none is skipped.
+///
+/// Times are a post's last activity, the later of `created_time` and
+/// `updated_time`: an edited post counts as new again and comes back with
+/// its new text (the store records the edit). Whether Meta's `since`
+/// compares the creation or the update time is not documented; reading by
+/// last activity is right either way, and when it compares creation times,
+/// edits of posts older than the last check are simply not seen.
 #[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
 struct Window {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -166,39 +201,132 @@ struct Window {
 /// that arrived later in the same second.
 type Mark = Watermark<i64>;
 
+/// What the combined request for a Page returns (edges without data are left out).
+#[derive(Debug, Deserialize)]
+struct FbRoot {
+    feed: Option<List<FbPost>>,
+    tagged: Option<List<FbPost>>,
+    published_posts: Option<List<FbOwnPost>>,
+}
+
+/// One of the Page's own posts, with the first page of its comments.
+#[derive(Debug, Deserialize)]
+struct FbOwnPost {
+    id: String,
+    comments: Option<List<FbPost>>,
+}
+
 async fn fetch_facebook(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
     let page_id = account_id(ctx, "page_id", "Facebook", "Page ID")?;
     let mut graph = Graph::new(ctx, "Facebook")?;
     let mut cursor: FacebookCursor = ctx.stored_cursor();
     let mut found = FoundMentions::default();
 
-    for edge in ["feed", "tagged"] {
-        if graph.stop {
-            break;
-        }
-        let before = match edge {
-            "feed" => cursor.feed.clone(),
-            _ => cursor.tagged.clone(),
-        };
-        let after = facebook_window(&mut graph, &mut found, page_id, edge, &before).await;
-        match edge {
-            "feed" => cursor.feed = after,
-            _ => cursor.tagged = after,
+    let feed = window_edge("feed", &cursor.feed);
+    let tagged = window_edge("tagged", &cursor.tagged);
+    let comments = Edge::new(
+        "comments",
+        &[
+            ("filter", "stream"),
+            ("order", "reverse_chronological"),
+            ("limit", PAGE_LIMIT),
+        ],
+        FB_COMMENT_FIELDS,
+    );
+    let posts = Edge::new(
+        "published_posts",
+        &[("limit", &RECENT_POSTS.to_string())],
+        &format!("id,{}", comments.nested()),
+    );
+
+    let now = clock::now().unix_timestamp();
+    let mut root = None;
+    if cursor.separate_until.is_none_or(|t| t <= now) {
+        cursor.separate_until = None;
+        let fields = [feed.nested(), tagged.nested(), posts.nested()].join(",");
+        let url = graph.url(page_id, &[("fields", fields)]);
+        match graph.fetch::<FbRoot>(&url).await {
+            Ok(r) => root = Some(r),
+            Err(refusal) if refusal.names_a_field() => {
+                cursor.separate_until = Some(now + SEPARATE_FOR_SECS);
+            }
+            Err(refusal) => {
+                graph.fail::<()>(refusal.error);
+                return finish(graph, found, serde_json::to_string(&cursor).ok());
+            }
         }
     }
-    if !graph.stop {
-        cursor.comments =
-            facebook_comments(&mut graph, &mut found, page_id, &cursor.comments).await;
+    // In the combined answer an edge left out is an empty one; without it,
+    // each edge's first page is asked for on its own.
+    let (feed_top, tagged_top, own_posts) = match root {
+        Some(r) => (
+            Some(r.feed.unwrap_or_default()),
+            Some(r.tagged.unwrap_or_default()),
+            Some(r.published_posts.unwrap_or_default()),
+        ),
+        None => (None, None, None),
+    };
+    // What the combined answer holds is read even after usage said stop;
+    // only further requests wait.
+    cursor.feed = facebook_window(
+        &mut graph,
+        &mut found,
+        page_id,
+        &feed,
+        feed_top,
+        &cursor.feed,
+    )
+    .await;
+    if !graph.stop || tagged_top.is_some() {
+        cursor.tagged = facebook_window(
+            &mut graph,
+            &mut found,
+            page_id,
+            &tagged,
+            tagged_top,
+            &cursor.tagged,
+        )
+        .await;
+    }
+    if !graph.stop || own_posts.is_some() {
+        facebook_comments(
+            &mut graph,
+            &mut found,
+            page_id,
+            own_posts,
+            &comments,
+            &mut cursor,
+        )
+        .await;
     }
     finish(graph, found, serde_json::to_string(&cursor).ok())
 }
 
+/// The `feed` or `tagged` edge, bounded by the window's `since` and `until`.
+fn window_edge(name: &'static str, window: &Window) -> Edge {
+    let mut params = Vec::new();
+    if let Some(s) = &window.since {
+        params.push(("since", s.at.to_string()));
+    }
+    if let Some(u) = window.until {
+        params.push(("until", u.to_string()));
+    }
+    params.push(("limit", PAGE_LIMIT.to_string()));
+    Edge {
+        name,
+        params,
+        fields: FB_POST_FIELDS.to_string(),
+    }
+}
+
 /// Reads a newest-first edge (`feed`, `tagged`) from where it stopped.
+/// `top` is its first page when the combined request brought it.
 async fn facebook_window(
     graph: &mut Graph<'_>,
     found: &mut FoundMentions,
     page_id: &str,
-    edge: &str,
+    edge: &Edge,
+    top: Option<List<FbPost>>,
     before: &Window,
 ) -> Window {
     let first_poll = before.since.is_none();
@@ -207,30 +335,26 @@ async fn facebook_window(
     } else {
         LATER_POLL_PAGES
     };
-    let mut params = vec![
-        ("fields", FB_POST_FIELDS.to_string()),
-        ("limit", PAGE_LIMIT.to_string()),
-    ];
-    if let Some(s) = &before.since {
-        params.push(("since", s.at.to_string()));
-    }
-    if let Some(u) = before.until {
-        params.push(("until", u.to_string()));
-    }
-    let mut url = graph.url(&format!("{page_id}/{edge}"), &params);
+    let mut url = edge.url(graph, page_id);
+    let mut next_list = top;
     let (mut newest, mut oldest) = (before.newest.clone(), None::<i64>);
     let mut pages = 0;
     let complete = loop {
-        if pages == max_pages || graph.stop {
+        if pages == max_pages {
             break false;
         }
-        let Some(list) = graph.get::<List<FbPost>>(&url).await else {
-            break false;
+        let list = match next_list.take() {
+            Some(list) => list,
+            None if graph.stop => break false,
+            None => match graph.get::<List<FbPost>>(&url).await {
+                Some(list) => list,
+                None => break false,
+            },
         };
         pages += 1;
         let mut reached_since = false;
         for post in &list.data {
-            let at = post.created_time.as_deref().and_then(unix_of);
+            let at = post.last_activity();
             if let (Some(at), Some(since)) = (at, &before.since) {
                 if at < since.at {
                     // Older than the last poll: the edge ignored `since`, or we're done.
@@ -247,11 +371,7 @@ async fn facebook_window(
                 oldest = Some(oldest.map_or(at, |o: i64| o.min(at)));
             }
             // The Page's own posts are not mentions of it.
-            if post
-                .from
-                .as_ref()
-                .is_some_and(|f| f.id.as_deref() == Some(page_id))
-            {
+            if post.by(page_id) {
                 continue;
             }
             found.keep(facebook_post(post));
@@ -281,75 +401,147 @@ async fn facebook_window(
     }
 }
 
-/// Reads new comments on the Page's latest posts. Comments are asked for
-/// oldest first, so the newest comment time read is a safe place to resume.
+/// Reads new comments on the Page's latest posts, newest first down to the
+/// newest comment read last time. `own_posts` are the posts with their
+/// first page of comments when the combined request brought them.
 async fn facebook_comments(
     graph: &mut Graph<'_>,
     found: &mut FoundMentions,
     page_id: &str,
-    before: &BTreeMap<String, Mark>,
-) -> BTreeMap<String, Mark> {
-    let url = graph.url(
-        &format!("{page_id}/posts"),
-        &[
-            ("fields", "id,created_time".to_string()),
-            ("limit", RECENT_POSTS.to_string()),
-        ],
-    );
-    let Some(posts) = graph.get::<List<Node>>(&url).await else {
-        return before.clone();
+    own_posts: Option<List<FbOwnPost>>,
+    edge: &Edge,
+    cursor: &mut FacebookCursor,
+) {
+    let combined = own_posts.is_some();
+    let posts = match own_posts {
+        Some(p) => p,
+        None => {
+            let url = graph.url(
+                &format!("{page_id}/published_posts"),
+                &[
+                    ("fields", "id".to_string()),
+                    ("limit", RECENT_POSTS.to_string()),
+                ],
+            );
+            match graph.get::<List<FbOwnPost>>(&url).await {
+                Some(p) => p,
+                None => return,
+            }
+        }
     };
-    let mut after = BTreeMap::new();
-    for post in posts.data.iter().take(RECENT_POSTS) {
-        let since = before.get(&post.id).cloned();
-        if graph.stop {
-            if let Some(s) = since {
-                after.insert(post.id.clone(), s);
+    let mut seen = BTreeMap::new();
+    let mut resume = BTreeMap::new();
+    let mut digests = BTreeMap::new();
+    for post in posts.data.into_iter().take(RECENT_POSTS) {
+        let id = post.id;
+        let before = Stretch::from_parts(cursor.comments.get(&id), cursor.comment_resume.get(&id));
+        if graph.stop && !combined {
+            before.store(&id, &mut seen, &mut resume);
+            if let Some(d) = cursor.comment_digests.get(&id) {
+                digests.insert(id.clone(), d.clone());
             }
             continue;
         }
-        let mut params = vec![
-            ("fields", FB_COMMENT_FIELDS.to_string()),
-            ("filter", "stream".to_string()),
-            ("order", "chronological".to_string()),
-            ("limit", PAGE_LIMIT.to_string()),
-        ];
-        if let Some(s) = &since {
-            params.push(("since", s.at.to_string()));
-        }
-        let mut url = graph.url(&format!("{}/comments", post.id), &params);
-        let mut newest = since.clone();
-        for _ in 0..COMMENT_PAGES {
-            let Some(list) = graph.get::<List<FbPost>>(&url).await else {
-                break;
-            };
-            for comment in &list.data {
-                let at = comment.created_time.as_deref().and_then(unix_of);
-                if let Some(at) = at {
-                    if since.as_ref().is_some_and(|s| !s.is_new(&at, &comment.id)) {
-                        continue;
-                    }
-                    Mark::advance(&mut newest, &at, &comment.id);
-                }
-                if comment
-                    .from
-                    .as_ref()
-                    .is_some_and(|f| f.id.as_deref() == Some(page_id))
-                {
-                    continue;
-                }
+        let top = combined.then(|| post.comments.unwrap_or_default());
+        let url = edge.url(graph, &id);
+        let walked = walk_newest_first(
+            graph,
+            &url,
+            top,
+            &before,
+            COMMENT_PAGES,
+            COMMENT_PAGES,
+            true,
+        )
+        .await;
+        for comment in &walked.kept {
+            if !comment.by(page_id) {
                 found.keep(facebook_post(comment));
             }
-            match graph.next_page(&url, &list.paging) {
-                Some(next) if !list.data.is_empty() && !graph.stop => url = next,
-                _ => break,
+        }
+        walked.stretch.store(&id, &mut seen, &mut resume);
+        // Edits: only comparable after a clean read from the top.
+        if let (Some(top), true) = (&walked.top, walked.clean) {
+            let (edited, digest) =
+                comment_edits(top, before.seen.as_ref(), cursor.comment_digests.get(&id));
+            for comment in edited {
+                if !comment.by(page_id) {
+                    found.keep(facebook_post(comment));
+                }
+            }
+            if let Some(d) = digest {
+                digests.insert(id.clone(), d);
             }
         }
-        if let Some(n) = newest {
-            after.insert(post.id.clone(), n);
-        }
     }
-    after
+    cursor.comments = seen;
+    cursor.comment_resume = resume;
+    cursor.comment_digests = digests;
+}
+
+/// A fingerprint of the comments read on a post's first page: those
+/// created after `above` (unix seconds; every one when the page held them
+/// all), by id and text.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Digest {
+    above: i64,
+    hash: String,
+}
+
+/// Comments already read whose text changed, and the fingerprint to keep.
+///
+/// Meta gives comments no edit time, so the comments read before that are
+/// still on the first page are fingerprinted. When the fingerprint over the
+/// same stretch differs next time, those comments are returned again and
+/// the store keeps the new text of any that changed. A deleted comment
+/// changes it too, which costs one harmless re-read. When new comments push
+/// older ones off a full first page, the stretch is no longer the same and
+/// is only fingerprinted afresh.
+fn comment_edits<'p>(
+    top: &'p List<FbPost>,
+    seen: Option<&Mark>,
+    stored: Option<&Digest>,
+) -> (Vec<&'p FbPost>, Option<Digest>) {
+    let timed = || {
+        top.data
+            .iter()
+            .filter_map(|c| c.created().map(|at| (at, c)))
+    };
+    let full = top.paging.as_ref().is_some_and(|p| p.next.is_some());
+    let oldest = timed().map(|(at, _)| at).min();
+    let above = match (full, oldest) {
+        (true, Some(o)) => o,
+        _ => i64::MIN,
+    };
+    let fresh = Digest {
+        above,
+        hash: fingerprint(timed().filter(|(at, _)| *at > above).map(|(_, c)| c)),
+    };
+    let (Some(seen), Some(stored)) = (seen, stored) else {
+        return (Vec::new(), Some(fresh));
+    };
+    let comparable = !full || oldest.is_some_and(|o| o <= stored.above);
+    if !comparable {
+        return (Vec::new(), Some(fresh));
+    }
+    let known: Vec<&FbPost> = timed()
+        .filter(|(at, c)| *at > stored.above && !seen.is_new(at, &c.id))
+        .map(|(_, c)| c)
+        .collect();
+    if fingerprint(known.iter().copied()) == stored.hash {
+        (Vec::new(), Some(fresh))
+    } else {
+        (known, Some(fresh))
+    }
+}
+
+/// A fingerprint of the comments' ids and texts, in id order.
+fn fingerprint<'c>(comments: impl Iterator<Item = &'c FbPost>) -> String {
+    let mut parts: Vec<(&str, &str)> = comments
+        .map(|c| (c.id.as_str(), c.message.as_deref().unwrap_or("")))
+        .collect();
+    parts.sort_unstable();
+    api::fingerprint(parts.into_iter().flat_map(|(id, text)| [id, text]))
 }
 
 fn facebook_post(post: &FbPost) -> NewMention {
@@ -380,27 +572,29 @@ fn facebook_post(post: &FbPost) -> NewMention {
 
 // --------------------------------------------------------------- Instagram
 
-/// Where each Instagram edge stopped.
+/// Where each Instagram edge stopped. Cursors stored by earlier versions
+/// (`tags` without `oldest`, `comments` without counts) read as they are.
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct InstagramCursor {
     #[serde(default)]
-    tags: Tags,
+    tags: Stretch,
     /// Media id → the newest comment read.
     #[serde(default)]
     comments: BTreeMap<String, Mark>,
+    /// Media id → its `comments_count` when every comment had been read.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    comment_counts: BTreeMap<String, u64>,
+    /// Until when (unix seconds) edges are read one by one, after Meta
+    /// refused the combined request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    separate_until: Option<i64>,
 }
 
-/// `/tags` has no `since`: it is read newest first down to `seen`. A poll
-/// that stops early keeps Meta's `after` cursor (minutes old, so still
-/// valid) to carry on from there, and moves `seen` up to `newest` once done.
-#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
-struct Tags {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    seen: Option<Mark>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    after: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    newest: Option<Mark>,
+/// What the combined request for an account returns (edges without data are left out).
+#[derive(Debug, Deserialize)]
+struct IgRoot {
+    tags: Option<List<IgMedia>>,
+    media: Option<List<IgMedia>>,
 }
 
 async fn fetch_instagram(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
@@ -408,131 +602,132 @@ async fn fetch_instagram(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchEr
     let mut graph = Graph::new(ctx, "Instagram")?;
     let mut cursor: InstagramCursor = ctx.stored_cursor();
     let mut found = FoundMentions::default();
-    cursor.tags = instagram_tags(&mut graph, &mut found, ig_id, &cursor.tags).await;
-    if !graph.stop {
-        cursor.comments = instagram_comments(&mut graph, &mut found, ig_id, &cursor.comments).await;
+
+    let tags = Edge::new("tags", &[("limit", IG_PAGE_LIMIT)], IG_MEDIA_FIELDS);
+    let comments = Edge::new("comments", &[("limit", IG_PAGE_LIMIT)], IG_COMMENT_FIELDS);
+    let media = Edge::new(
+        "media",
+        &[("limit", &RECENT_POSTS.to_string())],
+        &format!("{IG_OWN_MEDIA_FIELDS},{}", comments.nested()),
+    );
+
+    let now = clock::now().unix_timestamp();
+    let mut root = None;
+    if cursor.separate_until.is_none_or(|t| t <= now) {
+        cursor.separate_until = None;
+        let fields = [tags.nested(), media.nested()].join(",");
+        let url = graph.url(ig_id, &[("fields", fields)]);
+        match graph.fetch::<IgRoot>(&url).await {
+            Ok(r) => root = Some(r),
+            Err(refusal) if refusal.names_a_field() => {
+                cursor.separate_until = Some(now + SEPARATE_FOR_SECS);
+            }
+            Err(refusal) => {
+                graph.fail::<()>(refusal.error);
+                return finish(graph, found, serde_json::to_string(&cursor).ok());
+            }
+        }
+    }
+    let (tags_top, own_media) = match root {
+        Some(r) => (
+            Some(r.tags.unwrap_or_default()),
+            Some(r.media.unwrap_or_default()),
+        ),
+        None => (None, None),
+    };
+    let url = tags.url(&graph, ig_id);
+    let walked = walk_newest_first(
+        &mut graph,
+        &url,
+        tags_top,
+        &cursor.tags,
+        FIRST_POLL_PAGES,
+        LATER_POLL_PAGES,
+        false,
+    )
+    .await;
+    for media in &walked.kept {
+        found.keep(instagram_media(media));
+    }
+    cursor.tags = walked.stretch;
+    if !graph.stop || own_media.is_some() {
+        instagram_comments(
+            &mut graph,
+            &mut found,
+            ig_id,
+            own_media,
+            &comments,
+            &mut cursor,
+        )
+        .await;
     }
     finish(graph, found, serde_json::to_string(&cursor).ok())
 }
 
-async fn instagram_tags(
-    graph: &mut Graph<'_>,
-    found: &mut FoundMentions,
-    ig_id: &str,
-    before: &Tags,
-) -> Tags {
-    let first_poll = before.seen.is_none();
-    let max_pages = if first_poll {
-        FIRST_POLL_PAGES
-    } else {
-        LATER_POLL_PAGES
-    };
-    let mut params = vec![
-        ("fields", IG_MEDIA_FIELDS.to_string()),
-        ("limit", "50".to_string()),
-    ];
-    if let Some(a) = &before.after {
-        params.push(("after", a.clone()));
-    }
-    let mut url = graph.url(&format!("{ig_id}/tags"), &params);
-    let mut newest = before.newest.clone();
-    let mut resume_after = before.after.clone();
-    let mut pages = 0;
-    let complete = loop {
-        if pages == max_pages || graph.stop {
-            break false;
-        }
-        let Some(list) = graph.get::<List<IgMedia>>(&url).await else {
-            break false;
-        };
-        pages += 1;
-        let mut reached_seen = false;
-        for media in &list.data {
-            let at = media.timestamp.as_deref().and_then(unix_of);
-            if let (Some(at), Some(seen)) = (at, &before.seen) {
-                if at < seen.at {
-                    reached_seen = true;
-                }
-                if !seen.is_new(&at, &media.id) {
-                    continue;
-                }
-            }
-            if let (Some(at), None) = (at, &before.newest) {
-                Mark::advance(&mut newest, &at, &media.id);
-            }
-            found.keep(instagram_media(media));
-        }
-        if reached_seen || list.data.is_empty() {
-            break true;
-        }
-        match graph.next_page(&url, &list.paging) {
-            Some(next) => {
-                resume_after = list
-                    .paging
-                    .as_ref()
-                    .and_then(|p| p.cursors.as_ref())
-                    .and_then(|c| c.after.clone());
-                url = next;
-            }
-            None => break true,
-        }
-    };
-    if pages == 0 && !complete {
-        return before.clone();
-    }
-    if complete || first_poll || resume_after.is_none() {
-        return Tags {
-            seen: Mark::later(newest, before.seen.clone()),
-            after: None,
-            newest: None,
-        };
-    }
-    Tags {
-        seen: before.seen.clone(),
-        after: resume_after,
-        newest,
-    }
-}
-
 /// Reads new comments (and replies) on the business's latest media.
+///
+/// Meta promises no order for comments, so all pages of a media's comments
+/// would have to be read to be sure none is new. Its `comments_count` says
+/// when that is needed: while it is the count seen when every comment had
+/// been read, the first page (in the combined answer) is all there is to
+/// look at; when it changed, the pages are read.
 async fn instagram_comments(
     graph: &mut Graph<'_>,
     found: &mut FoundMentions,
     ig_id: &str,
-    before: &BTreeMap<String, Mark>,
-) -> BTreeMap<String, Mark> {
-    let url = graph.url(
-        &format!("{ig_id}/media"),
-        &[
-            ("fields", "id,permalink,timestamp,username".to_string()),
-            ("limit", RECENT_POSTS.to_string()),
-        ],
-    );
-    let Some(media) = graph.get::<List<IgMedia>>(&url).await else {
-        return before.clone();
+    own_media: Option<List<IgMedia>>,
+    edge: &Edge,
+    cursor: &mut InstagramCursor,
+) {
+    let combined = own_media.is_some();
+    let media = match own_media {
+        Some(m) => m,
+        None => {
+            let url = graph.url(
+                &format!("{ig_id}/media"),
+                &[
+                    ("fields", IG_OWN_MEDIA_FIELDS.to_string()),
+                    ("limit", RECENT_POSTS.to_string()),
+                ],
+            );
+            match graph.get::<List<IgMedia>>(&url).await {
+                Some(m) => m,
+                None => return,
+            }
+        }
     };
     let own_name = media.data.iter().find_map(|m| m.username.clone());
     let mut after = BTreeMap::new();
+    let mut counts = BTreeMap::new();
     for item in media.data.iter().take(RECENT_POSTS) {
-        let since = before.get(&item.id).cloned();
-        if graph.stop {
-            if let Some(s) = since {
+        let since = cursor.comments.get(&item.id).cloned();
+        let known_count = cursor.comment_counts.get(&item.id).copied();
+        let unchanged =
+            since.is_some() && known_count.is_some() && known_count == item.comments_count;
+        let carry = |after: &mut BTreeMap<String, Mark>, counts: &mut BTreeMap<String, u64>| {
+            if let Some(s) = since.clone() {
                 after.insert(item.id.clone(), s);
             }
+            if let Some(c) = known_count {
+                counts.insert(item.id.clone(), c);
+            }
+        };
+        // Without the combined answer, an unchanged count spares the request.
+        if !combined && (graph.stop || unchanged) {
+            carry(&mut after, &mut counts);
             continue;
         }
-        let mut url = graph.url(
-            &format!("{}/comments", item.id),
-            &[
-                ("fields", IG_COMMENT_FIELDS.to_string()),
-                ("limit", "50".to_string()),
-            ],
-        );
+        let mut url = edge.url(graph, &item.id);
+        let mut next_list = combined.then(|| item.comments.clone().unwrap_or_default());
         let mut newest = since.clone();
         let mut complete = false;
         for _ in 0..COMMENT_PAGES {
-            let Some(list) = graph.get::<List<IgComment>>(&url).await else {
-                break;
+            let list = match next_list.take() {
+                Some(list) => list,
+                None => match graph.get::<List<IgComment>>(&url).await {
+                    Some(list) => list,
+                    None => break,
+                },
             };
             let replies = list
                 .data
@@ -555,17 +750,25 @@ async fn instagram_comments(
                     found.keep(instagram_comment(comment, item));
                 }
             }
-            match graph.next_page(&url, &list.paging) {
-                Some(next) if !list.data.is_empty() && !graph.stop => url = next,
-                _ => {
-                    complete = !graph.stop;
+            let more = graph
+                .next_page(&url, &list.paging)
+                .filter(|_| !list.data.is_empty());
+            match more {
+                // The count says nothing was added: the other pages hold nothing new.
+                Some(_) if unchanged => {
+                    complete = true;
+                    break;
+                }
+                Some(next) if !graph.stop => url = next,
+                Some(_) => break,
+                None => {
+                    complete = true;
                     break;
                 }
             }
         }
-        // Meta doesn't promise an order for comments: move on only when all
-        // were read (or on the first look); otherwise read again, and let
-        // the store ignore what it already has.
+        // Move on only when all were read (or on the first look); otherwise
+        // read again, and let the store ignore what it already has.
         let next = if complete || since.is_none() {
             newest
         } else {
@@ -574,8 +777,12 @@ async fn instagram_comments(
         if let Some(n) = next {
             after.insert(item.id.clone(), n);
         }
+        if let (true, Some(c)) = (complete, item.comments_count) {
+            counts.insert(item.id.clone(), c);
+        }
     }
-    after
+    cursor.comments = after;
+    cursor.comment_counts = counts;
 }
 
 fn instagram_media(media: &IgMedia) -> NewMention {
@@ -622,6 +829,335 @@ fn instagram_comment(comment: &IgComment, media: &IgMedia) -> NewMention {
 
 // ------------------------------------------------------------------ shared
 
+/// An edge as Hearken asks for it: nested in the combined request as
+/// `name.param(value)…{fields}`, or on its own as `/{node}/name?fields=…&param=value`.
+struct Edge {
+    name: &'static str,
+    params: Vec<(&'static str, String)>,
+    fields: String,
+}
+
+impl Edge {
+    fn new(name: &'static str, params: &[(&'static str, &str)], fields: &str) -> Edge {
+        Edge {
+            name,
+            params: params.iter().map(|(k, v)| (*k, v.to_string())).collect(),
+            fields: fields.to_string(),
+        }
+    }
+
+    /// The edge as a field of its parent: `comments.limit(50){id,text}`.
+    fn nested(&self) -> String {
+        let modifiers: String = self
+            .params
+            .iter()
+            .map(|(k, v)| format!(".{k}({v})"))
+            .collect();
+        format!("{}{modifiers}{{{}}}", self.name, self.fields)
+    }
+
+    /// The edge's own address under `node`, to page on from its first page.
+    fn url(&self, graph: &Graph<'_>, node: &str) -> Url {
+        let mut params = vec![("fields", self.fields.clone())];
+        params.extend(self.params.iter().cloned());
+        graph.url(&format!("{node}/{}", self.name), &params)
+    }
+}
+
+/// Where a newest-first edge without "since" stands (Instagram's `/tags`,
+/// a post's comments): read down to `seen`. A poll that stops early keeps
+/// Meta's `after` cursor (minutes old, so usually still valid) to carry on
+/// from there, with `newest` and `oldest`, the stretch already returned;
+/// once done, `seen` moves up to `newest`.
+#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
+struct Stretch {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    seen: Option<Mark>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    after: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    newest: Option<Mark>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    oldest: Option<Mark>,
+}
+
+/// A stretch's unfinished part, kept beside a map of `seen` marks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Resume {
+    after: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    newest: Option<Mark>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    oldest: Option<Mark>,
+}
+
+impl Stretch {
+    fn from_parts(seen: Option<&Mark>, resume: Option<&Resume>) -> Stretch {
+        Stretch {
+            seen: seen.cloned(),
+            after: resume.map(|r| r.after.clone()),
+            newest: resume.and_then(|r| r.newest.clone()),
+            oldest: resume.and_then(|r| r.oldest.clone()),
+        }
+    }
+
+    fn store(
+        self,
+        id: &str,
+        seen: &mut BTreeMap<String, Mark>,
+        resume: &mut BTreeMap<String, Resume>,
+    ) {
+        if let Some(s) = self.seen {
+            seen.insert(id.to_string(), s);
+        }
+        if let Some(after) = self.after {
+            resume.insert(
+                id.to_string(),
+                Resume {
+                    after,
+                    newest: self.newest,
+                    oldest: self.oldest,
+                },
+            );
+        }
+    }
+
+    /// Returned by the poll that stopped early: at or below `newest` and at
+    /// or above `oldest` (by time, then by the ids at each bound).
+    fn returned(&self, at: i64, id: &str) -> bool {
+        match (&self.newest, &self.oldest) {
+            (Some(n), Some(o)) => {
+                !n.is_new(&at, id) && (at > o.at || (at == o.at && o.ids.iter().any(|i| i == id)))
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Something on a newest-first edge: its id and when it was made.
+trait Timed {
+    fn id(&self) -> &str;
+    fn at(&self) -> Option<i64>;
+}
+
+/// What a walk down a newest-first edge found.
+struct Walked<T> {
+    /// New items, to return.
+    kept: Vec<T>,
+    stretch: Stretch,
+    /// The edge's first page, when the walk started at the top and the
+    /// caller asked to keep it.
+    top: Option<List<T>>,
+    /// Started at the top and reached `seen` or the edge's end.
+    clean: bool,
+}
+
+/// Reads a newest-first edge down to `before.seen`, starting at the top
+/// (`top` when the combined request brought it) or, after a poll that
+/// stopped early, at its `after` cursor. If Meta refuses that cursor (it
+/// expired), the walk starts at the top again and skips the stretch that
+/// poll returned, so nothing comes twice.
+async fn walk_newest_first<T: Timed + Clone + DeserializeOwned>(
+    graph: &mut Graph<'_>,
+    edge: &Url,
+    top: Option<List<T>>,
+    before: &Stretch,
+    first_poll_pages: usize,
+    max_pages: usize,
+    keep_top: bool,
+) -> Walked<T> {
+    let first_poll = before.seen.is_none();
+    let max_pages = if first_poll {
+        first_poll_pages
+    } else {
+        max_pages
+    };
+    let unchanged = |kept| Walked {
+        kept,
+        stretch: before.clone(),
+        top: None,
+        clean: false,
+    };
+    // Stopped (usage, or an earlier error): only a page in hand is read.
+    if graph.stop && (before.after.is_some() || top.is_none()) {
+        return unchanged(Vec::new());
+    }
+    let mut resuming = false;
+    let mut skip_returned = false;
+    let mut url = edge.clone();
+    let mut list = None;
+    if let Some(after) = &before.after {
+        let resume_url = with_param(edge, "after", after);
+        match graph.fetch::<List<T>>(&resume_url).await {
+            Ok(l) => {
+                list = Some(l);
+                url = resume_url;
+                resuming = true;
+            }
+            Err(refusal) if refusal.is_bad_cursor() => skip_returned = true,
+            Err(refusal) => {
+                graph.fail::<()>(refusal.error);
+                return unchanged(Vec::new());
+            }
+        }
+    }
+    let mut list = match list.or(top) {
+        Some(l) => l,
+        None => match graph.get::<List<T>>(&url).await {
+            Some(l) => l,
+            None => return unchanged(Vec::new()),
+        },
+    };
+    let top_page = (keep_top && !resuming).then(|| list.clone());
+    let mut kept = Vec::new();
+    // The top of the edge: still the one the unfinished poll started from
+    // when resuming, else the newest item read now (or before, on a refused cursor).
+    let mut newest = if resuming || skip_returned {
+        before.newest.clone()
+    } else {
+        None
+    };
+    // The lowest point passed: what the stretch returned so far reaches down to.
+    let mut oldest = if resuming {
+        before.oldest.clone()
+    } else {
+        None
+    };
+    let mut pages = 1;
+    let complete = loop {
+        let mut reached = false;
+        for item in &list.data {
+            let id = item.id();
+            if let Some(at) = item.at() {
+                if let Some(seen) = &before.seen {
+                    // Older than the mark, or the marked item itself.
+                    if at < seen.at || !seen.is_new(&at, id) {
+                        reached = true;
+                    }
+                    if !seen.is_new(&at, id) {
+                        continue;
+                    }
+                }
+                if !resuming {
+                    Mark::advance(&mut newest, &at, id);
+                }
+                lower(&mut oldest, at, id);
+                if (resuming || skip_returned) && before.returned(at, id) {
+                    continue;
+                }
+            }
+            kept.push(item.clone());
+        }
+        if reached || list.data.is_empty() {
+            break true;
+        }
+        let Some(next) = graph.next_page(&url, &list.paging) else {
+            break true;
+        };
+        if pages == max_pages || graph.stop {
+            break false;
+        }
+        match graph.get::<List<T>>(&next).await {
+            Some(l) => {
+                url = next;
+                list = l;
+                pages += 1;
+            }
+            None => break false,
+        }
+    };
+    // Read again from the top after a refused cursor and stopped early: if
+    // the walk got into the stretch returned before, what was returned now
+    // and then joins up. (If it stopped above it, that older stretch will be
+    // returned a second time, which the store ignores.)
+    if let (true, Some(o), Some(n), Some(returned_low)) =
+        (skip_returned, &oldest, &before.newest, &before.oldest)
+    {
+        if o.at <= n.at && returned_low.at < o.at {
+            oldest = Some(returned_low.clone());
+        }
+    }
+    // Where to carry on: after the last page read.
+    let resume_after = (!complete)
+        .then(|| list.paging.as_ref().and_then(|p| p.cursors.as_ref()))
+        .flatten()
+        .and_then(|c| c.after.clone());
+    let stretch = if complete || first_poll || resume_after.is_none() {
+        Stretch {
+            seen: Mark::later(newest, before.seen.clone()),
+            ..Stretch::default()
+        }
+    } else {
+        Stretch {
+            seen: before.seen.clone(),
+            after: resume_after,
+            newest,
+            oldest,
+        }
+    };
+    Walked {
+        kept,
+        stretch,
+        clean: complete && !resuming && !skip_returned,
+        top: top_page,
+    }
+}
+
+/// Moves `mark` down to include an item at `at` (the lowest point passed).
+fn lower(mark: &mut Option<Mark>, at: i64, id: &str) {
+    match mark {
+        Some(m) if at == m.at => {
+            if !m.ids.iter().any(|i| i == id) {
+                m.ids.push(id.to_string());
+            }
+        }
+        Some(m) if at > m.at => {}
+        _ => {
+            *mark = Some(Mark {
+                at,
+                ids: vec![id.to_string()],
+            })
+        }
+    }
+}
+
+/// `url` with `name` set to `value` (replacing any earlier value).
+fn with_param(url: &Url, name: &str, value: &str) -> Url {
+    let kept: Vec<(String, String)> = url
+        .query_pairs()
+        .filter(|(k, _)| k != name)
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    let mut out = url.clone();
+    out.query_pairs_mut()
+        .clear()
+        .extend_pairs(kept)
+        .append_pair(name, value);
+    out
+}
+
+/// A request Meta refused, with its error code when it gave one.
+struct Refusal {
+    error: FetchError,
+    code: Option<i64>,
+}
+
+impl Refusal {
+    /// Meta refused a field or an edge of the request (a missing
+    /// permission, a field this kind of account lacks): asked one by one,
+    /// the other edges may still work.
+    fn names_a_field(&self) -> bool {
+        matches!(self.error, FetchError::Platform { .. })
+            && matches!(self.code, Some(10 | 12 | 100 | 200..=299))
+    }
+
+    /// A stored paging cursor was refused: Meta's cursors expire. Throttling,
+    /// a rejected token and server trouble are not about the cursor.
+    fn is_bad_cursor(&self) -> bool {
+        matches!(self.error, FetchError::Platform { .. })
+    }
+}
+
 /// The Graph API as one poll uses it: addresses, the token, and what went
 /// wrong or told us to slow down.
 struct Graph<'a> {
@@ -667,26 +1203,36 @@ impl<'a> Graph<'a> {
         url
     }
 
-    /// GETs and parses one answer; on failure records the error, stops the
-    /// poll and returns None. Usage near Meta's limit also stops the poll
-    /// (after this answer, which is kept).
-    async fn get<T: DeserializeOwned>(&mut self, url: &Url) -> Option<T> {
+    /// GETs and parses one answer, or says why Meta refused it. Usage near
+    /// Meta's limit stops the poll (after this answer, which is kept).
+    async fn fetch<T: DeserializeOwned>(&mut self, url: &Url) -> Result<T, Refusal> {
         let host = host_of(url);
         let headers = [("authorization", format!("Bearer {}", self.token))];
-        let fetched = match self.ctx.http.get(url, &headers).await {
-            Ok(f) => f,
-            Err(e) => return self.fail(e),
-        };
+        let fetched = self
+            .ctx
+            .http
+            .get(url, &headers)
+            .await
+            .map_err(|error| Refusal { error, code: None })?;
         if let Some(wait) = usage_wait(&fetched) {
             self.wait_secs = self.wait_secs.max(Some(wait));
             self.stop = true;
         }
         if !(200..300).contains(&fetched.status) {
-            return self.fail(graph_error(&fetched, &host));
+            return Err(Refusal {
+                code: error_code(&fetched, &host),
+                error: graph_error(&fetched, &host),
+            });
         }
-        match api::parse_json::<T>(&fetched.body, &host) {
+        api::parse_json::<T>(&fetched.body, &host).map_err(|error| Refusal { error, code: None })
+    }
+
+    /// GETs and parses one answer; on failure records the error, stops the
+    /// poll and returns None.
+    async fn get<T: DeserializeOwned>(&mut self, url: &Url) -> Option<T> {
+        match self.fetch(url).await {
             Ok(v) => Some(v),
-            Err(e) => self.fail(e),
+            Err(refusal) => self.fail(refusal.error),
         }
     }
 
@@ -703,17 +1249,7 @@ impl<'a> Graph<'a> {
         let paging = paging.as_ref()?;
         let next = paging.next.as_deref()?;
         if let Some(after) = paging.cursors.as_ref().and_then(|c| c.after.as_deref()) {
-            let mut url = current.clone();
-            let kept: Vec<(String, String)> = current
-                .query_pairs()
-                .filter(|(k, _)| k != "after")
-                .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                .collect();
-            url.query_pairs_mut()
-                .clear()
-                .extend_pairs(kept)
-                .append_pair("after", after);
-            return Some(url);
+            return Some(with_param(current, "after", after));
         }
         let url = Url::parse(next).ok()?;
         if url.origin() != self.root.origin() {
@@ -818,6 +1354,14 @@ fn graph_error(fetched: &Fetched, host: &str) -> FetchError {
     }
 }
 
+/// The `code` of Meta's error body, if it sent one.
+fn error_code(fetched: &Fetched, host: &str) -> Option<i64> {
+    api::parse_json::<ErrorBody>(&fetched.body, host)
+        .ok()
+        .and_then(|b| b.error)
+        .and_then(|e| e.code)
+}
+
 /// How long to wait when Meta's usage headers say a limit is (nearly) reached.
 fn usage_wait(fetched: &Fetched) -> Option<u64> {
     let mut highest: f64 = 0.0;
@@ -913,56 +1457,106 @@ impl GraphError {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 struct List<T> {
     #[serde(default = "Vec::new")]
     data: Vec<T>,
     paging: Option<Paging>,
 }
 
-#[derive(Debug, Deserialize)]
+impl<T> Default for List<T> {
+    fn default() -> Self {
+        List {
+            data: Vec::new(),
+            paging: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
 struct Paging {
     cursors: Option<Cursors>,
     next: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 struct Cursors {
     after: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
-struct Node {
-    id: String,
-}
-
-/// A Facebook post or comment (comments carry the same fields).
-#[derive(Debug, Deserialize)]
+/// A Facebook post or comment (comments carry the same fields, less `updated_time`).
+#[derive(Debug, Clone, Deserialize)]
 struct FbPost {
     id: String,
     message: Option<String>,
     story: Option<String>,
     created_time: Option<String>,
+    updated_time: Option<String>,
     from: Option<FbFrom>,
     permalink_url: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+impl FbPost {
+    fn created(&self) -> Option<i64> {
+        self.created_time.as_deref().and_then(unix_of)
+    }
+
+    /// The later of when it was made and when it was last changed.
+    fn last_activity(&self) -> Option<i64> {
+        let updated = self.updated_time.as_deref().and_then(unix_of);
+        match (self.created(), updated) {
+            (Some(c), Some(u)) => Some(c.max(u)),
+            (c, u) => c.or(u),
+        }
+    }
+
+    /// Written by the Page itself.
+    fn by(&self, page_id: &str) -> bool {
+        self.from
+            .as_ref()
+            .is_some_and(|f| f.id.as_deref() == Some(page_id))
+    }
+}
+
+impl Timed for FbPost {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn at(&self) -> Option<i64> {
+        self.created()
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
 struct FbFrom {
     id: Option<String>,
     name: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 struct IgMedia {
     id: String,
     caption: Option<String>,
     permalink: Option<String>,
     timestamp: Option<String>,
     username: Option<String>,
+    comments_count: Option<u64>,
+    /// The first page of comments, in the combined answer.
+    comments: Option<List<IgComment>>,
 }
 
-#[derive(Debug, Deserialize)]
+impl Timed for IgMedia {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn at(&self) -> Option<i64> {
+        self.timestamp.as_deref().and_then(unix_of)
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
 struct IgComment {
     id: String,
     text: Option<String>,
@@ -972,7 +1566,7 @@ struct IgComment {
     replies: Option<List<IgComment>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 struct IgFrom {
     id: Option<String>,
     username: Option<String>,

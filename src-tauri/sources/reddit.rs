@@ -11,6 +11,9 @@
 //! remembers the newest fullname and `created_utc` returned, and a later
 //! poll pages back with `after` until it reaches them (a `before=` request
 //! fails silently when that post was deleted, so it isn't relied on).
+//! Edits: Reddit stamps an edited post or comment with `edited` (its time);
+//! items already read that come back on a page a poll reads anyway, edited
+//! since the last look, are returned again with their new text.
 //!
 //! Quirks pinned by tests: the 429 is an HTML page with `retry-after`;
 //! `x-ratelimit-remaining` is a float; `created_utc` is a float; text is
@@ -133,6 +136,10 @@ struct ListingCursor {
     newest: Option<Mark>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     backlog: Vec<Backlog>,
+    /// The latest `edited` time taken in; until one is seen, the newest
+    /// item's creation stands for it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    edits: Option<f64>,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -182,6 +189,9 @@ struct Thing {
     /// Inbox items have no permalink, only this link to the comment in context.
     #[serde(default)]
     context: Option<String>,
+    /// `false`, or when it was last edited (seconds, a float).
+    #[serde(default)]
+    edited: serde_json::Value,
 }
 
 impl Thing {
@@ -200,6 +210,11 @@ impl Thing {
     /// (the remembered item may have been deleted since).
     fn reaches(&self, mark: &Mark) -> bool {
         self.name == mark.name || self.created() < mark.created
+    }
+
+    /// When it was last edited, if it was.
+    fn edited_at(&self) -> Option<f64> {
+        self.edited.as_f64().filter(|e| e.is_finite() && *e > 0.0)
     }
 }
 
@@ -511,6 +526,9 @@ struct Walk {
     complete: bool,
     /// The oldest item read, to continue from.
     oldest: Option<String>,
+    /// Items already read that were on the page where the walk reached its
+    /// stop mark: looked at for edits.
+    seen_again: Vec<Thing>,
     error: Option<FetchError>,
     wait_secs: Option<u64>,
 }
@@ -527,6 +545,7 @@ async fn walk(
         things: Vec::new(),
         complete: false,
         oldest: None,
+        seen_again: Vec::new(),
         error: None,
         wait_secs: None,
     };
@@ -557,12 +576,18 @@ async fn walk(
             }
         };
         let last = page.data.children.last().map(|c| c.data.name.clone());
-        for child in page.data.children {
+        let mut children = page.data.children.into_iter();
+        while let Some(child) = children.next() {
             if !matches!(child.kind.as_str(), "t3" | "t1") {
                 continue;
             }
             if stop.is_some_and(|m| child.data.reaches(m)) {
                 walk.complete = true;
+                walk.seen_again = std::iter::once(child)
+                    .chain(children)
+                    .filter(|c| matches!(c.kind.as_str(), "t3" | "t1"))
+                    .map(|c| c.data)
+                    .collect();
                 return walk;
             }
             walk.oldest = Some(child.data.name.clone());
@@ -676,8 +701,23 @@ async fn poll_listing(
         FIRST_POLL_PAGES
     };
     let top = walk(client, feed, None, before.newest.as_ref(), pages).await;
+    // Edited since the last look: read before, back on this page with an
+    // `edited` time later than any taken in so far.
+    let edits_before = before.edits.or(before.newest.as_ref().map(|m| m.created));
+    let edits = top
+        .things
+        .iter()
+        .chain(&top.seen_again)
+        .filter_map(Thing::edited_at)
+        .chain(before.edits)
+        .reduce(f64::max);
     let mut things = top.things;
     let newest = things.first().map(Thing::mark).or(before.newest.clone());
+    things.extend(
+        top.seen_again
+            .into_iter()
+            .filter(|t| t.edited_at().zip(edits_before).is_some_and(|(e, b)| e > b)),
+    );
     // Stopped before reaching the old cursor: the stretch between the
     // oldest item read and the old cursor is still to read. (A first poll
     // has no old cursor: older history isn't backfilled.)
@@ -686,6 +726,7 @@ async fn poll_listing(
         _ => None,
     };
     let cursor = |rest: Vec<Backlog>| ListingCursor {
+        edits,
         newest: newest.clone(),
         backlog: new_stretch
             .clone()

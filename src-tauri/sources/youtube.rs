@@ -4,7 +4,9 @@
 //! Quirks pinned by tests: the API key travels in the `key=` query
 //! parameter, so errors name the host only and never the address;
 //! `commentThreads` has no "since" parameter, so Hearken reads newest first
-//! and stops at the watermark kept in the cursor; `textDisplay` is HTML
+//! and stops at the watermark kept in the cursor; replies come with their
+//! thread (`part=replies`, the few YouTube includes; the channel's own
+//! replies are not mentions); `textDisplay` is HTML
 //! unless `textFormat=plainText` is asked for; search titles are
 //! entity-escaped (`&#39;`); a 403 `quotaExceeded` is the daily quota, not
 //! a bad key; every call spends quota units (a search 100), so searches run
@@ -374,7 +376,7 @@ impl Poll<'_> {
                 break;
             }
             let mut params = vec![
-                ("part", "snippet"),
+                ("part", "snippet,replies"),
                 ("allThreadsRelatedToChannelId", channel),
                 ("order", "time"),
                 ("textFormat", "plainText"),
@@ -419,15 +421,21 @@ impl Poll<'_> {
                 if let (Some(f), Some(published)) = (&floor, published_of(thread)) {
                     reached_floor = published <= f.at;
                 }
-                let Some((mention, stamp)) = map_comment(thread) else {
-                    continue;
-                };
-                if floor
-                    .as_ref()
-                    .is_none_or(|f| f.is_new(&stamp, &mention.external_id))
-                {
-                    Watermark::advance(&mut pending, &stamp, &mention.external_id);
-                    self.found.keep(mention);
+                // A new reply counts on an older thread too, as long as the
+                // thread is on a page this check reads.
+                let replies = thread
+                    .replies
+                    .iter()
+                    .flat_map(|r| r.comments.iter())
+                    .filter_map(|reply| map_reply(thread, reply, channel));
+                for (mention, stamp) in map_comment(thread).into_iter().chain(replies) {
+                    if floor
+                        .as_ref()
+                        .is_none_or(|f| f.is_new(&stamp, &mention.external_id))
+                    {
+                        Watermark::advance(&mut pending, &stamp, &mention.external_id);
+                        self.found.keep(mention);
+                    }
                 }
             }
             token = page.next_page_token.filter(|t| !t.is_empty());
@@ -703,6 +711,16 @@ struct Thread {
     id: String,
     #[serde(default)]
     snippet: Option<ThreadSnippet>,
+    #[serde(default)]
+    replies: Option<Replies>,
+}
+
+/// The replies YouTube includes with a thread (a few, not always all).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Replies {
+    #[serde(default)]
+    comments: Vec<Comment>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -717,6 +735,8 @@ struct ThreadSnippet {
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Comment {
+    #[serde(default)]
+    id: Option<String>,
     #[serde(default)]
     snippet: Option<CommentSnippet>,
 }
@@ -763,12 +783,37 @@ fn published_of(thread: &Thread) -> Option<String> {
         .and_then(clock::normalise)
 }
 
-/// A comment thread as a mention, with its watermark stamp: the later of
-/// published and updated, so an edit counts as new.
+/// A comment thread's top comment as a mention, with its watermark stamp.
 fn map_comment(thread: &Thread) -> Option<(NewMention, String)> {
     let snippet = thread.snippet.as_ref()?;
     let comment = snippet.top_level_comment.as_ref()?.snippet.as_ref()?;
-    let published = published_of(thread)?;
+    comment_mention(&thread.id, comment, snippet.video_id.as_ref())
+}
+
+/// A reply in a thread as a mention, unless the channel wrote it (the
+/// business answering is not a mention of it).
+fn map_reply(thread: &Thread, reply: &Comment, channel: &str) -> Option<(NewMention, String)> {
+    let id = reply.id.as_deref()?;
+    let comment = reply.snippet.as_ref()?;
+    let author = comment
+        .author_channel_id
+        .as_ref()
+        .and_then(|a| a.value.as_deref());
+    if author == Some(channel) {
+        return None;
+    }
+    let video = thread.snippet.as_ref().and_then(|s| s.video_id.as_ref());
+    comment_mention(id, comment, video)
+}
+
+/// A comment as a mention, with its watermark stamp: the later of
+/// published and updated, so an edit counts as new.
+fn comment_mention(
+    id: &str,
+    comment: &CommentSnippet,
+    thread_video: Option<&String>,
+) -> Option<(NewMention, String)> {
+    let published = comment.published_at.as_deref().and_then(clock::normalise)?;
     let updated = comment.updated_at.as_deref().and_then(clock::normalise);
     let stamp = updated
         .filter(|u| *u > published)
@@ -783,13 +828,10 @@ fn map_comment(thread: &Thread) -> Option<(NewMention, String)> {
     if text.is_empty() {
         return None;
     }
-    let video = comment.video_id.as_ref().or(snippet.video_id.as_ref());
+    let video = comment.video_id.as_ref().or(thread_video);
     let url = match (video, &comment.post_id) {
-        (Some(v), _) => Some(format!(
-            "https://www.youtube.com/watch?v={v}&lc={}",
-            thread.id
-        )),
-        (None, Some(p)) => Some(format!("https://www.youtube.com/post/{p}?lc={}", thread.id)),
+        (Some(v), _) => Some(format!("https://www.youtube.com/watch?v={v}&lc={id}")),
+        (None, Some(p)) => Some(format!("https://www.youtube.com/post/{p}?lc={id}")),
         (None, None) => None,
     };
     let name = comment
@@ -799,7 +841,7 @@ fn map_comment(thread: &Thread) -> Option<(NewMention, String)> {
         .filter(|n| !n.is_empty());
     let mention = NewMention {
         platform: Platform::Youtube,
-        external_id: thread.id.clone(),
+        external_id: id.to_string(),
         url,
         author_id: comment
             .author_channel_id

@@ -245,30 +245,157 @@ fn search_results_on_two_pages_and_mentions_are_mapped_with_the_session() {
     assert!(!cursor.contains("acc-1") && !cursor.contains(APP_PASSWORD));
 }
 
+/// The requests after the first `before`, without sign-ins.
+fn asked_since(server: &FakeServer, before: usize) -> Vec<SeenRequest> {
+    server
+        .requests()
+        .split_off(before)
+        .into_iter()
+        .filter(|r| r.route() != "/xrpc/com.atproto.server.createSession")
+        .collect()
+}
+
+const SEARCH: &str = "/xrpc/app.bsky.feed.searchPosts";
+const NOTIFICATIONS: &str = "/xrpc/app.bsky.notification.listNotifications";
+
 #[test]
-fn the_next_poll_stops_at_the_newest_post_and_reuses_the_session() {
+fn after_the_first_poll_feeds_take_turns_one_request_a_check() {
     let pds = Pds::default();
     pds.add_post(post("a1", 1, "pedal one"));
     pds.add_post(post("a2", 2, "pedal two"));
     let server = pds.start();
     let sessions = Sessions::default();
-    let row = row(&server);
-    let first = run_with(&row, &["pedal"], &sessions).unwrap();
+    let terms = ["pedal", "pine"];
+    let mut row = row(&server);
+    // The first poll reads everything: notifications and both searches.
+    let first = run_with(&row, &terms, &sessions).unwrap();
     assert_eq!(keys(&first), ["a1", "a2"]);
+    let asked = asked_since(&server, 0);
+    assert_eq!(asked.len(), 3, "{asked:?}");
+    row = with_cursor(&row, &first);
 
     pds.add_post(post("a3", 3, "pedal three"));
-    let before = server.requests().len();
-    let second = run_with(&with_cursor(&row, &first), &["pedal"], &sessions).unwrap();
-    assert_eq!(keys(&second), ["a3"]);
-    let asked = server.requests().split_off(before);
-    assert_eq!(
-        asked.len(),
-        2,
-        "one notifications page, one search page: {asked:?}"
+    pds.notifications.lock().unwrap().insert(
+        0,
+        notification("m1", 4, "reply", "@pedalandpine.bsky.social thanks!"),
     );
-    assert!(asked
-        .iter()
-        .all(|r| r.route() != "/xrpc/com.atproto.server.createSession"));
+    // Then one feed a check: notifications, a term, notifications, the other term.
+    let mut turns = Vec::new();
+    let mut found = Vec::new();
+    for _ in 0..6 {
+        let before = server.requests().len();
+        let out = run_with(&row, &terms, &sessions).unwrap();
+        let asked = asked_since(&server, before);
+        assert_eq!(asked.len(), 1, "one request a check: {asked:?}");
+        turns.push(match asked[0].route() {
+            NOTIFICATIONS => "notifications".to_string(),
+            SEARCH => format!("search {}", asked[0].query("q").unwrap()),
+            other => panic!("unexpected {other}"),
+        });
+        found.push(keys(&out));
+        row = with_cursor(&row, &out);
+    }
+    assert_eq!(
+        turns,
+        [
+            "notifications",
+            "search pedal",
+            "notifications",
+            "search pine",
+            "notifications",
+            "search pedal"
+        ]
+    );
+    // Each new post on its feed's first turn, nothing when nothing changed.
+    // (The fake search ignores `q`, so "pine" finds a3 too; the store keeps it once.)
+    let none: Vec<String> = Vec::new();
+    assert_eq!(
+        found,
+        [
+            vec!["m1".to_string()],
+            vec!["a3".to_string()],
+            none.clone(),
+            vec!["a3".to_string()],
+            none.clone(),
+            none
+        ]
+    );
+    assert_eq!(
+        server
+            .requests()
+            .iter()
+            .filter(|r| r.route() == "/xrpc/com.atproto.server.createSession")
+            .count(),
+        1,
+        "the session is reused"
+    );
+}
+
+#[test]
+fn a_cursor_from_before_the_turns_is_read_and_notifications_go_first() {
+    let pds = Pds::default();
+    pds.add_post(post("b1", 1, "pedal"));
+    pds.notifications
+        .lock()
+        .unwrap()
+        .push(notification("n1", 1, "mention", "hi"));
+    let server = pds.start();
+    let mut row = row(&server);
+    let mark = |rkey: &str, n: i64| {
+        let at =
+            hearken_lib::clock::format(hearken_lib::clock::from_unix(1_788_000_000 + n).unwrap())
+                .replace('Z', ".123Z");
+        json!({"at": at, "uri": format!("at://did:plc:jo456/app.bsky.feed.post/{rkey}")})
+    };
+    row.state.cursor = Some(
+        json!({"feeds": {"notifications": {"newest": mark("n1", 1)}, "search:pedal": {"newest": mark("b1", 1)}}})
+            .to_string(),
+    );
+    pds.add_post(post("b2", 2, "pedal again"));
+    let out = run(&row, &["pedal"]).unwrap();
+    let asked = asked_since(&server, 0);
+    assert_eq!(asked.len(), 1);
+    assert_eq!(asked[0].route(), NOTIFICATIONS);
+    assert!(out.mentions.is_empty(), "n1 was read before");
+    let c: Value = serde_json::from_str(out.state.cursor.as_deref().unwrap()).unwrap();
+    assert_eq!(c["last"], "notifications");
+    assert!(c["feeds"]["search:pedal"]["newest"]["uri"]
+        .as_str()
+        .unwrap()
+        .ends_with("/b1"));
+    // The search's turn: only what is newer than its old mark.
+    row = with_cursor(&row, &out);
+    let out = run(&row, &["pedal"]).unwrap();
+    assert_eq!(keys(&out), ["b2"]);
+}
+
+#[test]
+fn a_post_changed_since_it_was_found_is_stored_as_edited_not_twice() {
+    let pds = Pds::default();
+    pds.add_post(post("e1", 1, "Pedal & Pine was fine"));
+    let server = pds.start();
+    let stash = Stash::new();
+    let first = run(&row(&server), &["pedal"]).unwrap();
+    assert_eq!(stash.keep(&first), (1, 0));
+    // The record is updated (a new cid, new text) and a new watch term
+    // finds the same post: same AT-URI, new text.
+    {
+        let mut posts = pds.posts.lock().unwrap();
+        posts[0]["record"]["text"] = json!("Pedal & Pine lost my bike");
+        posts[0]["cid"] = json!("bafyreinewcid");
+    }
+    let again = run(&row(&server), &["pine"]).unwrap();
+    let m = &again.mentions[0];
+    assert_eq!(m.external_id, "at://did:plc:jo456/app.bsky.feed.post/e1");
+    assert_eq!(m.text, "Pedal & Pine lost my bike");
+    assert_eq!(stash.keep(&again), (0, 1));
+    assert_eq!(stash.count(), 1);
+    assert_eq!(
+        stash
+            .text_of("at://did:plc:jo456/app.bsky.feed.post/e1")
+            .as_deref(),
+        Some("Pedal & Pine lost my bike")
+    );
 }
 
 #[test]
@@ -281,11 +408,18 @@ fn a_poll_stopped_at_the_page_cap_continues_from_its_cursor() {
     for n in 1..=1_080 {
         pds.add_post(post(&format!("n{n:04}"), n, "pedal busy"));
     }
-    let row2 = with_cursor(&row, &first);
+    // Notifications' turn, then the search's: it stops at the page cap.
+    let notes = run(&with_cursor(&row, &first), &["pedal"]).unwrap();
+    assert!(notes.mentions.is_empty());
+    let row2 = with_cursor(&row, &notes);
     let second = run(&row2, &["pedal"]).unwrap();
     assert_eq!(second.mentions.len(), 1_000);
+    // Notifications again, then the search carries on where it stopped.
+    let notes = run(&with_cursor(&row2, &second), &["pedal"]).unwrap();
+    assert!(notes.mentions.is_empty());
+    let row3 = with_cursor(&row2, &notes);
     let before = server.requests().len();
-    let third = run(&with_cursor(&row2, &second), &["pedal"]).unwrap();
+    let third = run(&row3, &["pedal"]).unwrap();
     let asked = server.requests().split_off(before);
     assert!(
         asked

@@ -341,3 +341,63 @@ fn without_watch_terms_it_asks_for_setup() {
     assert_eq!(err.code(), "needs_setup");
     assert!(err.to_string().contains("Watches"));
 }
+
+#[test]
+fn a_comment_edited_within_hns_two_hours_is_stored_as_edited_not_twice() {
+    let now = hearken_lib::clock::now().unix_timestamp();
+    let index = Index::default();
+    // Too old to be edited any more; then two that still can be.
+    index.add(comment(
+        41_000_010,
+        now - 3 * 3600,
+        "<p>Pedal &amp; Pine, old news</p>",
+    ));
+    index.add(comment(
+        41_000_011,
+        now - 3000,
+        "<p>Pedal &amp; Pine fixed my fork</p>",
+    ));
+    index.add(comment(
+        41_000_012,
+        now - 600,
+        "<p>Pedal &amp; Pine is open late</p>",
+    ));
+    let server = start(&index);
+    let stash = Stash::new();
+    let mut row = source(Platform::HackerNews, &server.url(""), &[]);
+    let first = run(&row, &["pedal"]).unwrap();
+    assert_eq!(stash.keep(&first), (3, 0));
+    row = with_cursor(&row, &first);
+
+    // The author edits within the window.
+    {
+        let mut hits = index.hits.lock().unwrap();
+        let h = hits
+            .iter_mut()
+            .find(|h| h["objectID"] == "41000011")
+            .unwrap();
+        h["comment_text"] = json!("<p>Pedal &amp; Pine fixed my fork. EDIT: it broke again</p>");
+    }
+    let before = server.requests().len();
+    let second = run(&row, &["pedal"]).unwrap();
+    let asked = server.requests().split_off(before);
+    assert_eq!(asked.len(), 1, "still one request");
+    assert_eq!(
+        asked[0].query("numericFilters"),
+        Some(format!("created_at_i>={}", now - 3000)),
+        "back to the oldest item that can still be edited, no further"
+    );
+    assert_eq!(sorted_ids(&second), ["41000011"]);
+    assert_eq!(
+        second.mentions[0].text,
+        "Pedal & Pine fixed my fork. EDIT: it broke again"
+    );
+    assert_eq!(stash.keep(&second), (0, 1));
+    assert_eq!(stash.count(), 3);
+    assert_eq!(
+        stash.text_of("41000011").as_deref(),
+        Some("Pedal & Pine fixed my fork. EDIT: it broke again")
+    );
+    row = with_cursor(&row, &second);
+    assert!(run(&row, &["pedal"]).unwrap().mentions.is_empty());
+}

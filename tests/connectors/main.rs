@@ -24,7 +24,9 @@ use hearken_lib::model::Platform;
 use hearken_lib::sources::api::{Meter, Sessions};
 use hearken_lib::sources::http::{FetchError, HttpClient, HttpConfig};
 use hearken_lib::sources::{connector_for, FetchContext, FetchOutcome};
+use hearken_lib::store::mentions::NewMention;
 use hearken_lib::store::sources::{PollState, SourceRow};
+use hearken_lib::store::{self, Store};
 
 /// A source row as the poller would pass it.
 pub fn source(platform: Platform, base_url: &str, settings: &[(&str, &str)]) -> SourceRow {
@@ -154,5 +156,54 @@ impl<'a> Fetch<'a> {
             .build()
             .unwrap()
             .block_on(connector.fetch(&ctx))
+    }
+}
+
+/// A real store in a temporary directory, to keep what fetches found as the
+/// poller does: a post seen again is not stored twice, and one whose text
+/// changed is recorded as edited.
+pub struct Stash {
+    _dir: tempfile::TempDir,
+    store: Store,
+}
+
+impl Default for Stash {
+    fn default() -> Stash {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_in(dir.path()).unwrap();
+        Stash { _dir: dir, store }
+    }
+}
+
+impl Stash {
+    pub fn new() -> Stash {
+        Stash::default()
+    }
+
+    /// Stores a fetch's mentions; returns (new, edited).
+    pub fn keep(&self, outcome: &FetchOutcome) -> (i64, i64) {
+        let batch: Vec<(&NewMention, &[i64])> =
+            outcome.mentions.iter().map(|m| (m, &[][..])).collect();
+        let now = hearken_lib::clock::now_string();
+        let stored = self
+            .store
+            .write(|tx| store::mentions::store_batch(tx, None, &batch, &now))
+            .unwrap();
+        (stored.added, stored.edited)
+    }
+
+    /// How many mentions are stored.
+    pub fn count(&self) -> i64 {
+        self.store.read(store::mentions::count).unwrap()
+    }
+
+    /// The stored text of the mention with this external id.
+    pub fn text_of(&self, external_id: &str) -> Option<String> {
+        self.store
+            .read(store::mentions::all)
+            .unwrap()
+            .into_iter()
+            .find(|m| m.external_id == external_id)
+            .map(|m| m.text)
     }
 }

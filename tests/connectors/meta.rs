@@ -1,6 +1,12 @@
-//! Tests for the meta connector: see main.rs.
+//! Facebook and Instagram against a fake Graph API (tests/support/graph.rs)
+//! that serves field expansion the way Meta does: one GET of the Page or
+//! account with every edge nested, edges followed on their own.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
 
 use super::*;
+use crate::support::graph::{self, parse_fields, Field};
 use crate::support::{FakeServer, Reply, SeenRequest};
 use serde_json::{json, Value};
 
@@ -40,16 +46,6 @@ fn list(data: Vec<Value>) -> Value {
     json!({"data": data})
 }
 
-fn list_after(data: Vec<Value>, after: &str) -> Value {
-    json!({
-        "data": data,
-        "paging": {
-            "cursors": {"before": "QVFIUmJlZm9yZQ", "after": after},
-            "next": format!("https://graph.facebook.com/v21.0/{PAGE}/feed?access_token=EAAB-test-page-token&after={after}")
-        }
-    })
-}
-
 fn unix(raw: &str) -> i64 {
     time::OffsetDateTime::parse(
         &raw.replace("+0000", "Z"),
@@ -63,11 +59,10 @@ fn cursor(out: &FetchOutcome) -> Value {
     serde_json::from_str(out.state.cursor.as_deref().unwrap()).unwrap()
 }
 
-fn routes(server: &FakeServer) -> Vec<String> {
-    server
-        .requests()
+fn ids(out: &FetchOutcome) -> Vec<&str> {
+    out.mentions
         .iter()
-        .map(|r| r.route().to_string())
+        .map(|m| m.external_id.as_str())
         .collect()
 }
 
@@ -75,142 +70,237 @@ fn find<'a>(reqs: &'a [SeenRequest], route: &str) -> Vec<&'a SeenRequest> {
     reqs.iter().filter(|r| r.route() == route).collect()
 }
 
-/// A Page with two feed pages, a tag, and comments on its latest post.
-fn facebook_page(req: &SeenRequest) -> Reply {
-    let feed = format!("/v21.0/{PAGE}/feed");
-    let tagged = format!("/v21.0/{PAGE}/tagged");
-    let posts = format!("/v21.0/{PAGE}/posts");
-    let route = req.route();
-    if route == feed && req.query("after").is_none() {
-        Reply::json(
-            200,
-            &list_after(
-                vec![
-                    post(
-                        &format!("{PAGE}_900"),
-                        "Great service at Pedal & Pine 🚲 <3",
-                        "2026-09-06T16:20:00+0000",
-                        Some(("5550001", "Jo Bloggs")),
-                    ),
-                    post(
-                        &format!("{PAGE}_899"),
-                        "Open till 6 today",
-                        "2026-09-06T16:00:00+0000",
-                        Some((PAGE, "Pedal & Pine")),
-                    ),
-                ],
-                "QVFIUmFmdGVy",
-            ),
+/// The requests made since `before` (a count of earlier requests).
+fn since(server: &FakeServer, before: usize) -> Vec<SeenRequest> {
+    server.requests().split_off(before)
+}
+
+/// The nested field `name` of a combined request.
+fn nested(req: &SeenRequest, name: &str) -> Field {
+    parse_fields(&req.query("fields").unwrap())
+        .into_iter()
+        .find(|f| f.name == name)
+        .unwrap_or_else(|| panic!("no {name} in {}", req.path))
+}
+
+type Items = Arc<Mutex<Vec<Value>>>;
+
+/// Starts a fake Graph API over `data`, with at most `page` items a page.
+fn graph_server(
+    page: usize,
+    data: impl Fn(&str, &str, &BTreeMap<String, String>) -> Option<Vec<Value>> + Send + Sync + 'static,
+) -> FakeServer {
+    let server = FakeServer::start(|_| Reply::json(500, &json!({})));
+    let base = server.url("");
+    let data = Arc::new(data);
+    server.set(move |req| {
+        graph::answer(
+            req,
+            &graph::Fake {
+                base: &base,
+                token: TOKEN,
+                max_page: page,
+                data: &*data,
+            },
         )
-    } else if route == feed {
-        Reply::json(
-            200,
-            &list(vec![post(
-                &format!("{PAGE}_850"),
-                "Is the shop open on Sunday?",
-                "2026-09-06T15:00:00+0000",
-                None,
-            )]),
-        )
-    } else if route == tagged {
-        Reply::json(
-            200,
-            &list(vec![
-                post(
-                    "5550002_77",
-                    "Thanks @Pedal & Pine for the quick fix",
-                    "2026-09-05T10:00:00+0000",
-                    Some(("5550002", "Ashby Cycling Club")),
-                ),
-                // Also on the feed: must come once.
-                post(
-                    &format!("{PAGE}_900"),
-                    "Great service at Pedal & Pine 🚲 <3",
-                    "2026-09-06T16:20:00+0000",
-                    Some(("5550001", "Jo Bloggs")),
-                ),
-            ]),
-        )
-    } else if route == posts {
-        Reply::json(
-            200,
-            &list(vec![
-                json!({"id": format!("{PAGE}_899"), "created_time": "2026-09-06T16:00:00+0000"}),
-            ]),
-        )
-    } else if route == format!("/v21.0/{PAGE}_899/comments") {
-        if req.query("after").is_some() {
-            // Meta may send `next` on an empty last page.
-            return Reply::json(200, &list_after(vec![], "MTAx"));
+    });
+    server
+}
+
+/// A Facebook Page's edges, changeable between polls: feed and tagged
+/// newest first, the Page's own posts, and comments per post oldest first
+/// (`order=reverse_chronological` turns them round).
+#[derive(Clone, Default)]
+struct Page {
+    feed: Items,
+    tagged: Items,
+    own: Items,
+    comments: Arc<Mutex<BTreeMap<String, Vec<Value>>>>,
+}
+
+impl Page {
+    fn data(
+        &self,
+        node: &str,
+        edge: &str,
+        params: &BTreeMap<String, String>,
+    ) -> Option<Vec<Value>> {
+        match (node == PAGE, edge) {
+            (true, "feed") => Some(self.feed.lock().unwrap().clone()),
+            (true, "tagged") => Some(self.tagged.lock().unwrap().clone()),
+            (true, "published_posts") => Some(self.own.lock().unwrap().clone()),
+            (false, "comments") => {
+                let mut c = self
+                    .comments
+                    .lock()
+                    .unwrap()
+                    .get(node)
+                    .cloned()
+                    .unwrap_or_default();
+                if params.get("order").map(String::as_str) == Some("reverse_chronological") {
+                    c.reverse();
+                }
+                Some(c)
+            }
+            _ => None,
         }
-        Reply::json(
-            200,
-            &list_after(
-                vec![
-                    post(
-                        &format!("{PAGE}_899_3001"),
-                        "Do you fix e-bikes?",
-                        "2026-09-06T16:05:00+0000",
-                        Some(("5550003", "Sam")),
-                    ),
-                    post(
-                        &format!("{PAGE}_899_3002"),
-                        "We do, Sam!",
-                        "2026-09-06T16:06:00+0000",
-                        Some((PAGE, "Pedal & Pine")),
-                    ),
-                ],
-                "MTAw",
-            ),
-        )
-    } else {
-        Reply::json(
-            404,
-            &json!({"error": {"message": "Unknown path", "code": 803}}),
-        )
+    }
+
+    fn start(&self, page: usize) -> FakeServer {
+        let p = self.clone();
+        graph_server(page, move |n, e, q| p.data(n, e, q))
+    }
+
+    fn set_comment(&self, post: &str, id: &str, text: &str) {
+        let mut all = self.comments.lock().unwrap();
+        let c = all
+            .get_mut(post)
+            .unwrap()
+            .iter_mut()
+            .find(|c| c["id"] == id)
+            .unwrap();
+        c["message"] = json!(text);
     }
 }
 
+/// A Page with visitor posts on two feed pages, a tag, its own post and
+/// comments on it over two pages (two items a page).
+fn busy_page() -> Page {
+    let page = Page::default();
+    *page.feed.lock().unwrap() = vec![
+        post(
+            &format!("{PAGE}_900"),
+            "Great service at Pedal & Pine 🚲 <3",
+            "2026-09-06T16:20:00+0000",
+            Some(("5550001", "Jo Bloggs")),
+        ),
+        post(
+            &format!("{PAGE}_899"),
+            "Open till 6 today",
+            "2026-09-06T16:00:00+0000",
+            Some((PAGE, "Pedal & Pine")),
+        ),
+        post(
+            &format!("{PAGE}_850"),
+            "Is the shop open on Sunday?",
+            "2026-09-06T15:00:00+0000",
+            None,
+        ),
+    ];
+    *page.tagged.lock().unwrap() = vec![
+        // Also on the feed: must come once.
+        post(
+            &format!("{PAGE}_900"),
+            "Great service at Pedal & Pine 🚲 <3",
+            "2026-09-06T16:20:00+0000",
+            Some(("5550001", "Jo Bloggs")),
+        ),
+        post(
+            "5550002_77",
+            "Thanks @Pedal & Pine for the quick fix",
+            "2026-09-05T10:00:00+0000",
+            Some(("5550002", "Ashby Cycling Club")),
+        ),
+    ];
+    *page.own.lock().unwrap() = vec![json!({"id": format!("{PAGE}_899")})];
+    page.comments.lock().unwrap().insert(
+        format!("{PAGE}_899"),
+        vec![
+            post(
+                &format!("{PAGE}_899_3001"),
+                "Do you fix e-bikes?",
+                "2026-09-06T16:05:00+0000",
+                Some(("5550003", "Sam")),
+            ),
+            post(
+                &format!("{PAGE}_899_3002"),
+                "We do, Sam!",
+                "2026-09-06T16:06:00+0000",
+                Some((PAGE, "Pedal & Pine")),
+            ),
+            post(
+                &format!("{PAGE}_899_3003"),
+                "And tubeless tyres?",
+                "2026-09-06T16:07:00+0000",
+                Some(("5550004", "Kim")),
+            ),
+        ],
+    );
+    page
+}
+
 #[test]
-fn a_facebook_page_yields_visitor_posts_tags_and_comments_once_each() {
-    let server = FakeServer::start(facebook_page);
+fn the_fake_graph_api_reads_nested_fields() {
+    graph::self_check();
+}
+
+#[test]
+fn a_facebook_page_is_read_in_one_request_and_edges_with_more_are_followed() {
+    let page = busy_page();
+    let server = page.start(2);
     let out = run(&fb_row(&server)).unwrap();
     let reqs = server.requests();
     for r in &reqs {
-        assert!(r.route().starts_with("/v21.0/"), "{}", r.path);
         assert_eq!(
             r.header("authorization"),
             Some("Bearer EAAB-test-page-token")
         );
         assert!(!r.path.contains("access_token"), "{}", r.path);
     }
-    let feed = find(&reqs, &format!("/v21.0/{PAGE}/feed"));
-    assert_eq!(feed.len(), 2);
-    let fields = feed[0].query("fields").unwrap();
-    for f in ["id", "message", "created_time", "from", "permalink_url"] {
-        assert!(fields.split(',').any(|x| x == f), "{fields}");
-    }
-    assert_eq!(feed[0].query("since"), None);
-    assert_eq!(feed[1].query("after").as_deref(), Some("QVFIUmFmdGVy"));
-    let comments = find(&reqs, &format!("/v21.0/{PAGE}_899/comments"));
-    assert_eq!(comments.len(), 2);
-    assert_eq!(comments[0].query("filter").as_deref(), Some("stream"));
-    assert_eq!(comments[0].query("order").as_deref(), Some("chronological"));
-
-    let ids: Vec<_> = out
-        .mentions
-        .iter()
-        .map(|m| m.external_id.as_str())
-        .collect();
+    let routes: Vec<&str> = reqs.iter().map(|r| r.route()).collect();
     assert_eq!(
-        ids,
+        routes,
+        [
+            format!("/v21.0/{PAGE}"),
+            format!("/v21.0/{PAGE}/feed"),
+            format!("/v21.0/{PAGE}_899/comments"),
+        ],
+        "one combined request, then only the edges with a second page"
+    );
+    let feed = nested(&reqs[0], "feed");
+    assert_eq!(feed.modifiers.get("limit").map(String::as_str), Some("100"));
+    assert_eq!(feed.modifiers.get("since"), None, "a first poll");
+    for f in [
+        "id",
+        "message",
+        "created_time",
+        "updated_time",
+        "from",
+        "permalink_url",
+    ] {
+        assert!(feed.sub.iter().any(|x| x.name == f), "{f}");
+    }
+    assert!(nested(&reqs[0], "tagged")
+        .sub
+        .iter()
+        .any(|x| x.name == "from"));
+    let posts = nested(&reqs[0], "published_posts");
+    assert_eq!(posts.modifiers["limit"], "10");
+    let comments = posts.sub.iter().find(|f| f.name == "comments").unwrap();
+    assert_eq!(comments.modifiers["filter"], "stream");
+    assert_eq!(comments.modifiers["order"], "reverse_chronological");
+    assert!(comments.sub.iter().any(|f| f.name == "parent"));
+    // The second pages, through the edges' own addresses with the cursor.
+    assert_eq!(reqs[1].query("after").as_deref(), Some("cur2"));
+    assert_eq!(reqs[1].query("limit").as_deref(), Some("100"));
+    assert!(reqs[1].query("fields").unwrap().contains("updated_time"));
+    assert_eq!(reqs[2].query("after").as_deref(), Some("cur2"));
+    assert_eq!(
+        reqs[2].query("order").as_deref(),
+        Some("reverse_chronological")
+    );
+    assert_eq!(reqs[2].query("filter").as_deref(), Some("stream"));
+
+    assert_eq!(
+        ids(&out),
         [
             format!("{PAGE}_900"),
             format!("{PAGE}_850"),
             "5550002_77".to_string(),
+            format!("{PAGE}_899_3003"),
             format!("{PAGE}_899_3001"),
         ],
-        "the Page's own posts and replies are not mentions"
+        "the Page's own posts and replies are not mentions, and each comes once"
     );
     let m = &out.mentions[0];
     assert_eq!(m.platform, Platform::Facebook);
@@ -232,56 +322,57 @@ fn a_facebook_page_yields_visitor_posts_tags_and_comments_once_each() {
     assert_eq!(c["tagged"]["since"]["at"], unix("2026-09-06T16:20:00+0000"));
     assert_eq!(
         c["comments"][format!("{PAGE}_899")]["at"],
-        unix("2026-09-06T16:06:00+0000")
+        unix("2026-09-06T16:07:00+0000")
     );
     assert!(!out.state.cursor.unwrap().contains(TOKEN));
 }
 
 #[test]
-fn a_second_facebook_poll_asks_since_the_last_post_and_returns_only_new_ones() {
-    let server = FakeServer::start(facebook_page);
+fn a_quiet_facebook_poll_is_one_request_and_a_new_post_comes_in_it() {
+    let page = busy_page();
+    let server = page.start(2);
     let mut row = fb_row(&server);
     row.state = run(&row).unwrap().state;
-    let since = unix("2026-09-06T16:20:00+0000");
-    server.set(move |req| {
-        let s: i64 = req.query("since").and_then(|v| v.parse().ok()).unwrap_or(0);
-        let everything = match facebook_page(req) {
-            Reply::Full { body, .. } => serde_json::from_slice::<Value>(&body).unwrap(),
-            other => return other,
-        };
-        let mut data: Vec<Value> = everything["data"].as_array().cloned().unwrap_or_default();
-        if req.route().ends_with("/feed") {
-            data.insert(
-                0,
-                post(
-                    &format!("{PAGE}_901"),
-                    "Back again, still great",
-                    "2026-09-06T18:00:00+0000",
-                    Some(("5550009", "Kim")),
-                ),
-            );
-        }
-        // Meta's `since` is inclusive: the boundary post comes again.
-        data.retain(|p| {
-            p["created_time"].as_str().is_none_or(|t| unix(t) >= s)
-                || req.route().ends_with("/posts")
-        });
-        Reply::json(200, &json!({"data": data}))
-    });
+
+    // Nothing changed: one request, nothing found, the cursor as it was.
+    let before = server.requests().len();
+    let quiet = run(&row).unwrap();
+    let reqs = since(&server, before);
+    assert_eq!(reqs.len(), 1, "{reqs:?}");
+    assert!(quiet.mentions.is_empty());
+    assert_eq!(quiet.state.cursor, row.state.cursor);
+    let s = unix("2026-09-06T16:20:00+0000").to_string();
+    assert_eq!(nested(&reqs[0], "feed").modifiers.get("since"), Some(&s));
+    assert_eq!(nested(&reqs[0], "tagged").modifiers.get("since"), Some(&s));
+
+    // A new visitor post and a new comment: still one request.
+    page.feed.lock().unwrap().insert(
+        0,
+        post(
+            &format!("{PAGE}_901"),
+            "Back again, still great",
+            "2026-09-06T18:00:00+0000",
+            Some(("5550009", "Kim")),
+        ),
+    );
+    page.comments
+        .lock()
+        .unwrap()
+        .get_mut(&format!("{PAGE}_899"))
+        .unwrap()
+        .push(post(
+            &format!("{PAGE}_899_3004"),
+            "Thanks!",
+            "2026-09-06T18:05:00+0000",
+            Some(("5550003", "Sam")),
+        ));
     let before = server.requests().len();
     let out = run(&row).unwrap();
-    let reqs = server.requests()[before..].to_vec();
-    let feed = find(&reqs, &format!("/v21.0/{PAGE}/feed"));
-    assert_eq!(feed[0].query("since"), Some(since.to_string()));
-    let tagged = find(&reqs, &format!("/v21.0/{PAGE}/tagged"));
-    assert_eq!(tagged[0].query("since"), Some(since.to_string()));
-    let comments = find(&reqs, &format!("/v21.0/{PAGE}_899/comments"));
+    assert_eq!(since(&server, before).len(), 1);
     assert_eq!(
-        comments[0].query("since"),
-        Some(unix("2026-09-06T16:06:00+0000").to_string())
+        ids(&out),
+        [format!("{PAGE}_901"), format!("{PAGE}_899_3004")]
     );
-    let ids: Vec<_> = out.mentions.iter().map(|m| m.external_id.clone()).collect();
-    assert_eq!(ids, [format!("{PAGE}_901")]);
     assert_eq!(
         cursor(&out)["feed"]["since"]["at"],
         unix("2026-09-06T18:00:00+0000")
@@ -289,26 +380,196 @@ fn a_second_facebook_poll_asks_since_the_last_post_and_returns_only_new_ones() {
 }
 
 #[test]
+fn a_cursor_stored_by_the_earlier_version_is_still_read() {
+    let page = busy_page();
+    let server = page.start(2);
+    let mut row = fb_row(&server);
+    // The form the connector stored before the combined request: `since`
+    // marks and comments read oldest first up to a mark.
+    let at = unix("2026-09-06T16:20:00+0000");
+    row.state.cursor = Some(
+        json!({
+            "feed": {"since": {"at": at, "ids": [format!("{PAGE}_900")]}},
+            "tagged": {"since": {"at": at}},
+            "comments": {format!("{PAGE}_899"): {"at": unix("2026-09-06T16:05:00+0000"), "ids": [format!("{PAGE}_899_3001")]}}
+        })
+        .to_string(),
+    );
+    let out = run(&row).unwrap();
+    let reqs = server.requests();
+    assert_eq!(
+        nested(&reqs[0], "feed").modifiers.get("since"),
+        Some(&at.to_string())
+    );
+    // Only the comment after the old mark; the boundary post read before
+    // isn't returned again (the tagged copy of it had no id kept, so it is).
+    assert_eq!(
+        ids(&out),
+        [format!("{PAGE}_900"), format!("{PAGE}_899_3003")]
+    );
+    assert_eq!(
+        reqs.len(),
+        2,
+        "the old mark is on the comments' second page"
+    );
+    let c = cursor(&out);
+    assert_eq!(
+        c["comments"][format!("{PAGE}_899")]["at"],
+        unix("2026-09-06T16:07:00+0000")
+    );
+}
+
+#[test]
+fn an_edited_facebook_post_comes_back_with_its_new_text() {
+    let page = Page::default();
+    let id = format!("{PAGE}_700");
+    let mut p = post(
+        &id,
+        "Nice shop",
+        "2026-09-06T10:00:00+0000",
+        Some(("5550001", "Jo")),
+    );
+    p["updated_time"] = json!("2026-09-06T10:00:00+0000");
+    page.feed.lock().unwrap().push(p);
+    let server = page.start(25);
+    let stash = Stash::new();
+    let mut row = fb_row(&server);
+    let first = run(&row).unwrap();
+    assert_eq!(stash.keep(&first), (1, 0));
+    row.state = first.state;
+
+    // Jo edits the post: Meta moves its updated_time.
+    {
+        let mut feed = page.feed.lock().unwrap();
+        feed[0]["message"] = json!("Rude staff, never again");
+        feed[0]["updated_time"] = json!("2026-09-06T12:30:00+0000");
+    }
+    let second = run(&row).unwrap();
+    assert_eq!(ids(&second), [id.as_str()]);
+    assert_eq!(second.mentions[0].text, "Rude staff, never again");
+    assert_eq!(
+        second.mentions[0].created_at, "2026-09-06T10:00:00Z",
+        "still dated when it was written"
+    );
+    assert_eq!(stash.keep(&second), (0, 1), "stored as an edit");
+    assert_eq!(stash.count(), 1);
+    assert_eq!(
+        stash.text_of(&id).as_deref(),
+        Some("Rude staff, never again")
+    );
+    row.state = second.state;
+    assert_eq!(
+        cursor_of(&row)["feed"]["since"]["at"],
+        unix("2026-09-06T12:30:00+0000")
+    );
+    assert!(run(&row).unwrap().mentions.is_empty(), "not again");
+}
+
+fn cursor_of(row: &SourceRow) -> Value {
+    serde_json::from_str(row.state.cursor.as_deref().unwrap()).unwrap()
+}
+
+#[test]
+fn an_edited_facebook_comment_comes_back_with_its_new_text() {
+    let page = busy_page();
+    page.feed.lock().unwrap().clear();
+    page.tagged.lock().unwrap().clear();
+    page.comments
+        .lock()
+        .unwrap()
+        .get_mut(&format!("{PAGE}_899"))
+        .unwrap()
+        .truncate(2);
+    let server = page.start(2);
+    let stash = Stash::new();
+    let mut row = fb_row(&server);
+    let first = run(&row).unwrap();
+    assert_eq!(ids(&first), [format!("{PAGE}_899_3001")]);
+    assert_eq!(stash.keep(&first), (1, 0));
+    row.state = first.state;
+
+    // Sam edits the comment; Meta gives comments no edit time.
+    let sam = format!("{PAGE}_899_3001");
+    page.set_comment(&format!("{PAGE}_899"), &sam, "Broke again after a week");
+    let before = server.requests().len();
+    let second = run(&row).unwrap();
+    assert_eq!(since(&server, before).len(), 1);
+    let again = second
+        .mentions
+        .iter()
+        .find(|m| m.external_id == sam)
+        .expect("the edited comment is returned");
+    assert_eq!(again.text, "Broke again after a week");
+    assert!(
+        second
+            .mentions
+            .iter()
+            .all(|m| !m.external_id.ends_with("_3002")),
+        "the Page's own reply is still not a mention"
+    );
+    assert_eq!(stash.keep(&second), (0, 1));
+    assert_eq!(stash.count(), 1);
+    assert_eq!(
+        stash.text_of(&sam).as_deref(),
+        Some("Broke again after a week")
+    );
+    row.state = second.state;
+
+    // Unchanged since: nothing comes back.
+    assert!(run(&row).unwrap().mentions.is_empty());
+
+    // A new comment pushes an old one off the full first page: the new one
+    // comes, and no old one is returned for it.
+    page.comments
+        .lock()
+        .unwrap()
+        .get_mut(&format!("{PAGE}_899"))
+        .unwrap()
+        .push(post(
+            &format!("{PAGE}_899_3010"),
+            "See you Saturday",
+            "2026-09-06T19:00:00+0000",
+            Some(("5550005", "Lee")),
+        ));
+    let third = run(&row).unwrap();
+    assert_eq!(ids(&third), [format!("{PAGE}_899_3010")]);
+    row.state = third.state;
+    assert!(run(&row).unwrap().mentions.is_empty());
+}
+
+#[test]
 fn a_facebook_poll_stopped_at_the_page_cap_resumes_without_gaps() {
-    // Twelve feed pages of one post each, an hour apart, linked by `paging.next`
-    // in the `until` + `__paging_token` form (no cursors).
+    // Twelve feed posts an hour apart, one a page, linked by `paging.next`
+    // in the `until` + `__paging_token` form (no cursors); the first page
+    // comes nested in the combined request.
     let server = FakeServer::start(|_| Reply::json(200, &list(vec![])));
     let base = server.url("");
     let top = unix("2026-09-06T12:00:00+0000");
     server.set(move |req| {
-        if !req.route().ends_with("/feed") {
+        let combined = req.route() == format!("/v21.0/{PAGE}");
+        let (since, until) = if combined {
+            let feed = nested(req, "feed");
+            (
+                feed.modifiers.get("since").and_then(|v| v.parse().ok()).unwrap_or(0),
+                feed.modifiers.get("until").and_then(|v| v.parse().ok()).unwrap_or(i64::MAX),
+            )
+        } else if req.route().ends_with("/feed") {
+            (
+                req.query("since").and_then(|v| v.parse().ok()).unwrap_or(0),
+                req.query("until").and_then(|v| v.parse().ok()).unwrap_or(i64::MAX),
+            )
+        } else {
             return Reply::json(200, &list(vec![]));
-        }
-        let until: i64 = req.query("until").and_then(|v| v.parse().ok()).unwrap_or(i64::MAX);
-        let since: i64 = req.query("since").and_then(|v| v.parse().ok()).unwrap_or(0);
+        };
         let times: Vec<i64> = (0..12).map(|i| top - i * 3600).filter(|t| *t <= until && *t >= since).collect();
         let Some(&at) = times.first() else {
-            return Reply::json(200, &list(vec![]));
+            return Reply::json(200, &json!({"id": PAGE}));
         };
         let time = time::OffsetDateTime::from_unix_timestamp(at).unwrap();
         let created = format!("{}+0000", time.format(&time::format_description::well_known::Rfc3339).unwrap().trim_end_matches('Z'));
         // The oldest post read in the first run is edited by the time the next one re-reads it.
-        let text = if req.query("until").is_some() && req.query("__paging_token").is_none() { "edited" } else { "original" };
+        let resumed = until != i64::MAX && req.query("__paging_token").is_none();
+        let text = if resumed { "edited" } else { "original" };
         let mut body = list(vec![post(&format!("{PAGE}_{at}"), text, &created, Some(("1", "Fan")))]);
         if times.len() > 1 {
             body["paging"] = json!({
@@ -316,52 +577,48 @@ fn a_facebook_poll_stopped_at_the_page_cap_resumes_without_gaps() {
                 "next": format!("{base}/v21.0/{PAGE}/feed?fields=id,message&limit=100&since={since}&access_token=EAAB-test-page-token&until={}&__paging_token=enc_{at}", at - 1),
             });
         }
+        if combined {
+            return Reply::json(200, &json!({"id": PAGE, "feed": body}));
+        }
         Reply::json(200, &body)
     });
     let mut row = fb_row(&server);
-    let since = top - 20 * 3600;
+    let since_at = top - 20 * 3600;
     row.state.cursor = Some(
-        json!({"feed": {"since": {"at": since}}, "tagged": {"since": {"at": since}}}).to_string(),
+        json!({"feed": {"since": {"at": since_at}}, "tagged": {"since": {"at": since_at}}})
+            .to_string(),
     );
     let out = run(&row).unwrap();
-    let feed_reqs = || -> Vec<SeenRequest> {
-        server
-            .requests()
-            .into_iter()
-            .filter(|r| r.route().ends_with("/feed"))
-            .collect()
-    };
-    assert_eq!(feed_reqs().len(), 10);
-    assert!(feed_reqs().iter().all(|r| !r.path.contains("access_token")));
+    let reqs = server.requests();
+    assert_eq!(reqs[0].route(), format!("/v21.0/{PAGE}"));
+    let feed_edge = find(&reqs, &format!("/v21.0/{PAGE}/feed"));
+    assert_eq!(feed_edge.len(), 9, "the first of ten pages came nested");
+    assert!(reqs.iter().all(|r| !r.path.contains("access_token")));
     assert_eq!(
-        feed_reqs()[1].query("__paging_token").as_deref(),
+        feed_edge[0].query("__paging_token").as_deref(),
         Some(format!("enc_{top}").as_str())
     );
     assert_eq!(out.mentions.len(), 10);
     let c = cursor(&out);
-    assert_eq!(c["feed"]["since"]["at"], since);
+    assert_eq!(c["feed"]["since"]["at"], since_at);
     assert_eq!(c["feed"]["until"], top - 9 * 3600);
     assert_eq!(c["feed"]["newest"]["at"], top);
-    let mut all: Vec<(String, String)> = out
-        .mentions
-        .iter()
-        .map(|m| (m.external_id.clone(), m.text.clone()))
-        .collect();
+    let mut all: Vec<String> = out.mentions.iter().map(|m| m.external_id.clone()).collect();
 
     row.state = out.state;
+    let before = server.requests().len();
     let out = run(&row).unwrap();
-    let resumed = &feed_reqs()[10];
-    assert_eq!(resumed.query("since"), Some(since.to_string()));
-    assert_eq!(resumed.query("until"), Some((top - 9 * 3600).to_string()));
-    all.extend(
-        out.mentions
-            .iter()
-            .map(|m| (m.external_id.clone(), m.text.clone())),
+    let resumed = &since(&server, before)[0];
+    let feed = nested(resumed, "feed");
+    assert_eq!(feed.modifiers.get("since"), Some(&since_at.to_string()));
+    assert_eq!(
+        feed.modifiers.get("until"),
+        Some(&(top - 9 * 3600).to_string())
     );
-    let mut ids: Vec<String> = all.iter().map(|(id, _)| id.clone()).collect();
-    ids.sort();
-    ids.dedup();
-    assert_eq!(ids.len(), 12, "every post read");
+    all.extend(out.mentions.iter().map(|m| m.external_id.clone()));
+    all.sort();
+    all.dedup();
+    assert_eq!(all.len(), 12, "every post read");
     // The post re-read at the boundary keeps its id and brings its new text.
     let boundary = format!("{PAGE}_{}", top - 9 * 3600);
     let again = out
@@ -376,39 +633,42 @@ fn a_facebook_poll_stopped_at_the_page_cap_resumes_without_gaps() {
 
 #[test]
 fn next_links_to_another_host_are_not_followed() {
-    let server = FakeServer::start(|req| {
-        if req.route().ends_with("/feed") {
-            Reply::json(
-                200,
-                &json!({
-                    "data": [post("1_2", "hello", "2026-09-06T10:00:00+0000", None)],
-                    "paging": {"next": "https://elsewhere.example/v21.0/feed?access_token=EAAB-test-page-token&until=1"}
-                }),
-            )
-        } else {
-            Reply::json(200, &list(vec![]))
-        }
+    let server = FakeServer::start(|_| {
+        Reply::json(
+            200,
+            &json!({"id": PAGE, "feed": {
+                "data": [post("1_2", "hello", "2026-09-06T10:00:00+0000", None)],
+                "paging": {"next": "https://elsewhere.example/v21.0/feed?access_token=EAAB-test-page-token&until=1"}
+            }}),
+        )
     });
     let out = run(&fb_row(&server)).unwrap();
     assert_eq!(out.mentions.len(), 1);
-    assert_eq!(
-        routes(&server)
-            .iter()
-            .filter(|r| r.ends_with("/feed"))
-            .count(),
-        1
-    );
+    assert_eq!(server.requests().len(), 1);
 }
 
 #[test]
 fn high_business_use_case_usage_means_wait_for_metas_estimate() {
-    let server = FakeServer::start(|_| {
-        Reply::json(200, &list(vec![post("1_2", "hi", "2026-09-06T10:00:00+0000", None)]))
-            .with_header("X-App-Usage", r#"{"call_count":40,"total_cputime":10,"total_time":12}"#)
-            .with_header(
-                "X-Business-Use-Case-Usage",
-                &format!(r#"{{"{PAGE}":[{{"type":"pages","call_count":97,"total_cputime":20,"total_time":30,"estimated_time_to_regain_access":12}}]}}"#),
-            )
+    let page = busy_page();
+    let server = page.start(2);
+    let base = server.url("");
+    let p = page.clone();
+    server.set(move |req| {
+        let data = |n: &str, e: &str, q: &BTreeMap<String, String>| p.data(n, e, q);
+        graph::answer(
+            req,
+            &graph::Fake {
+                base: &base,
+                token: TOKEN,
+                max_page: 2,
+                data: &data,
+            },
+        )
+        .with_header("X-App-Usage", r#"{"call_count":40,"total_cputime":10,"total_time":12}"#)
+        .with_header(
+            "X-Business-Use-Case-Usage",
+            &format!(r#"{{"{PAGE}":[{{"type":"pages","call_count":97,"total_cputime":20,"total_time":30,"estimated_time_to_regain_access":12}}]}}"#),
+        )
     });
     let out = run(&fb_row(&server)).unwrap();
     assert_eq!(out.wait_secs, Some(720));
@@ -417,7 +677,17 @@ fn high_business_use_case_usage_means_wait_for_metas_estimate() {
         1,
         "no more calls once usage is high"
     );
-    assert_eq!(out.mentions.len(), 1);
+    // What the one answer held is kept; the second pages wait.
+    assert_eq!(
+        ids(&out),
+        [
+            format!("{PAGE}_900"),
+            "5550002_77".to_string(),
+            format!("{PAGE}_899_3003")
+        ]
+    );
+    let c = cursor(&out);
+    assert_eq!(c["feed"]["since"]["at"], unix("2026-09-06T16:20:00+0000"));
 }
 
 #[test]
@@ -433,6 +703,7 @@ fn throttling_codes_are_rate_limits_whatever_the_status() {
         let err = run(&fb_row(&server)).unwrap_err();
         assert_eq!(err.code(), "rate_limited", "{code}");
         assert_eq!(err.retry_after_secs(), Some(300), "{code}");
+        assert_eq!(server.requests().len(), 1, "{code}");
     }
 }
 
@@ -463,9 +734,12 @@ fn server_errors_and_unreadable_answers_are_reported_plainly() {
                 &b"<!DOCTYPE html><html><body>Facebook</body></html>"[..],
                 "web page",
             ),
-            (b"{\"data\":[{\"id\":\"1_2\",\"message\":\"cu", "cut off"),
             (
-                b"{\"data\":[{\"id\":\"1_2\",\"message\":\"\xff\"}]}",
+                b"{\"feed\":{\"data\":[{\"id\":\"1_2\",\"message\":\"cu",
+                "cut off",
+            ),
+            (
+                b"{\"feed\":{\"data\":[{\"id\":\"1_2\",\"message\":\"\xff\"}]}}",
                 "valid text",
             ),
         ],
@@ -488,27 +762,66 @@ fn metas_own_error_message_is_passed_on() {
 }
 
 #[test]
-fn a_failing_edge_after_a_good_one_keeps_what_was_read() {
-    let server = FakeServer::start(|req| {
-        if req.route().ends_with("/feed") {
+fn a_refused_edge_is_read_apart_and_what_works_is_kept() {
+    // The token lacks the permission `tagged` needs: Meta refuses the
+    // combined request, and the edge alone.
+    let refused = || {
+        Reply::json(
+            403,
+            &json!({"error": {"message": "(#10) This endpoint requires the 'pages_read_user_content' permission.", "type": "OAuthException", "code": 10}}),
+        )
+    };
+    let server = FakeServer::start(move |req| {
+        if req.route() == format!("/v21.0/{PAGE}") || req.route().ends_with("/tagged") {
+            refused()
+        } else if req.route().ends_with("/feed") {
             Reply::json(
                 200,
                 &list(vec![post("1_2", "kept", "2026-09-06T10:00:00+0000", None)]),
             )
         } else {
-            Reply::json(
-                403,
-                &json!({"error": {"message": "(#10) This endpoint requires the 'pages_read_user_content' permission.", "type": "OAuthException", "code": 10}}),
-            )
+            Reply::json(200, &list(vec![]))
         }
     });
-    let out = run(&fb_row(&server)).unwrap();
-    assert_eq!(out.mentions.len(), 1);
+    let mut row = fb_row(&server);
+    let out = run(&row).unwrap();
+    let routes: Vec<String> = server
+        .requests()
+        .iter()
+        .map(|r| r.route().to_string())
+        .collect();
+    assert_eq!(
+        routes,
+        [
+            format!("/v21.0/{PAGE}"),
+            format!("/v21.0/{PAGE}/feed"),
+            format!("/v21.0/{PAGE}/tagged"),
+        ]
+    );
+    assert_eq!(ids(&out), ["1_2"]);
     let c = cursor(&out);
     assert_eq!(c["feed"]["since"]["at"], unix("2026-09-06T10:00:00+0000"));
     assert!(
         c["tagged"].get("since").is_none(),
         "the failed edge stays where it was"
+    );
+    let until = c["separate_until"].as_i64().unwrap();
+    let now = hearken_lib::clock::now().unix_timestamp();
+    assert!(
+        (now + 23 * 3600..=now + 24 * 3600).contains(&until),
+        "{until}"
+    );
+
+    // For a day the edges are asked for one by one, not combined first.
+    // With nothing new on the feed, the refusal is what the owner sees.
+    row.state = out.state;
+    let before = server.requests().len();
+    let err = run(&row).unwrap_err();
+    assert_eq!(err.code(), "platform_error");
+    assert!(err.to_string().contains("pages_read_user_content"), "{err}");
+    assert_eq!(
+        since(&server, before)[0].route(),
+        format!("/v21.0/{PAGE}/feed")
     );
 }
 
@@ -542,6 +855,78 @@ fn media(id: &str, caption: Option<&str>, ts: &str, user: &str) -> Value {
     m
 }
 
+fn ig_comment(id: &str, text: &str, ts: &str, user: &str, user_id: &str) -> Value {
+    json!({"id": id, "text": text, "timestamp": ts, "username": user,
+           "from": {"id": user_id, "username": user}})
+}
+
+/// An Instagram account's edges, changeable between polls: tags newest
+/// first, its own media, and comments per media (replies written into
+/// them). `comments_count` is counted from them, replies included.
+#[derive(Clone, Default)]
+struct Account {
+    tags: Items,
+    media: Items,
+    comments: Arc<Mutex<BTreeMap<String, Vec<Value>>>>,
+    /// A stored `after` cursor on /tags that Meta no longer accepts.
+    expired: Arc<Mutex<Option<String>>>,
+}
+
+impl Account {
+    fn data(&self, node: &str, edge: &str) -> Option<Vec<Value>> {
+        let comments = self.comments.lock().unwrap();
+        match (node == IG, edge) {
+            (true, "tags") => Some(self.tags.lock().unwrap().clone()),
+            (true, "media") => Some(
+                self.media
+                    .lock()
+                    .unwrap()
+                    .iter()
+                    .map(|m| {
+                        let list = comments.get(m["id"].as_str().unwrap());
+                        let count: usize = list.map_or(0, |l| {
+                            l.iter()
+                                .map(|c| 1 + c["replies"]["data"].as_array().map_or(0, Vec::len))
+                                .sum()
+                        });
+                        let mut m = m.clone();
+                        m["comments_count"] = json!(count);
+                        m
+                    })
+                    .collect(),
+            ),
+            (false, "comments") => Some(comments.get(node).cloned().unwrap_or_default()),
+            _ => None,
+        }
+    }
+
+    fn start(&self, page: usize) -> FakeServer {
+        let server = FakeServer::start(|_| Reply::json(500, &json!({})));
+        let base = server.url("");
+        let a = self.clone();
+        server.set(move |req| {
+            let expired = a.expired.lock().unwrap().clone();
+            if req.route().ends_with("/tags") && expired.is_some() && req.query("after") == expired {
+                return Reply::json(
+                    400,
+                    &json!({"error": {"message": "(#100) The after cursor is not valid.", "type": "OAuthException", "code": 100, "fbtrace_id": "AxC"}}),
+                );
+            }
+            let data = |n: &str, e: &str, _: &BTreeMap<String, String>| a.data(n, e);
+            graph::answer(
+                req,
+                &graph::Fake {
+                    base: &base,
+                    token: TOKEN,
+                    max_page: page,
+                    data: &data,
+                },
+            )
+        });
+        server
+    }
+}
+
 fn tagged_media() -> Vec<Value> {
     vec![
         media(
@@ -565,78 +950,64 @@ fn tagged_media() -> Vec<Value> {
     ]
 }
 
-fn instagram(req: &SeenRequest) -> Reply {
-    let route = req.route();
-    if route == format!("/v21.0/{IG}/tags") {
-        let all = tagged_media();
-        match req.query("after").as_deref() {
-            None => Reply::json(
-                200,
-                &json!({
-                    "data": all[..2],
-                    "paging": {"cursors": {"before": "b0", "after": "QVFIUnRhZ3M"}, "next": "https://graph.facebook.com/v21.0/x/tags?after=QVFIUnRhZ3M&access_token=EAAB-test-page-token"}
-                }),
-            ),
-            Some(_) => Reply::json(
-                200,
-                &json!({"data": all[2..], "paging": {"cursors": {"before": "b1", "after": "end"}}}),
-            ),
-        }
-    } else if route == format!("/v21.0/{IG}/media") {
-        Reply::json(
-            200,
-            &list(vec![media(
-                "17800000000000001",
-                Some("Our autumn sale"),
-                "2026-09-01T09:00:00+0000",
-                "pedalpine",
-            )]),
-        )
-    } else if route == "/v21.0/17800000000000001/comments" {
-        Reply::json(
-            200,
-            &list(vec![json!({
-                "id": "18000000000000001",
-                "text": "Is this on all bikes? 🚲",
-                "timestamp": "2026-09-06T08:00:00+0000",
-                "username": "jo_rides",
-                "from": {"id": "17841400000000077", "username": "jo_rides"},
-                "replies": {"data": [
-                    {"id": "18000000000000002", "text": "@jo_rides yes, all of them!", "timestamp": "2026-09-06T08:05:00+0000", "username": "pedalpine", "from": {"id": IG, "username": "pedalpine"}},
-                    {"id": "18000000000000003", "text": "@pedalpine even e-bikes?", "timestamp": "2026-09-06T08:10:00+0000", "username": "sam.cycles", "from": {"id": "17841400000000078", "username": "sam.cycles"}}
-                ]}
-            })]),
-        )
-    } else {
-        Reply::json(
-            400,
-            &json!({"error": {"message": "Unsupported get request.", "code": 100}}),
-        )
-    }
+fn account() -> Account {
+    let a = Account::default();
+    *a.tags.lock().unwrap() = tagged_media();
+    *a.media.lock().unwrap() = vec![media(
+        "17800000000000001",
+        Some("Our autumn sale"),
+        "2026-09-01T09:00:00+0000",
+        "pedalpine",
+    )];
+    let mut first = ig_comment(
+        "18000000000000001",
+        "Is this on all bikes? 🚲",
+        "2026-09-06T08:00:00+0000",
+        "jo_rides",
+        "17841400000000077",
+    );
+    first["replies"] = json!({"data": [
+        ig_comment("18000000000000002", "@jo_rides yes, all of them!", "2026-09-06T08:05:00+0000", "pedalpine", IG),
+        ig_comment("18000000000000003", "@pedalpine even e-bikes?", "2026-09-06T08:10:00+0000", "sam.cycles", "17841400000000078"),
+    ]});
+    a.comments
+        .lock()
+        .unwrap()
+        .insert("17800000000000001".into(), vec![first]);
+    a
 }
 
 #[test]
-fn instagram_tags_and_comments_become_mentions_addressed_to_the_business() {
-    let server = FakeServer::start(instagram);
+fn instagram_tags_and_comments_come_in_one_request_and_a_second_tags_page() {
+    let server = account().start(2);
     let out = run(&ig_row(&server)).unwrap();
     let reqs = server.requests();
-    let tags = find(&reqs, &format!("/v21.0/{IG}/tags"));
-    assert_eq!(tags.len(), 2);
+    let routes: Vec<&str> = reqs.iter().map(|r| r.route()).collect();
     assert_eq!(
-        tags[0].header("authorization"),
+        routes,
+        [format!("/v21.0/{IG}"), format!("/v21.0/{IG}/tags")]
+    );
+    assert_eq!(
+        reqs[0].header("authorization"),
         Some("Bearer EAAB-test-page-token")
     );
-    assert!(tags[0].query("fields").unwrap().contains("timestamp"));
-    assert_eq!(tags[1].query("after").as_deref(), Some("QVFIUnRhZ3M"));
+    let tags = nested(&reqs[0], "tags");
+    assert_eq!(tags.modifiers["limit"], "50");
+    assert!(tags.sub.iter().any(|f| f.name == "timestamp"));
+    let media_field = nested(&reqs[0], "media");
+    assert_eq!(media_field.modifiers["limit"], "10");
+    assert!(media_field.sub.iter().any(|f| f.name == "comments_count"));
+    let comments = media_field
+        .sub
+        .iter()
+        .find(|f| f.name == "comments")
+        .unwrap();
+    assert!(comments.sub.iter().any(|f| f.name == "replies"));
+    assert_eq!(reqs[1].query("after").as_deref(), Some("cur2"));
     assert!(reqs.iter().all(|r| !r.path.contains("access_token")));
 
-    let ids: Vec<_> = out
-        .mentions
-        .iter()
-        .map(|m| m.external_id.as_str())
-        .collect();
     assert_eq!(
-        ids,
+        ids(&out),
         [
             "17900000000000003",
             "17900000000000002",
@@ -671,40 +1042,35 @@ fn instagram_tags_and_comments_become_mentions_addressed_to_the_business() {
         cur["comments"]["17800000000000001"]["at"],
         unix("2026-09-06T08:10:00+0000")
     );
+    assert_eq!(cur["comment_counts"]["17800000000000001"], 3);
 }
 
 #[test]
-fn a_second_instagram_poll_returns_only_what_is_new() {
-    let server = FakeServer::start(instagram);
+fn a_quiet_instagram_poll_is_one_request_and_a_new_tag_comes_in_it() {
+    let account = account();
+    let server = account.start(2);
     let mut row = ig_row(&server);
     row.state = run(&row).unwrap().state;
-    server.set(|req| {
-        if req.route().ends_with("/tags") {
-            let mut all = tagged_media();
-            all.insert(
-                0,
-                media(
-                    "17900000000000004",
-                    Some("Back at @pedalpine"),
-                    "2026-09-07T09:00:00+0000",
-                    "lee",
-                ),
-            );
-            // /tags has no `since`: it always starts from the newest.
-            return Reply::json(200, &json!({"data": all}));
-        }
-        instagram(req)
-    });
+    let before = server.requests().len();
+    let quiet = run(&row).unwrap();
+    assert_eq!(since(&server, before).len(), 1);
+    assert!(quiet.mentions.is_empty());
+    assert_eq!(quiet.state.cursor, row.state.cursor);
+
+    // /tags has no `since`: it always starts from the newest.
+    account.tags.lock().unwrap().insert(
+        0,
+        media(
+            "17900000000000004",
+            Some("Back at @pedalpine"),
+            "2026-09-07T09:00:00+0000",
+            "lee",
+        ),
+    );
     let before = server.requests().len();
     let out = run(&row).unwrap();
-    let ids: Vec<_> = out
-        .mentions
-        .iter()
-        .map(|m| m.external_id.as_str())
-        .collect();
-    assert_eq!(ids, ["17900000000000004"]);
-    let reqs = server.requests()[before..].to_vec();
-    assert_eq!(find(&reqs, &format!("/v21.0/{IG}/tags")).len(), 1);
+    assert_eq!(ids(&out), ["17900000000000004"]);
+    assert_eq!(since(&server, before).len(), 1);
     assert_eq!(
         cursor(&out)["tags"]["seen"]["at"],
         unix("2026-09-07T09:00:00+0000")
@@ -712,9 +1078,216 @@ fn a_second_instagram_poll_returns_only_what_is_new() {
 }
 
 #[test]
+fn instagram_comments_are_paged_only_when_their_count_changed() {
+    let account = account();
+    // Three comments in no promised order, two a page.
+    account.comments.lock().unwrap().insert(
+        "17800000000000001".into(),
+        vec![
+            ig_comment(
+                "18100000000000001",
+                "first",
+                "2026-09-06T08:00:00+0000",
+                "a",
+                "1",
+            ),
+            ig_comment(
+                "18100000000000002",
+                "second",
+                "2026-09-06T09:00:00+0000",
+                "b",
+                "2",
+            ),
+            ig_comment(
+                "18100000000000003",
+                "third",
+                "2026-09-06T07:00:00+0000",
+                "c",
+                "3",
+            ),
+        ],
+    );
+    account.tags.lock().unwrap().truncate(1);
+    let server = account.start(2);
+    let mut row = ig_row(&server);
+    let first = run(&row).unwrap();
+    assert_eq!(first.mentions.len(), 4);
+    assert_eq!(
+        find(&server.requests(), "/v21.0/17800000000000001/comments").len(),
+        1,
+        "the second page of comments"
+    );
+    row.state = first.state;
+
+    // The same count: the first page, in the combined answer, is enough.
+    let before = server.requests().len();
+    assert!(run(&row).unwrap().mentions.is_empty());
+    assert_eq!(since(&server, before).len(), 1);
+
+    // A new comment lands on the second page: the count moved, so it is read.
+    account
+        .comments
+        .lock()
+        .unwrap()
+        .get_mut("17800000000000001")
+        .unwrap()
+        .push(ig_comment(
+            "18100000000000004",
+            "fourth, on the second page",
+            "2026-09-06T10:00:00+0000",
+            "d",
+            "4",
+        ));
+    let before = server.requests().len();
+    let out = run(&row).unwrap();
+    assert_eq!(since(&server, before).len(), 2);
+    assert_eq!(ids(&out), ["18100000000000004"]);
+}
+
+/// An account whose first poll saw one tagged post, then 25 more newest first.
+fn account_with_a_burst_of_tags() -> (Account, FakeServer, SourceRow) {
+    let account = Account::default();
+    *account.tags.lock().unwrap() =
+        vec![media("t000", Some("seed"), "2026-09-01T00:00:00+0000", "a")];
+    let server = account.start(2);
+    let mut row = ig_row(&server);
+    row.state = run(&row).unwrap().state;
+    let burst: Vec<Value> = (1..=25)
+        .rev()
+        .map(|n| {
+            let at = format!("2026-09-02T10:{n:02}:00+0000");
+            media(&format!("n{n:03}"), Some("tagged"), &at, "fan")
+        })
+        .collect();
+    account.tags.lock().unwrap().splice(0..0, burst);
+    (account, server, row)
+}
+
+fn burst_ids(range: impl Iterator<Item = u32>) -> Vec<String> {
+    let mut v: Vec<String> = range.map(|n| format!("n{n:03}")).collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn instagram_tags_resume_after_the_page_cap_without_gaps_or_repeats() {
+    let (_account, server, mut row) = account_with_a_burst_of_tags();
+    let before = server.requests().len();
+    let capped = run(&row).unwrap();
+    assert_eq!(
+        since(&server, before).len(),
+        10,
+        "the combined request and nine more pages"
+    );
+    assert_eq!(sorted_ids(&capped), burst_ids(6..=25));
+    let c = cursor(&capped);
+    assert_eq!(c["tags"]["after"], "cur20");
+    assert_eq!(c["tags"]["seen"]["at"], unix("2026-09-01T00:00:00+0000"));
+    assert_eq!(c["tags"]["newest"]["ids"], json!(["n025"]));
+    assert_eq!(c["tags"]["oldest"]["ids"], json!(["n006"]));
+
+    row.state = capped.state;
+    let before = server.requests().len();
+    let rest = run(&row).unwrap();
+    let reqs = since(&server, before);
+    let tags = find(&reqs, &format!("/v21.0/{IG}/tags"));
+    assert_eq!(tags[0].query("after").as_deref(), Some("cur20"));
+    assert_eq!(sorted_ids(&rest), burst_ids(1..=5));
+    let c = cursor(&rest);
+    assert_eq!(c["tags"]["seen"]["ids"], json!(["n025"]));
+    assert!(c["tags"].get("after").is_none());
+
+    row.state = rest.state;
+    let before = server.requests().len();
+    assert!(run(&row).unwrap().mentions.is_empty());
+    assert_eq!(since(&server, before).len(), 1);
+}
+
+#[test]
+fn an_expired_instagram_cursor_starts_again_from_the_newest_without_repeats() {
+    let (account, server, mut row) = account_with_a_burst_of_tags();
+    let capped = run(&row).unwrap();
+    assert_eq!(sorted_ids(&capped), burst_ids(6..=25));
+    row.state = capped.state.clone();
+
+    // By the next poll Meta no longer takes the stored cursor, and one more
+    // post was tagged.
+    *account.expired.lock().unwrap() = Some("cur20".into());
+    account.tags.lock().unwrap().insert(
+        0,
+        media("n026", Some("tagged"), "2026-09-03T00:00:00+0000", "fan"),
+    );
+    let before = server.requests().len();
+    let next = run(&row).unwrap();
+    let reqs = since(&server, before);
+    assert!(
+        reqs.iter()
+            .any(|r| r.route().ends_with("/tags") && r.query("after").as_deref() == Some("cur20")),
+        "the stored cursor was tried"
+    );
+    let mut seen = sorted_ids(&capped);
+    // The walk from the newest is capped again inside the part already
+    // returned: only the new post so far, and no repeats.
+    assert_eq!(ids(&next), ["n026"]);
+    seen.extend(sorted_ids(&next));
+    row.state = next.state;
+    *account.expired.lock().unwrap() = None;
+    let last = run(&row).unwrap();
+    seen.extend(sorted_ids(&last));
+    assert_eq!(sorted_ids(&last), burst_ids(1..=5));
+    let mut unique = seen.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), seen.len(), "nothing came twice: {seen:?}");
+    assert_eq!(unique, burst_ids(1..=26));
+    row.state = last.state;
+    assert!(run(&row).unwrap().mentions.is_empty());
+}
+
+#[test]
+fn an_earlier_instagram_cursor_is_still_read() {
+    let (_account, server, mut row) = account_with_a_burst_of_tags();
+    // The earlier form: no `oldest`, no comment counts.
+    row.state.cursor = Some(
+        json!({
+            "tags": {"seen": {"at": unix("2026-09-01T00:00:00+0000"), "ids": ["t000"]},
+                     "after": "cur20",
+                     "newest": {"at": unix("2026-09-02T10:25:00+0000"), "ids": ["n025"]}},
+            "comments": {}
+        })
+        .to_string(),
+    );
+    let before = server.requests().len();
+    let out = run(&row).unwrap();
+    let reqs = since(&server, before);
+    assert_eq!(
+        find(&reqs, &format!("/v21.0/{IG}/tags"))[0]
+            .query("after")
+            .as_deref(),
+        Some("cur20")
+    );
+    assert_eq!(sorted_ids(&out), burst_ids(1..=5));
+    assert_eq!(cursor(&out)["tags"]["seen"]["ids"], json!(["n025"]));
+}
+
+#[test]
 fn instagram_usage_near_the_limit_waits() {
-    let server = FakeServer::start(|req| {
-        instagram(req).with_header(
+    let account = account();
+    let server = account.start(2);
+    let base = server.url("");
+    let a = account.clone();
+    server.set(move |req| {
+        let data = |n: &str, e: &str, _: &BTreeMap<String, String>| a.data(n, e);
+        graph::answer(
+            req,
+            &graph::Fake {
+                base: &base,
+                token: TOKEN,
+                max_page: 2,
+                data: &data,
+            },
+        )
+        .with_header(
             "X-Business-Use-Case-Usage",
             &format!(r#"{{"{IG}":[{{"type":"instagram","call_count":12,"total_cputime":96,"total_time":10,"estimated_time_to_regain_access":3}}]}}"#),
         )
@@ -722,7 +1295,15 @@ fn instagram_usage_near_the_limit_waits() {
     let out = run(&ig_row(&server)).unwrap();
     assert_eq!(out.wait_secs, Some(180));
     assert_eq!(server.requests().len(), 1);
-    assert_eq!(out.mentions.len(), 2);
+    assert_eq!(
+        ids(&out),
+        [
+            "17900000000000003",
+            "17900000000000002",
+            "18000000000000001",
+            "18000000000000003"
+        ]
+    );
     // Stopped early on a first poll: no backfill, carry on from the newest.
     assert_eq!(
         cursor(&out)["tags"]["seen"]["at"],

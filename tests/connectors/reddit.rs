@@ -237,6 +237,70 @@ fn the_next_poll_stops_at_the_newest_post_it_returned() {
 }
 
 #[test]
+fn an_edited_post_back_on_the_page_is_stored_as_edited_not_twice() {
+    let reddit = Reddit::default();
+    reddit.push_new(
+        "/search",
+        vec![
+            post(
+                "e1",
+                1_788_000_000.0,
+                "Pedal & Pine service",
+                "Quick and friendly.",
+            ),
+            post("e2", 1_788_000_100.0, "Pedal & Pine again", "Fine."),
+        ],
+    );
+    let server = reddit.start();
+    let stash = Stash::new();
+    let mut row = row(&server, &[]);
+    let first = run(&row, &["pedal"]).unwrap();
+    assert_eq!(stash.keep(&first), (2, 0));
+    row = with_cursor(&row, &first);
+    // Nothing changed: nothing returned.
+    let quiet = run(&row, &["pedal"]).unwrap();
+    assert!(quiet.mentions.is_empty());
+    row = with_cursor(&row, &quiet);
+
+    // The author edits the older post; Reddit stamps it with `edited`.
+    {
+        let mut l = reddit.listings.lock().unwrap();
+        let e1 = l
+            .get_mut("/search")
+            .unwrap()
+            .iter_mut()
+            .find(|t| t["data"]["id"] == "e1")
+            .unwrap();
+        e1["data"]["selftext"] = json!("EDIT: the wheel came off a day later.");
+        e1["data"]["edited"] = json!(1_788_003_600.0);
+    }
+    let before = server.requests().len();
+    let edited = run(&row, &["pedal"]).unwrap();
+    let asked: Vec<SeenRequest> = server.requests().split_off(before);
+    assert_eq!(
+        asked.iter().filter(|r| r.route() == "/search").count(),
+        1,
+        "no extra request: {asked:?}"
+    );
+    assert_eq!(sorted_ids(&edited), ["t3_e1"]);
+    assert_eq!(
+        edited.mentions[0].text,
+        "Pedal & Pine service\nEDIT: the wheel came off a day later."
+    );
+    assert_eq!(stash.keep(&edited), (0, 1));
+    assert_eq!(stash.count(), 2);
+    assert_eq!(
+        stash.text_of("t3_e1").as_deref(),
+        Some("Pedal & Pine service\nEDIT: the wheel came off a day later.")
+    );
+    // Taken in: not returned again, and the newest mark stays on e2.
+    row = with_cursor(&row, &edited);
+    let c: Value = serde_json::from_str(row.state.cursor.as_deref().unwrap()).unwrap();
+    assert_eq!(c["listings"]["search:pedal"]["newest"]["name"], "t3_e2");
+    assert!(run(&row, &["pedal"]).unwrap().mentions.is_empty());
+}
+
+#[test]
 fn a_deleted_newest_post_still_stops_the_next_poll_by_its_time() {
     let reddit = Reddit::default();
     reddit.push_new(

@@ -156,7 +156,7 @@ fn channel_comments_follow_page_tokens_with_the_key_and_map_every_field() {
         );
         assert_eq!(r.query("order").as_deref(), Some("time"));
         assert_eq!(r.query("textFormat").as_deref(), Some("plainText"));
-        assert_eq!(r.query("part").as_deref(), Some("snippet"));
+        assert_eq!(r.query("part").as_deref(), Some("snippet,replies"));
         assert_eq!(r.query("maxResults").as_deref(), Some("100"));
     }
     assert_eq!(reqs[1].query("pageToken").as_deref(), Some("PAGE2"));
@@ -165,6 +165,114 @@ fn channel_comments_follow_page_tokens_with_the_key_and_map_every_field() {
     let cursor = out.state.cursor.unwrap();
     assert!(cursor.contains("2026-05-02T10:00:00Z"), "{cursor}");
     assert!(!cursor.contains(KEY));
+}
+
+/// A reply as commentThreads gives it in `replies.comments`.
+fn reply(id: &str, parent: &str, text: &str, at: &str, author: (&str, &str)) -> Value {
+    json!({
+        "kind": "youtube#comment",
+        "etag": "e",
+        "id": format!("{parent}.{id}"),
+        "snippet": {
+            "channelId": CHANNEL,
+            "videoId": "vid12345678",
+            "textDisplay": text,
+            "textOriginal": text,
+            "parentId": parent,
+            "authorDisplayName": author.1,
+            "authorChannelUrl": format!("http://www.youtube.com/{}", author.1),
+            "authorChannelId": {"value": author.0},
+            "canRate": true,
+            "viewerRating": "none",
+            "likeCount": 0,
+            "publishedAt": at,
+            "updatedAt": at
+        }
+    })
+}
+
+fn with_replies(mut thread: Value, replies: Vec<Value>) -> Value {
+    thread["snippet"]["totalReplyCount"] = json!(replies.len());
+    thread["replies"] = json!({ "comments": replies });
+    thread
+}
+
+#[test]
+fn replies_in_a_thread_are_mentions_but_the_channels_own_are_not() {
+    let replies = std::sync::Arc::new(std::sync::Mutex::new(vec![
+        reply(
+            "AAA1",
+            "UgzT1",
+            "Same happened to me 😬",
+            "2026-05-01T10:30:00Z",
+            ("UCjo0000000000000000000", "@jo_rides"),
+        ),
+        reply(
+            "AAA2",
+            "UgzT1",
+            "Sorry! Bring it in and we'll fix it free.",
+            "2026-05-01T10:40:00Z",
+            (CHANNEL, "@pedalpine"),
+        ),
+    ]));
+    let r = replies.clone();
+    let server = FakeServer::start(move |_| {
+        let t1 = thread(
+            "UgzT1",
+            "Wheel buckled after a week",
+            "2026-05-01T10:00:00Z",
+            "2026-05-01T10:00:00Z",
+        );
+        let t0 = thread(
+            "UgzT0",
+            "Great video",
+            "2026-04-01T10:00:00Z",
+            "2026-04-01T10:00:00Z",
+        );
+        Reply::json(
+            200,
+            &page(vec![with_replies(t1, r.lock().unwrap().clone()), t0], None),
+        )
+    });
+    let mut row = comments_row(&server);
+    let meter = Meter::new(Some(10_000), 0);
+    let first = run(&row, &meter, &[]).unwrap();
+    let ids: Vec<_> = first
+        .mentions
+        .iter()
+        .map(|m| m.external_id.as_str())
+        .collect();
+    assert_eq!(ids, ["UgzT1", "UgzT1.AAA1", "UgzT0"]);
+    let m = &first.mentions[1];
+    assert_eq!(m.text, "Same happened to me 😬");
+    assert_eq!(m.author_handle.as_deref(), Some("@jo_rides"));
+    assert_eq!(m.author_id.as_deref(), Some("UCjo0000000000000000000"));
+    assert_eq!(
+        m.url.as_deref(),
+        Some("https://www.youtube.com/watch?v=vid12345678&lc=UgzT1.AAA1")
+    );
+    assert_eq!(m.created_at, "2026-05-01T10:30:00Z");
+    assert!(!m.from_search);
+    row.state = first.state;
+
+    // A new reply on the (older) thread: only the reply comes.
+    replies.lock().unwrap().push(reply(
+        "AAA3",
+        "UgzT1",
+        "Thanks, will do",
+        "2026-05-02T08:00:00Z",
+        ("UCjo0000000000000000000", "@jo_rides"),
+    ));
+    let second = run(&row, &meter, &[]).unwrap();
+    let ids: Vec<_> = second
+        .mentions
+        .iter()
+        .map(|m| m.external_id.as_str())
+        .collect();
+    assert_eq!(ids, ["UgzT1.AAA3"]);
+    row.state = second.state;
+    assert!(run(&row, &meter, &[]).unwrap().mentions.is_empty());
+    assert_eq!(server.requests().len(), 3, "one page a check");
 }
 
 #[test]

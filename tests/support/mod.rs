@@ -11,6 +11,8 @@ use std::process::{Child, Command, Output, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+pub mod graph;
+
 /// A request as the fake server saw it.
 #[derive(Debug, Clone)]
 pub struct SeenRequest {
