@@ -120,6 +120,7 @@ describe('what each platform asks for', () => {
     await showForm();
     await fireEvent.change(screen.getByTestId('source-platform'), { target: { value: 'x' } });
 
+    expect(screen.getByTestId('source-cost-note').textContent).toContain('This one costs money.');
     expect(screen.getByTestId('source-cost-note').textContent).toContain('X charges about $0.005 per post read');
     expect(screen.getByTestId('source-uses-watches').textContent).toContain('words in your watches');
     expect(screen.queryByTestId('source-url')).toBeNull();
@@ -207,6 +208,19 @@ describe('what each platform asks for', () => {
     const page = document.body.innerHTML;
     expect(page).not.toContain('hunter2-pw');
     expect(page).not.toContain('main-secret-9z');
+  });
+
+  test('a free platform says what it costs without a warning', async () => {
+    fakeCore();
+    await showForm();
+    await fireEvent.change(screen.getByTestId('source-platform'), { target: { value: 'reddit' } });
+    const note = screen.getByTestId('source-cost-note');
+    expect(note.textContent).toContain('What it costs:');
+    expect(note.textContent).toContain('Free for approved apps');
+    expect(note.textContent).not.toContain('costs money');
+    expect(note.classList.contains('notice-warn')).toBe(false);
+    await fireEvent.change(screen.getByTestId('source-platform'), { target: { value: 'x' } });
+    expect(screen.getByTestId('source-cost-note').classList.contains('notice-warn')).toBe(true);
   });
 
   test('a required key is asked for before anything is sent; an optional one says so', async () => {

@@ -355,6 +355,7 @@ export const PLATFORMS: PlatformInfo[] = [
       { key: 'password', label: 'Account password', help: 'The password of the Reddit account that owns the app.', required: true, placeholder: null, secret: true },
     ],
     searches_watches: true,
+    cost_note: 'Free for approved apps, up to 100 requests a minute.',
   },
   {
     ...NO_EXTRAS,
