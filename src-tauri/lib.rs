@@ -74,6 +74,25 @@ fn start_daily_purge(ws: Workspace, app: tauri::AppHandle) {
     }
 }
 
+/// The work that runs while the window is open: the scheduler, the daily
+/// purge, and scoring again the mentions stored before triage or by an
+/// older model.
+fn start_background(ws: &Workspace, app: &tauri::AppHandle) {
+    let poller = ws.poller.clone();
+    let handle = app.clone();
+    let status_poller = poller.clone();
+    tauri::async_runtime::spawn(poller.run(SCHEDULER_TICK, move |summary| {
+        commands::sources::announce_cycle(&handle, summary, &status_poller);
+    }));
+    start_daily_purge(ws.clone(), app.clone());
+    let handle = app.clone();
+    ws.rescore_stale_in_background(move |_| {
+        use tauri::Emitter;
+        // The Inbox shows the new labels.
+        let _ = handle.emit("inbox-changed", ());
+    });
+}
+
 /// WebKitGTK's accelerated compositing keeps a layer store per scrolling
 /// area; for a calm list-and-form app it costs about 120 MB (measured by
 /// benches/startup) for no visible gain, so Hearken paints without it unless
@@ -117,12 +136,6 @@ pub fn run_gui(data_dir: Option<PathBuf>) {
         "workspace open {} ms after launch",
         startup::since_launch_ms()
     );
-    let scheduler = state.ready().map(|ws| ws.poller.clone());
-    let purger = state.ready();
-    // Mentions stored before triage, or by an older model, are scored again.
-    if let Some(ws) = state.ready() {
-        ws.rescore_stale_in_background();
-    }
     let result = tauri::Builder::default()
         // First, so a second launch hands over before doing anything else.
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
@@ -149,16 +162,10 @@ pub fn run_gui(data_dir: Option<PathBuf>) {
                 app.handle().clone(),
                 FOLLOW_UP_TICK,
             ));
-            if let Some(poller) = scheduler {
-                let handle = app.handle().clone();
-                let status_poller = poller.clone();
-                tauri::async_runtime::spawn(poller.run(SCHEDULER_TICK, move |summary| {
-                    commands::sources::announce_cycle(&handle, summary, &status_poller);
-                }));
-            }
-            if let Some(ws) = purger {
-                start_daily_purge(ws, app.handle().clone());
-            }
+            // Now, or when "Try again" opens the workspace.
+            let handle = app.handle().clone();
+            app.state::<AppState>()
+                .when_open(move |ws| start_background(ws, &handle));
             Ok(())
         })
         .on_window_event(|window, event| {

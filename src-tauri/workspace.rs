@@ -485,14 +485,22 @@ impl Workspace {
         }
     }
 
-    /// [`Workspace::rescore_stale`] on a thread of its own, for start-up.
-    pub fn rescore_stale_in_background(&self) -> Option<std::thread::JoinHandle<()>> {
+    /// [`Workspace::rescore_stale`] on a thread of its own, for start-up;
+    /// `scored` is told how many were scored when some were (so the window
+    /// can show their new labels).
+    pub fn rescore_stale_in_background(
+        &self,
+        scored: impl FnOnce(usize) + Send + 'static,
+    ) -> Option<std::thread::JoinHandle<()>> {
         let ws = self.clone();
         let spawned = std::thread::Builder::new()
             .name("rescore".into())
             .spawn(move || match ws.rescore_stale() {
                 Ok(0) => {}
-                Ok(n) => tracing::info!("scored {n} mentions with the current triage model"),
+                Ok(n) => {
+                    tracing::info!("scored {n} mentions with the current triage model");
+                    scored(n);
+                }
                 Err(e) => tracing::warn!("couldn't finish scoring older mentions: {e}"),
             });
         spawned
@@ -887,7 +895,13 @@ mod tests {
                 Ok(())
             })
             .unwrap();
-        let handle = ws.rescore_stale_in_background().unwrap();
+        let told = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let tell = told.clone();
+        let handle = ws
+            .rescore_stale_in_background(move |n| {
+                tell.store(n, std::sync::atomic::Ordering::SeqCst);
+            })
+            .unwrap();
         handle.join().unwrap();
         let (unscored, complaints): (i64, i64) = ws
             .store
@@ -903,6 +917,11 @@ mod tests {
             })
             .unwrap();
         assert_eq!((unscored, complaints), (0, n as i64));
+        assert_eq!(
+            told.load(std::sync::atomic::Ordering::SeqCst),
+            n,
+            "told how many"
+        );
         assert_eq!(ws.rescore_stale().unwrap(), 0);
     }
 

@@ -37,12 +37,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 MARKER = "HEARKEN_PAINTED_MS="
+# Printed just before MARKER: from the window asking for the Inbox's first
+# page to that page painted.
+FIRST_PAGE = "HEARKEN_FIRST_PAGE_MS="
 
 
 @dataclass
 class Run:
     wall_ms: float
     reported_ms: float | None
+    first_page_ms: float | None
     pss_kb: int
     rss_kb: int
     processes: list[str]
@@ -131,7 +135,9 @@ def kill_tree(proc: subprocess.Popen) -> None:
 # ---- one run ------------------------------------------------------------------
 
 
-def launch_once(app: App, idle_s: float, timeout_s: float, workdir: Path, log_dir: Path, index: int) -> Run:
+def launch_once(
+    app: App, idle_s: float, timeout_s: float, workdir: Path, log_dir: Path, index: int, data_from: Path | None
+) -> Run:
     run_dir = Path(tempfile.mkdtemp(prefix=f"{app.name}-", dir=workdir))
     env = dict(os.environ)
     env["XDG_CONFIG_HOME"] = str(run_dir / "config")
@@ -144,7 +150,10 @@ def launch_once(app: App, idle_s: float, timeout_s: float, workdir: Path, log_di
         data.mkdir()
         env["HEARKEN_DATA_DIR"] = str(data)
         env["HEARKEN_BENCH"] = "1"
-        demo = subprocess.run(
+        if data_from is not None:
+            # A copy, so every run starts from the same file.
+            shutil.copytree(data_from, data, dirs_exist_ok=True)
+        demo = None if data_from is not None else subprocess.run(
             [str(app.binary), "--data-dir", str(data), "demo"],
             env=env,
             stdin=subprocess.DEVNULL,
@@ -152,13 +161,13 @@ def launch_once(app: App, idle_s: float, timeout_s: float, workdir: Path, log_di
             text=True,
             timeout=300,
         )
-        if demo.returncode != 0:
+        if demo is not None and demo.returncode != 0:
             raise RuntimeError(f"`hearken demo` failed ({demo.returncode}):\n{demo.stdout}\n{demo.stderr}")
         cmd += ["--data-dir", str(data)]
 
     log_path = log_dir / f"{app.name}-{index}.log"
     painted = threading.Event()
-    result: dict[str, float | None] = {"wall_ms": None, "reported_ms": None}
+    result: dict[str, float | None] = {"wall_ms": None, "reported_ms": None, "first_page_ms": None}
 
     with open(log_path, "wb") as log:
         t0 = time.perf_counter()
@@ -174,6 +183,11 @@ def launch_once(app: App, idle_s: float, timeout_s: float, workdir: Path, log_di
         def read_stdout() -> None:
             assert proc.stdout is not None
             for raw in proc.stdout:  # keep draining, so the app never blocks on a full pipe
+                if raw.startswith(FIRST_PAGE.encode()):
+                    try:
+                        result["first_page_ms"] = float(raw[len(FIRST_PAGE) :].strip())
+                    except ValueError:
+                        pass
                 if not painted.is_set() and raw.startswith(MARKER.encode()):
                     result["wall_ms"] = (time.perf_counter() - t0) * 1000
                     try:
@@ -212,6 +226,7 @@ def launch_once(app: App, idle_s: float, timeout_s: float, workdir: Path, log_di
     return Run(
         wall_ms=float(result["wall_ms"]),
         reported_ms=result["reported_ms"],
+        first_page_ms=result["first_page_ms"],
         pss_kb=pss,
         rss_kb=rss,
         processes=sorted(per_process),
@@ -247,9 +262,11 @@ def environment_lines() -> list[str]:
     ]
 
 
-def report(apps: list[App], runs: int, idle_s: float) -> str:
+def report(apps: list[App], runs: int, idle_s: float, data_from: Path | None) -> str:
     lines = ["Hearken start-up benchmark (benches/startup/measure.sh)"]
     lines += environment_lines()
+    if data_from is not None:
+        lines.append(f"Hearken's data: a copy of {data_from} (not the sample workspace)")
     lines.append(f"runs per app: {runs}, idle before measuring memory: {idle_s:.0f} s")
     lines.append("")
     header = f"{'app':<10} {'runs':>4} {'launch->paint ms':>17} {'self-reported ms':>17} {'PSS MB':>8} {'RSS MB':>8} {'procs':>5}"
@@ -274,6 +291,8 @@ def report(apps: list[App], runs: int, idle_s: float) -> str:
         (hw, hp), (bw, bp) = med["hearken"], med["hello"]
         lines.append(f"ratio Hearken/hello, launch->paint: {hw / bw:.2f}")
         lines.append(f"ratio Hearken/hello, PSS:           {hp / bp:.2f}")
+        first = median([r.first_page_ms for r in apps[-1].runs])
+        lines.append(f"Hearken's first Inbox page, asked -> painted: {fmt(first)} ms (median)")
     else:
         lines.append("ratios: n/a (Hearken was not measured)")
     lines.append("")
@@ -281,7 +300,9 @@ def report(apps: list[App], runs: int, idle_s: float) -> str:
     for app in apps:
         for i, r in enumerate(app.runs, 1):
             lines.append(
-                f"  {app.name} #{i}: paint {r.wall_ms:.0f} ms (self {fmt(r.reported_ms, '.0f')}), "
+                f"  {app.name} #{i}: paint {r.wall_ms:.0f} ms (self {fmt(r.reported_ms, '.0f')}"
+                + (f", first page {fmt(r.first_page_ms, '.0f')} ms" if app.is_hearken else "")
+                + "), "
                 f"PSS {r.pss_kb / 1024:.1f} MB, RSS {r.rss_kb / 1024:.1f} MB; PSS by process: {', '.join(r.processes)}"
             )
     return "\n".join(lines) + "\n"
@@ -295,6 +316,7 @@ def main() -> int:
     ap.add_argument("--idle", type=float, default=30.0, help="seconds to wait idle before reading memory")
     ap.add_argument("--timeout", type=float, default=180.0, help="seconds to wait for the paint line")
     ap.add_argument("--out", type=Path, required=True)
+    ap.add_argument("--data-from", type=Path, help="start Hearken on a copy of this data folder instead of the sample workspace")
     args = ap.parse_args()
 
     apps = [App("hello", args.hello.resolve(), False)]
@@ -318,7 +340,7 @@ def main() -> int:
             order = apps if i % 2 == 0 else list(reversed(apps))
             for app in order:
                 print(f"run {i + 1}/{args.runs}: {app.name} ...", end=" ", flush=True)
-                run = launch_once(app, args.idle, args.timeout, workdir, log_dir, i + 1)
+                run = launch_once(app, args.idle, args.timeout, workdir, log_dir, i + 1, args.data_from)
                 app.runs.append(run)
                 print(
                     f"paint {run.wall_ms:.0f} ms, PSS {run.pss_kb / 1024:.1f} MB ({len(run.processes)} processes)",
@@ -327,7 +349,7 @@ def main() -> int:
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
-    text = report(apps, args.runs, args.idle)
+    text = report(apps, args.runs, args.idle, args.data_from)
     args.out.write_text(text)
     print()
     print(text, end="")

@@ -7,6 +7,9 @@
 #   benches/startup/measure.sh --no-build    measure the binaries already built
 #
 # Environment: BENCH_RUNS (default 3 per app), BENCH_IDLE_SECS (default 30),
+# BENCH_DATA_FROM (start Hearken on a copy of this data folder, e.g. a
+# million mentions built by `cargo bench --bench search`, instead of the
+# sample workspace; results then go to bench-results/startup-data.txt),
 # CARGO_TARGET_DIR (default ~/.cache/hearken/target; the hello app builds into
 # $CARGO_TARGET_DIR/startup-hello).
 set -euo pipefail
@@ -22,7 +25,7 @@ for arg in "$@"; do
     --hello-only) hello_only=1 ;;
     --no-build) build=0 ;;
     -h | --help)
-      sed -n '2,12p' "$0"
+      sed -n '2,14p' "$0"
       exit 0
       ;;
     *) die "unknown option: $arg (try --help)" ;;
@@ -85,7 +88,14 @@ if [ "$build" -eq 1 ]; then
   fi
 fi
 
-args=(--hello "$HELLO_BIN" --runs "$RUNS" --idle "$IDLE" --out "$ROOT/bench-results/startup.txt")
+out="$ROOT/bench-results/startup.txt"
+args=(--hello "$HELLO_BIN" --runs "$RUNS" --idle "$IDLE")
+if [ -n "${BENCH_DATA_FROM:-}" ]; then
+  [ -f "$BENCH_DATA_FROM/hearken.sqlite3" ] || die "BENCH_DATA_FROM=$BENCH_DATA_FROM holds no hearken.sqlite3"
+  args+=(--data-from "$BENCH_DATA_FROM")
+  out="$ROOT/bench-results/startup-data.txt"
+fi
+args+=(--out "$out")
 if [ "$hello_only" -eq 0 ]; then
   [ -x "$HEARKEN_BIN" ] || die "$HEARKEN_BIN is missing (run without --no-build, or use --hello-only)"
   args+=(--hearken "$HEARKEN_BIN")

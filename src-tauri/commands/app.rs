@@ -41,8 +41,9 @@ pub async fn demo_load(app: AppHandle, state: State<'_, AppState>) -> CmdResult<
     Ok(summary)
 }
 
-/// The UI calls this once its first Inbox page is on screen (for the start-up benchmark).
-#[tauri::command]
-pub fn ui_painted() {
-    crate::startup::painted();
+/// The UI calls this once its first Inbox page is on screen, with how long
+/// that took from asking for it (for the start-up benchmark).
+#[tauri::command(rename_all = "snake_case")]
+pub fn ui_painted(first_page_ms: u64) {
+    crate::startup::painted(first_page_ms);
 }

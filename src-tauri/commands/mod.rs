@@ -13,11 +13,15 @@ pub mod watches;
 use crate::error::{CommandError, Error};
 use crate::workspace::Workspace;
 
+/// What to start once a workspace is open (the scheduler, the daily purge).
+type OnOpen = Box<dyn Fn(&Workspace) + Send + Sync>;
+
 /// The managed state: either a working workspace, or the reason there isn't one
 /// (shown by the UI instead of a blank window, with "Try again").
 pub struct AppState {
     data_dir: std::path::PathBuf,
     workspace: std::sync::Mutex<Result<Workspace, CommandError>>,
+    on_open: std::sync::OnceLock<OnOpen>,
 }
 
 impl AppState {
@@ -25,6 +29,21 @@ impl AppState {
         AppState {
             data_dir,
             workspace: std::sync::Mutex::new(workspace),
+            on_open: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Runs `start` for the workspace now if it is open, or else as soon as
+    /// "Try again" opens it: polling and the daily purge begin either way,
+    /// without restarting the app. Only the first call counts.
+    pub fn when_open(&self, start: impl Fn(&Workspace) + Send + Sync + 'static) {
+        if self.on_open.set(Box::new(start)).is_err() {
+            return;
+        }
+        if let Some(ws) = self.ready() {
+            if let Some(start) = self.on_open.get() {
+                start(&ws);
+            }
         }
     }
 
@@ -37,6 +56,9 @@ impl AppState {
             .unwrap_or_else(|poisoned| poisoned.into_inner());
         if slot.is_err() {
             *slot = Workspace::open(&self.data_dir).map_err(CommandError::from);
+            if let (Ok(ws), Some(start)) = (slot.as_ref(), self.on_open.get()) {
+                start(ws);
+            }
         }
         slot.clone()
     }
@@ -134,4 +156,54 @@ macro_rules! app_commands {
             $crate::commands::privacy::privacy_notes_export,
         ]
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    #[test]
+    fn what_waits_for_the_workspace_starts_once_when_try_again_opens_it() {
+        let dir = tempfile::tempdir().unwrap();
+        // A file where the data folder should be: it can't be created.
+        let data_dir = dir.path().join("data");
+        std::fs::write(&data_dir, b"not a folder").unwrap();
+        let state = AppState::new(
+            data_dir.clone(),
+            Workspace::open(&data_dir).map_err(CommandError::from),
+        );
+        let started = Arc::new(AtomicUsize::new(0));
+        let seen = started.clone();
+        state.when_open(move |_| {
+            seen.fetch_add(1, Ordering::SeqCst);
+        });
+        assert_eq!(started.load(Ordering::SeqCst), 0);
+        assert!(state.workspace().is_err());
+        assert_eq!(started.load(Ordering::SeqCst), 0);
+        // The owner moves the file aside and presses "Try again".
+        std::fs::remove_file(&data_dir).unwrap();
+        assert!(state.workspace().is_ok());
+        assert_eq!(started.load(Ordering::SeqCst), 1);
+        assert!(state.workspace().is_ok());
+        assert_eq!(started.load(Ordering::SeqCst), 1, "started once only");
+    }
+
+    #[test]
+    fn an_open_workspace_starts_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = AppState::new(
+            dir.path().to_path_buf(),
+            Workspace::open(dir.path()).map_err(CommandError::from),
+        );
+        let started = Arc::new(AtomicUsize::new(0));
+        let seen = started.clone();
+        state.when_open(move |_| {
+            seen.fetch_add(1, Ordering::SeqCst);
+        });
+        assert_eq!(started.load(Ordering::SeqCst), 1);
+        state.workspace().unwrap();
+        assert_eq!(started.load(Ordering::SeqCst), 1);
+    }
 }

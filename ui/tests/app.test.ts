@@ -38,6 +38,8 @@ describe('starting Hearken', () => {
     expect(document.documentElement.dataset.theme).toBe('dark');
     expect(screen.getByTestId('nav-inbox').getAttribute('aria-current')).toBe('page');
     await waitFor(() => expect(core.called('ui_painted')).toHaveLength(1));
+    const ms = core.called('ui_painted')[0]?.args.first_page_ms;
+    expect(Number.isInteger(ms) && (ms as number) >= 0).toBe(true);
   });
 });
 

@@ -125,8 +125,8 @@ export const api = {
   guideStepAdd: (input: NewGuideStep) => call<GuideStep>('guide_step_add', { input }),
   guideStepDelete: (id: string) => call<null>('guide_step_delete', { id }),
   guideStepHide: (stepId: string, hidden: boolean) => call<null>('guide_step_hide', { step_id: stepId, hidden }),
-  /** Tells the core the first Inbox page is on screen (its start-up timing). */
-  uiPainted: () => call<null>('ui_painted'),
+  /** Tells the core the first Inbox page is on screen, `firstPageMs` after the window asked for it (start-up timing). */
+  uiPainted: (firstPageMs: number) => call<null>('ui_painted', { first_page_ms: firstPageMs }),
 };
 
 // ── Privacy (#5): do-not-contact, retention, requests, audit ──
