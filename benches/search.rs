@@ -21,7 +21,8 @@
 //!
 //! Run: `cargo bench --bench search` (release). Results are printed and
 //! written to bench-results/search.txt. Building the database takes a few
-//! minutes; set HEARKEN_SEARCH_DB=/some/dir to keep it there and reuse it.
+//! minutes; set HEARKEN_SEARCH_DB=/some/dir to keep it there and reuse it
+//! (HEARKEN_SEARCH_RUNS=100 times fewer queries of each shape than 300).
 //! Under `cargo test --all-targets` this runs as a quick smoke test on a
 //! small database (every check, all of them against plain SQL) and writes
 //! nothing.
@@ -819,7 +820,12 @@ fn main() {
     // a quick smoke test on a small database and leaves bench-results/ alone.
     let bench = args.iter().any(|a| a == "--bench");
     let n = if bench { N } else { 12_000 };
-    let runs = if bench { 300 } else { 40 };
+    // HEARKEN_SEARCH_RUNS=100 makes a quicker run (fewer queries of each shape).
+    let runs = match std::env::var("HEARKEN_SEARCH_RUNS") {
+        Ok(r) if bench => r.parse().expect("HEARKEN_SEARCH_RUNS is a number"),
+        _ if bench => 300,
+        _ => 40,
+    };
     let rounds = if bench { 3 } else { 1 };
     // Pages compared with plain SQL (slow on a million: the first few).
     let plain_checks = if bench { 25 } else { runs };
