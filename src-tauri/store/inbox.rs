@@ -56,14 +56,17 @@ struct Limits {
     few_search: i64,
     /// The same for a watch's mentions.
     few_watch: i64,
-    /// A walk that has not filled its page after reading this many rows for
-    /// each of the search's matches gives up and collects them instead, if
-    /// they are at most `fallback` (a walk's row costs about a tenth of a
-    /// collected match).
-    give_up_per_match: usize,
+    /// A walk that has not filled its page gives up when walking on would
+    /// cost this many times more than collecting instead (from the search's
+    /// matches, if at most `fallback`, or from the filters' index).
+    give_up_ratio: f64,
     fallback: i64,
-    /// A walk stops counting this many rows past the page: the total is
-    /// then "at least" (`total_capped`), never a wait.
+    /// A watch with more mentions than this is big: looked up mention by
+    /// mention when collecting (or walking most unhappy first), rather than
+    /// read by id range.
+    watch_set: i64,
+    /// A walk stops counting after reading this many rows of the index:
+    /// the total is then "at least" (`total_capped`), never a wait.
     walk_budget: usize,
     /// The walk's first chunk (it doubles, up to 8,192 rows).
     first_chunk: usize,
@@ -73,9 +76,10 @@ const LIMITS: Limits = Limits {
     count_cap: COUNT_CAP,
     few_search: 4_000,
     few_watch: 4_000,
-    give_up_per_match: 8,
-    fallback: 40_000,
-    walk_budget: 40_000,
+    give_up_ratio: 1.5,
+    fallback: 150_000,
+    watch_set: 50_000,
+    walk_budget: 60_000,
     first_chunk: 256,
 };
 
@@ -227,7 +231,7 @@ fn find(
             conn,
             SEARCH_MATCHES,
             &[Value::Text(q.clone())],
-            limits.fallback.max(limits.few_search),
+            limits.few_search,
         )?),
         None => None,
     };
@@ -241,7 +245,7 @@ fn find(
             conn,
             WATCH_MEMBERS,
             &[Value::Integer(w)],
-            limits.fallback.max(limits.few_watch),
+            limits.watch_set.max(limits.few_watch),
         )?),
         None => None,
     };
@@ -258,19 +262,20 @@ fn find(
     };
     if let (Some(w), Some(n)) = (filter.watch, members) {
         if n <= limits.few_watch {
+            let sql = plain.sql(false);
             let keys = collect(
                 conn,
                 &format!(
                     "SELECT {KEY_COLUMNS} FROM mention_watches mw CROSS JOIN mentions m ON m.id = mw.mention_id
                      WHERE mw.watch_id = ? {}",
-                    and_all(&plain.sql(false).clauses)
+                    and_all(&sql.clauses)
                 ),
-                &[vec![Value::Integer(w)], plain.sql(false).params].concat(),
+                &[vec![Value::Integer(w)], sql.params].concat(),
             )?;
             let keys = sets.keep(conn, keys, false)?;
             return Ok(cut(keys, sort, after, limit));
         }
-        if n > limits.fallback {
+        if n > limits.watch_set {
             sets.big_watch = Some(w);
         } else {
             sets.watch = Some(IdSet::new(
@@ -300,15 +305,24 @@ fn find(
             });
         }
     }
-    // Many pass them: walk. If the walk is sparse and the search matches
-    // few enough, collect those instead.
-    let give_up = match (&fts, matches) {
-        (Some(_), Some(n)) if n <= limits.fallback => Some(n as usize * limits.give_up_per_match),
-        _ => None,
+    // Many pass them: walk, unless the walk turns out sparse and reading
+    // every match of the search, or every mention passing the other
+    // filters, costs less than walking on.
+    let mentions: i64 = conn
+        .prepare_cached("SELECT coalesce(max(id), 0) FROM mentions")
+        .db()?
+        .query_row([], |r| r.get(0))
+        .db()?;
+    let costs = Costs {
+        mentions,
+        fts: fts.clone(),
+        matches: std::cell::Cell::new(None),
+        filtered: plain.has_clauses(),
+        limits: *limits,
     };
     // The first page counts as it walks; a later one is counted by the
     // same walk from the top, so that every page says the same total.
-    let counted = walk(
+    let counted = match walk(
         conn,
         &plain,
         &mut sets,
@@ -316,17 +330,29 @@ fn find(
         None,
         limit + 1,
         true,
-        give_up,
+        Some(&costs),
         limits,
-    )?;
-    let Some(counted) = counted else {
-        let fts = fts.as_deref().unwrap_or_default();
-        return Ok(cut(collect_search(conn, filter, fts)?, sort, after, limit));
+    )? {
+        Walked::Found(found) => found,
+        Walked::GaveUp(instead) => {
+            let keys = match instead {
+                Instead::Search => {
+                    collect_search(conn, filter, fts.as_deref().unwrap_or_default())?
+                }
+                Instead::Filtered => {
+                    let source = plain.counting_source(conn, limits.count_cap)?;
+                    let sql = source.select(&plain);
+                    let keys = collect(conn, &sql.text, &sql.params)?;
+                    sets.keep(conn, keys, false)?
+                }
+            };
+            return Ok(cut(keys, sort, after, limit));
+        }
     };
     if after.is_none() {
         return Ok(counted);
     }
-    let page = walk(
+    let page = match walk(
         conn,
         &plain,
         &mut sets,
@@ -336,14 +362,103 @@ fn find(
         false,
         None,
         limits,
-    )?
-    .map(|f| f.page)
-    .unwrap_or_default();
+    )? {
+        Walked::Found(found) => found.page,
+        Walked::GaveUp(_) => Vec::new(),
+    };
     Ok(Found {
         page,
         total: counted.total,
         capped: counted.capped,
     })
+}
+
+/// What reading costs, in microseconds, measured on a million mentions
+/// (benches/search.rs): a walk's row of the order's index; a search's
+/// match collected (a table read); a mention collected from the filters'
+/// index; an id read into a set.
+const WALK_ROW_US: f64 = 0.15;
+const SEARCH_ROW_US: f64 = 1.0;
+const FILTERED_ROW_US: f64 = 0.2;
+const SET_ID_US: f64 = 0.08;
+
+/// What a walk weighs against walking on.
+struct Costs {
+    /// About how many mentions there are (the highest id).
+    mentions: i64,
+    /// The search, if any.
+    fts: Option<String>,
+    /// How many it matches, once counted (None if more than `fallback`).
+    matches: std::cell::Cell<Option<Option<i64>>>,
+    /// There are filters to collect from (a status, platform, label or dates).
+    filtered: bool,
+    limits: Limits,
+}
+
+/// What to collect instead of walking on.
+enum Instead {
+    Search,
+    Filtered,
+}
+
+impl Costs {
+    /// After `walked` rows of the order's index, `passed` of them passing
+    /// the filters and `found` matching everything, with `want` to find:
+    /// what to collect instead, if that is cheaper than walking on.
+    fn instead(
+        &self,
+        conn: &Connection,
+        sets: &Sets,
+        walked: usize,
+        passed: usize,
+        found: usize,
+        want: usize,
+    ) -> Result<Option<Instead>> {
+        if walked < self.limits.first_chunk.max(1) * 8 {
+            return Ok(None);
+        }
+        // How many the search matches: known once its set is read whole,
+        // else counted (once, as far as `fallback`).
+        let matches = match (self.matches.get(), &self.fts, &sets.search) {
+            (Some(known), _, _) => known,
+            (None, None, _) => None,
+            (None, Some(_), Some(set)) if set.whole && set.lo <= set.hi => {
+                Some(set.read as i64).filter(|&n| n <= self.limits.fallback)
+            }
+            (None, Some(q), _) => {
+                let n = capped_count(
+                    conn,
+                    SEARCH_MATCHES,
+                    &[Value::Text(q.clone())],
+                    self.limits.fallback,
+                )?;
+                Some(n).filter(|&n| n <= self.limits.fallback)
+            }
+        };
+        self.matches.set(Some(matches));
+        let left = (self.mentions as f64 - walked as f64).max(0.0);
+        let walk_on = if found == 0 {
+            left
+        } else {
+            ((want - found) as f64 * walked as f64 / found as f64).min(left)
+        } * WALK_ROW_US;
+        let search = matches
+            .map(|n| n as f64 * SEARCH_ROW_US)
+            .unwrap_or(f64::INFINITY);
+        let filtered = if self.filtered {
+            let pass = passed as f64 / walked as f64;
+            self.mentions as f64 * pass * FILTERED_ROW_US
+                + matches.unwrap_or(self.mentions) as f64 * SET_ID_US
+        } else {
+            f64::INFINITY
+        };
+        let (cost, instead) = if search <= filtered {
+            (search, Instead::Search)
+        } else {
+            (filtered, Instead::Filtered)
+        };
+        Ok((walk_on > cost * self.limits.give_up_ratio).then_some(instead))
+    }
 }
 
 /// Every mention the search matches that passes the filters.
@@ -412,6 +527,8 @@ struct IdSet {
     /// rowids, but possible) in `other`.
     bits: Vec<u64>,
     other: HashSet<i64>,
+    /// How many ids have been read.
+    read: usize,
 }
 
 impl IdSet {
@@ -424,6 +541,7 @@ impl IdSet {
             hi: 0,
             bits: Vec::new(),
             other: HashSet::new(),
+            read: 0,
         }
     }
 
@@ -455,6 +573,7 @@ impl IdSet {
         let mut rows = stmt.query(params![self.param, lo, hi]).db()?;
         while let Some(r) = rows.next().db()? {
             let id: i64 = r.get(0).db()?;
+            self.read += 1;
             match usize::try_from(id) {
                 Ok(i) if i < (1 << 40) => {
                     let word = i / 64;
@@ -508,24 +627,34 @@ impl Sets {
         }
         let lo = keys.iter().map(|k| k.id).min().unwrap_or(0);
         let hi = keys.iter().map(|k| k.id).max().unwrap_or(0);
-        let lookups = match self.big_watch {
-            Some(w) if close => {
-                self.watch
-                    .get_or_insert_with(|| IdSet::new(WATCH_IN_RANGE, Value::Integer(w), false));
-                None
-            }
-            other => other,
+        // A big watch is looked up mention by mention unless the ids are close.
+        let lookups = self.big_watch.filter(|_| !close);
+        if let (Some(w), true) = (self.big_watch, close) {
+            self.watch
+                .get_or_insert_with(|| IdSet::new(WATCH_IN_RANGE, Value::Integer(w), false));
+        }
+        let watch_set = if lookups.is_some() {
+            None
+        } else {
+            self.watch.as_mut()
         };
-        for set in [&mut self.search, &mut self.watch].into_iter().flatten() {
+        if let Some(set) = self.search.as_mut() {
             set.cover(conn, lo, hi)?;
         }
+        let watch_set = match watch_set {
+            Some(set) => {
+                set.cover(conn, lo, hi)?;
+                Some(&*set)
+            }
+            None => None,
+        };
         let mut in_watch = match lookups {
             Some(_) => Some(conn.prepare_cached(IN_WATCH).db()?),
             None => None,
         };
         let mut kept = Vec::with_capacity(keys.len());
         for key in keys {
-            let found = [&self.search, &self.watch]
+            let found = [self.search.as_ref(), watch_set]
                 .into_iter()
                 .flatten()
                 .all(|s| s.contains(key.id));
@@ -616,10 +745,18 @@ fn walk_page(
     )
 }
 
-/// Walks the order's index from `after` a chunk at a time, keeping the
-/// rows in every set, until it has `want` of them and, if `count`, has
-/// counted past the cap or spent its budget. None if it gave up: `give_up`
-/// rows walked without filling the page.
+/// How a walk ended.
+enum Walked {
+    Found(Found),
+    /// Collecting is cheaper than walking on.
+    GaveUp(Instead),
+}
+
+/// Walks the order's index from `after` a chunk of rows at a time,
+/// keeping the rows that pass the filters and are in every set, until it
+/// has `want` of them and, if `count`, has counted past the cap or spent
+/// its budget of rows. With `costs`, it gives up when collecting is
+/// cheaper than walking on.
 #[allow(clippy::too_many_arguments)]
 fn walk(
     conn: &Connection,
@@ -629,49 +766,120 @@ fn walk(
     after: Option<&Key>,
     want: usize,
     count: bool,
-    give_up: Option<usize>,
+    costs: Option<&Costs>,
     limits: &Limits,
-) -> Result<Option<Found>> {
+) -> Result<Walked> {
     let mut page = Vec::with_capacity(want);
     let mut total: i64 = 0;
-    let mut walked = 0usize;
+    let (mut walked, mut passed, mut spent) = (0usize, 0usize, 0usize);
     let mut chunk_size = limits.first_chunk.max(1);
     let mut pos = after.cloned();
     loop {
-        let chunk = walk_page(conn, filter, sort, pos.as_ref(), chunk_size)?;
-        let Some(last) = chunk.last().cloned() else {
+        let chunk = walk_chunk(conn, filter, sort, pos.as_ref(), chunk_size)?;
+        let Some(last) = chunk.last else {
             break;
         };
-        let full_chunk = chunk.len() == chunk_size;
-        walked += chunk.len();
-        for key in sets.keep(conn, chunk, sort == InboxSort::Newest)? {
+        walked += chunk.rows;
+        passed += chunk.passed.len();
+        let looked_up = if sets.big_watch.is_some() && sort == InboxSort::MostUnhappy {
+            chunk.passed.len()
+        } else {
+            0
+        };
+        // A lookup costs about what reading eight rows of the index does.
+        spent += chunk.rows + looked_up * 8;
+        for key in sets.keep(conn, chunk.passed, sort == InboxSort::Newest)? {
             total += 1;
             if page.len() < want {
                 page.push(key);
             }
         }
-        if !full_chunk {
+        if chunk.rows < chunk_size {
             break;
         }
         if page.len() >= want {
-            if !count || total > limits.count_cap || walked >= limits.walk_budget {
-                return Ok(Some(Found {
+            if !count || total > limits.count_cap || spent >= limits.walk_budget {
+                return Ok(Walked::Found(Found {
                     page,
                     total,
                     capped: count,
                 }));
             }
-        } else if give_up.is_some_and(|g| walked >= g) {
-            return Ok(None);
+        } else if let Some(costs) = costs {
+            if let Some(instead) = costs.instead(conn, sets, walked, passed, page.len(), want)? {
+                return Ok(Walked::GaveUp(instead));
+            }
         }
         pos = Some(last);
         chunk_size = (chunk_size * 2).min(8_192);
     }
-    Ok(Some(Found {
+    Ok(Walked::Found(Found {
         page,
         total,
         capped: false,
     }))
+}
+
+/// `rows` rows of the order's index after `after`: the keys of those that
+/// pass `filter` (a watch aside), and the last row's key.
+struct Chunk {
+    rows: usize,
+    passed: Vec<Key>,
+    last: Option<Key>,
+}
+
+/// Reads exactly `n` rows of the order's index (fewer at its end), so a
+/// walk's cost is what it reads, however few pass: the filters are a
+/// column of the result rather than a condition SQLite would skip rows for.
+/// Newest first, dates bound the walk instead.
+fn walk_chunk(
+    conn: &Connection,
+    filter: &Filter,
+    sort: InboxSort,
+    after: Option<&Key>,
+    n: usize,
+) -> Result<Chunk> {
+    let order = order_sql(sort, after);
+    let (bounds, rest) = match sort {
+        InboxSort::Newest => filter.split_dates(),
+        InboxSort::MostUnhappy => (Filter::none(), filter.clone()),
+    };
+    let bounds = bounds.sql(false);
+    let rest = rest.sql(false);
+    let mut clauses = order.after.clauses;
+    let mut params = rest.params;
+    params.extend(order.after.params);
+    clauses.extend(bounds.clauses);
+    params.extend(bounds.params);
+    let pass = if rest.clauses.is_empty() {
+        "1".to_string()
+    } else {
+        format!("({})", rest.clauses.join(" AND "))
+    };
+    let mut stmt = conn
+        .prepare_cached(&format!(
+            "SELECT {KEY_COLUMNS}, {pass} FROM mentions m INDEXED BY {} {} ORDER BY {} LIMIT {n}",
+            order.index,
+            where_sql(&clauses),
+            order.by
+        ))
+        .db()?;
+    let mut rows = stmt.query(params_from_iter(params.iter())).db()?;
+    let mut chunk = Chunk {
+        rows: 0,
+        passed: Vec::new(),
+        last: None,
+    };
+    while let Some(r) = rows.next().db()? {
+        let key = key_of(r).db()?;
+        chunk.rows += 1;
+        // NULL (an unscored mention's label against a label filter) fails.
+        if r.get::<_, Option<bool>>(3).db()? == Some(true) {
+            chunk.passed.push(key.clone());
+        }
+        chunk.last = Some(key);
+    }
+    Ok(chunk)
 }
 
 /// The query's filters, other than search.
@@ -760,6 +968,33 @@ impl Filter {
     /// Any filter the order's indexes can check (all but the watch).
     fn has_clauses(&self) -> bool {
         self.has_facets() || self.from.is_some() || self.to.is_some()
+    }
+
+    /// The dates alone, and the rest.
+    fn split_dates(&self) -> (Filter, Filter) {
+        (
+            Filter {
+                from: self.from.clone(),
+                to: self.to.clone(),
+                ..Filter::none()
+            },
+            Filter {
+                from: None,
+                to: None,
+                ..self.clone()
+            },
+        )
+    }
+
+    fn none() -> Filter {
+        Filter {
+            statuses: Vec::new(),
+            platforms: Vec::new(),
+            labels: Vec::new(),
+            from: None,
+            to: None,
+            watch: None,
+        }
     }
 
     /// The same filters without the watch.
@@ -1276,15 +1511,16 @@ mod tests {
     /// with tiny chunks, a tiny cap and budget, every watch big (looked up
     /// most unhappy first); walks that count everything, with every watch
     /// read as a set; and walks that give up at once and collect the
-    /// search's matches instead.
-    const PLANS: [Limits; 4] = [
+    /// search's matches or the filtered mentions instead.
+    const PLANS: [Limits; 5] = [
         LIMITS,
         Limits {
             count_cap: 5,
             few_search: 0,
             few_watch: 0,
-            give_up_per_match: 1_000_000,
+            give_up_ratio: f64::INFINITY,
             fallback: 0,
+            watch_set: 0,
             walk_budget: 7,
             first_chunk: 2,
         },
@@ -1292,8 +1528,9 @@ mod tests {
             count_cap: 1_000_000,
             few_search: 0,
             few_watch: 0,
-            give_up_per_match: 1_000_000,
+            give_up_ratio: f64::INFINITY,
             fallback: 1_000_000,
+            watch_set: 1_000_000,
             walk_budget: 1_000_000,
             first_chunk: 3,
         },
@@ -1301,10 +1538,21 @@ mod tests {
             count_cap: 3,
             few_search: 0,
             few_watch: 0,
-            give_up_per_match: 0,
+            give_up_ratio: 0.0,
             fallback: 1_000_000,
+            watch_set: 0,
             walk_budget: 7,
-            first_chunk: 2,
+            first_chunk: 1,
+        },
+        Limits {
+            count_cap: 3,
+            few_search: 0,
+            few_watch: 0,
+            give_up_ratio: 0.0,
+            fallback: 0,
+            watch_set: 1_000_000,
+            walk_budget: 7,
+            first_chunk: 1,
         },
     ];
 
@@ -1445,6 +1693,17 @@ mod tests {
                     ..Default::default()
                 },
                 Box::new(|r| r.text.contains("refund")),
+            ),
+            (
+                InboxQuery {
+                    search: "refund".into(),
+                    labels: vec![Label::Complaint, Label::Positive],
+                    ..Default::default()
+                },
+                Box::new(|r| {
+                    r.text.contains("refund")
+                        && matches!(r.label, Some(Label::Complaint | Label::Positive))
+                }),
             ),
             (
                 InboxQuery {
