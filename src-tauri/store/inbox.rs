@@ -44,6 +44,10 @@ use crate::model::{
 /// a large Inbox answers as fast as a narrow one.
 pub const COUNT_CAP: i64 = 10_000;
 
+/// A walk (a broad search, a big watch) stops counting here ("1,000+"):
+/// counting on would read ten times the rows of its page or more.
+pub const WALK_COUNT_CAP: i64 = 1_000;
+
 /// Where one plan gives way to another (tests move them to try every plan
 /// on a few rows).
 #[derive(Debug, Clone, Copy)]
@@ -65,8 +69,10 @@ struct Limits {
     /// mention when collecting (or walking most unhappy first), rather than
     /// read by id range.
     watch_set: i64,
-    /// A walk stops counting after reading this many rows of the index:
-    /// the total is then "at least" (`total_capped`), never a wait.
+    /// A walk stops counting past this many matches, or after reading this
+    /// many rows of the index: the total is then "at least"
+    /// (`total_capped`), never a wait.
+    walk_count: i64,
     walk_budget: usize,
     /// The walk's first chunk (it doubles, up to 8,192 rows).
     first_chunk: usize,
@@ -79,7 +85,8 @@ const LIMITS: Limits = Limits {
     give_up_ratio: 1.5,
     fallback: 150_000,
     watch_set: 50_000,
-    walk_budget: 60_000,
+    walk_count: WALK_COUNT_CAP,
+    walk_budget: 20_000,
     first_chunk: 256,
 };
 
@@ -377,10 +384,10 @@ fn find(
 /// (benches/search.rs): a walk's row of the order's index; a search's
 /// match collected (a table read); a mention collected from the filters'
 /// index; an id read into a set.
-const WALK_ROW_US: f64 = 0.15;
-const SEARCH_ROW_US: f64 = 1.0;
-const FILTERED_ROW_US: f64 = 0.2;
-const SET_ID_US: f64 = 0.08;
+const WALK_ROW_US: f64 = 0.35;
+const SEARCH_ROW_US: f64 = 1.7;
+const FILTERED_ROW_US: f64 = 0.35;
+const SET_ID_US: f64 = 0.15;
 
 /// What a walk weighs against walking on.
 struct Costs {
@@ -798,10 +805,10 @@ fn walk(
             break;
         }
         if page.len() >= want {
-            if !count || total > limits.count_cap || spent >= limits.walk_budget {
+            if !count || total > limits.walk_count || spent >= limits.walk_budget {
                 return Ok(Walked::Found(Found {
                     page,
-                    total,
+                    total: total.min(limits.walk_count),
                     capped: count,
                 }));
             }
@@ -1521,6 +1528,7 @@ mod tests {
             give_up_ratio: f64::INFINITY,
             fallback: 0,
             watch_set: 0,
+            walk_count: 5,
             walk_budget: 7,
             first_chunk: 2,
         },
@@ -1531,6 +1539,7 @@ mod tests {
             give_up_ratio: f64::INFINITY,
             fallback: 1_000_000,
             watch_set: 1_000_000,
+            walk_count: 1_000_000,
             walk_budget: 1_000_000,
             first_chunk: 3,
         },
@@ -1541,6 +1550,7 @@ mod tests {
             give_up_ratio: 0.0,
             fallback: 1_000_000,
             watch_set: 0,
+            walk_count: 5,
             walk_budget: 7,
             first_chunk: 1,
         },
@@ -1551,6 +1561,7 @@ mod tests {
             give_up_ratio: 0.0,
             fallback: 0,
             watch_set: 1_000_000,
+            walk_count: 3,
             walk_budget: 7,
             first_chunk: 1,
         },
@@ -1994,7 +2005,7 @@ mod tests {
             })
             .unwrap();
         let page = search(&store, "same");
-        assert_eq!((page.total, page.total_capped), (COUNT_CAP, true));
+        assert_eq!((page.total, page.total_capped), (WALK_COUNT_CAP, true));
         assert_eq!(page.mentions.len(), 50);
         store
             .write(|tx| tx.execute("DELETE FROM mentions WHERE id > 100", []).db())
