@@ -324,7 +324,11 @@ fn find(
         mentions,
         fts: fts.clone(),
         matches: std::cell::Cell::new(None),
-        filtered: plain.has_clauses(),
+        filtered: plain.has_clauses().then(|| {
+            let source = plain.counting_source(conn, limits.count_cap);
+            source.map(|s| s.select(&plain))
+        }),
+        filtered_count: std::cell::Cell::new(None),
         limits: *limits,
     };
     // The first page counts as it walks; a later one is counted by the
@@ -397,8 +401,11 @@ struct Costs {
     fts: Option<String>,
     /// How many it matches, once counted (None if more than `fallback`).
     matches: std::cell::Cell<Option<Option<i64>>>,
-    /// There are filters to collect from (a status, platform, label or dates).
-    filtered: bool,
+    /// The mentions passing the filters (a status, platform, label or
+    /// dates), if there are any; and how many, once counted (None if more
+    /// than `fallback`).
+    filtered: Option<Result<Statement>>,
+    filtered_count: std::cell::Cell<Option<Option<i64>>>,
     limits: Limits,
 }
 
@@ -452,13 +459,28 @@ impl Costs {
         let search = matches
             .map(|n| n as f64 * SEARCH_ROW_US)
             .unwrap_or(f64::INFINITY);
-        let filtered = if self.filtered {
-            let pass = passed as f64 / walked as f64;
-            self.mentions as f64 * pass * FILTERED_ROW_US
-                + matches.unwrap_or(self.mentions) as f64 * SET_ID_US
-        } else {
-            f64::INFINITY
+        let set_cost = matches.unwrap_or(self.mentions) as f64 * SET_ID_US;
+        let mut filtered = match (&self.filtered, self.filtered_count.get()) {
+            (None, _) | (_, Some(None)) => f64::INFINITY,
+            (Some(_), Some(Some(n))) => n as f64 * FILTERED_ROW_US + set_cost,
+            // Estimated from the walk so far (which may be far from typical:
+            // the top of "most unhappy first" is mostly complaints).
+            (Some(_), None) => {
+                let pass = passed as f64 / walked as f64;
+                self.mentions as f64 * pass * FILTERED_ROW_US + set_cost
+            }
         };
+        // Worth collecting from the filters by the estimate: count them
+        // (once, as far as `fallback`) before believing it.
+        if filtered < search && walk_on > filtered * self.limits.give_up_ratio {
+            if let (Some(sql), None) = (&self.filtered, self.filtered_count.get()) {
+                let sql = sql.as_ref().map_err(|e| Error::Database(e.to_string()))?;
+                let n = capped_count(conn, &sql.text, &sql.params, self.limits.fallback)?;
+                let n = Some(n).filter(|&n| n <= self.limits.fallback);
+                self.filtered_count.set(Some(n));
+                filtered = n.map_or(f64::INFINITY, |n| n as f64 * FILTERED_ROW_US + set_cost);
+            }
+        }
         let (cost, instead) = if search <= filtered {
             (search, Instead::Search)
         } else {
