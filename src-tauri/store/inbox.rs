@@ -4,17 +4,26 @@
 //!
 //! SQLite's own plans for "search + filters, newest first, 50 rows" were
 //! 0.3–1.3 s on a million mentions (it drives from one filter's index and
-//! sorts everything), so a page is found by one of two plans chosen here
-//! (benches/search.rs measures them):
+//! sorts everything), so a page is found by one of the plans chosen here
+//! (benches/search.rs measures them on a million mentions):
 //!
 //! - **Collect**: when few mentions can match (a rare search word, a small
 //!   watch, narrow filters), read every candidate's sort key from the
 //!   smallest source, keep those passing every filter, sort, and cut the
 //!   page. The total is exact.
 //! - **Walk**: otherwise many match, so walking the order's own index
-//!   (which carries status, platform and label, so filters cost no table
-//!   reads) finds a page within a few thousand rows. A search is checked a
-//!   chunk at a time with one full-text lookup over the chunk's id range.
+//!   (which carries status, platform, label and the date, so those filters
+//!   cost no table reads) finds a page within a few thousand rows. The
+//!   search and the watch are sets of ids read from their own indexes
+//!   (the full-text index, `mention_watches`) over the id range the walk
+//!   has reached: newest first, ids follow time, so only the top of each is
+//!   read; most unhappy first, each is read once. A walk counts on past the
+//!   page only so far ("at least N"). If a walk meets too few matches for
+//!   too long, it gives way to collecting from the search's matches.
+//!
+//! Looking up one id in the full-text index costs as much as reading
+//! thousands of its ids in a range (FTS5 opens every segment for each
+//! lookup: 80 µs measured), so the search is never checked row by row.
 
 use std::cmp::Ordering;
 use std::collections::HashSet;
@@ -35,34 +44,50 @@ use crate::model::{
 /// a large Inbox answers as fast as a narrow one.
 pub const COUNT_CAP: i64 = 10_000;
 
+/// A walk (a broad search, a big watch) stops counting here ("1,000+"):
+/// counting on would read ten times the rows of its page or more.
+pub const WALK_COUNT_CAP: i64 = 1_000;
+
 /// Where one plan gives way to another (tests move them to try every plan
 /// on a few rows).
 #[derive(Debug, Clone, Copy)]
 struct Limits {
-    /// `total` stops here.
+    /// `total` stops here; filters that leave at most this many mentions
+    /// are collected.
     count_cap: i64,
-    /// A search word matching at most this many mentions is collected
-    /// (about 1.5 µs a match); more, and the order's index is walked.
+    /// A search matching at most this many mentions is collected (about
+    /// 1.5 µs a match, a table read each).
     few_search: i64,
     /// The same for a watch's mentions.
     few_watch: i64,
-    /// A walk for a search stops counting after this many rows past the
-    /// page: the total is then "at least" (`total_capped`), never a wait.
+    /// A walk that has not filled its page gives up when walking on would
+    /// cost this many times more than collecting instead (from the search's
+    /// matches, if at most `fallback`, or from the filters' index).
+    give_up_ratio: f64,
+    fallback: i64,
+    /// A watch with more mentions than this is big: looked up mention by
+    /// mention when collecting (or walking most unhappy first), rather than
+    /// read by id range.
+    watch_set: i64,
+    /// A walk stops counting past this many matches, or after reading this
+    /// many rows of the index: the total is then "at least"
+    /// (`total_capped`), never a wait.
+    walk_count: i64,
     walk_budget: usize,
     /// The walk's first chunk (it doubles, up to 8,192 rows).
     first_chunk: usize,
-    /// A chunk's id range may bring this many more matches than the chunk
-    /// has rows before every match is read at once instead.
-    range_slack: usize,
 }
 
 const LIMITS: Limits = Limits {
     count_cap: COUNT_CAP,
     few_search: 4_000,
     few_watch: 4_000,
-    walk_budget: 150_000,
+    give_up_ratio: 1.5,
+    fallback: 150_000,
+    watch_set: 50_000,
+    walk_count: WALK_COUNT_CAP,
+    walk_budget: 20_000,
     first_chunk: 256,
-    range_slack: 1_024,
 };
 
 /// The "most unhappy first" key: unscored mentions (no concern yet) last.
@@ -71,6 +96,19 @@ const LIMITS: Limits = Limits {
 const UNHAPPY_KEY: &str = "coalesce(m.concern, -1.0)";
 
 const ALL_STATUSES: [&str; 5] = ["new", "needs_reply", "contacted", "resolved", "ignored"];
+
+/// Every mention a search matches.
+const SEARCH_MATCHES: &str = "SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?1";
+/// Those with ids in a range.
+const SEARCH_IN_RANGE: &str =
+    "SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?1 AND rowid BETWEEN ?2 AND ?3";
+/// A watch's mentions.
+const WATCH_MEMBERS: &str = "SELECT mention_id FROM mention_watches WHERE watch_id = ?1";
+/// Those with ids in a range.
+const WATCH_IN_RANGE: &str =
+    "SELECT mention_id FROM mention_watches WHERE watch_id = ?1 AND mention_id BETWEEN ?2 AND ?3";
+/// One mention in a watch or not.
+const IN_WATCH: &str = "SELECT 1 FROM mention_watches WHERE mention_id = ?1 AND watch_id = ?2";
 
 /// Where a mention sits in the Inbox's order.
 #[derive(Debug, Clone, PartialEq)]
@@ -153,6 +191,7 @@ fn query_with(
         limits,
     )?;
 
+    // Rows and highlights for the page's mentions only.
     let mut stmt = conn
         .prepare_cached(&format!("SELECT {COLUMNS} FROM mentions WHERE id = ?1"))
         .db()?;
@@ -192,68 +231,332 @@ fn find(
     limit: usize,
     limits: &Limits,
 ) -> Result<Found> {
-    let residual = filter.sql(false);
-    if let Some(s) = search {
-        let fts = s.fts_query();
-        if capped_count(
+    let fts = search.map(Search::fts_query);
+    // A prefix ("refu" while typing) makes FTS5 merge the lists of every
+    // word it starts before giving a single match, whatever the id range
+    // or limit (50 ms for a common one on a million mentions), so its
+    // matches are read once, here, and never asked of the index again.
+    let mut prefix_set = match (&fts, search.is_some_and(Search::has_prefix)) {
+        (Some(q), true) => {
+            let mut set = IdSet::new(SEARCH_IN_RANGE, Value::Text(q.clone()), true);
+            set.cover(conn, i64::MIN, i64::MAX)?;
+            Some(set)
+        }
+        _ => None,
+    };
+    // How many the search matches, counted as far as it decides anything.
+    let matches = match (&fts, &prefix_set) {
+        (_, Some(set)) => Some(set.read as i64),
+        (Some(q), None) => Some(capped_count(
             conn,
-            "SELECT 1 FROM mentions_fts WHERE mentions_fts MATCH ?",
-            &[Value::Text(fts.clone())],
+            SEARCH_MATCHES,
+            &[Value::Text(q.clone())],
             limits.few_search,
-        )? <= limits.few_search
-        {
-            let mut params = vec![Value::Text(fts)];
-            params.extend(residual.params.iter().cloned());
-            let keys = collect(
-                conn,
-                &format!(
-                    "SELECT {KEY_COLUMNS} FROM mentions_fts f CROSS JOIN mentions m ON m.id = f.rowid
-                     WHERE f.mentions_fts MATCH ? {}",
-                    and_all(&residual.clauses)
-                ),
-                &params,
-            )?;
+        )?),
+        (None, None) => None,
+    };
+    if let (Some(q), Some(n)) = (&fts, matches) {
+        if n <= limits.few_search {
+            let keys = match &prefix_set {
+                Some(set) => collect_ids(conn, filter, set.ids())?,
+                None => collect_search(conn, filter, q)?,
+            };
             return Ok(cut(keys, sort, after, limit));
         }
-        return walk_searching(conn, filter, s, sort, after, limit, limits);
     }
-    if let Some(w) = filter.watch {
-        if capped_count(
+    let members = match filter.watch {
+        Some(w) => Some(capped_count(
             conn,
-            "SELECT 1 FROM mention_watches WHERE watch_id = ?",
+            WATCH_MEMBERS,
             &[Value::Integer(w)],
-            limits.few_watch,
-        )? <= limits.few_watch
-        {
-            let mut params = vec![Value::Integer(w)];
-            params.extend(residual.params.iter().cloned());
+            limits.watch_set.max(limits.few_watch),
+        )?),
+        None => None,
+    };
+    let plain = filter.without_watch();
+    let mut sets = Sets {
+        search: prefix_set.take().or_else(|| {
+            // Ids don't follow unhappiness: read every match at once.
+            fts.as_ref().map(|q| {
+                IdSet::new(
+                    SEARCH_IN_RANGE,
+                    Value::Text(q.clone()),
+                    sort == InboxSort::MostUnhappy,
+                )
+            })
+        }),
+        watch: None,
+        big_watch: None,
+    };
+    if let (Some(w), Some(n)) = (filter.watch, members) {
+        if n <= limits.few_watch {
+            let sql = plain.sql(false);
             let keys = collect(
                 conn,
                 &format!(
                     "SELECT {KEY_COLUMNS} FROM mention_watches mw CROSS JOIN mentions m ON m.id = mw.mention_id
                      WHERE mw.watch_id = ? {}",
-                    and_all(&residual.clauses)
+                    and_all(&sql.clauses)
                 ),
-                &params,
+                &[vec![Value::Integer(w)], sql.params].concat(),
             )?;
+            let keys = sets.keep(conn, keys, false)?;
             return Ok(cut(keys, sort, after, limit));
         }
+        if n > limits.watch_set {
+            sets.big_watch = Some(w);
+        } else {
+            sets.watch = Some(IdSet::new(
+                WATCH_IN_RANGE,
+                Value::Integer(w),
+                sort == InboxSort::MostUnhappy,
+            ));
+        }
     }
-    // How many match, from the index that reads fewest rows to say so.
-    let source = filter.counting_source(conn, limits.count_cap)?;
-    let sql = source.select(filter);
-    let total = capped_count(conn, &sql.text, &sql.params, limits.count_cap)?;
-    if total <= limits.count_cap {
-        let keys = collect(conn, &sql.text, &sql.params)?;
-        return Ok(cut(keys, sort, after, limit));
+    // Few pass the other filters: read them all, keep the matches.
+    if sets.is_empty() || plain.has_clauses() {
+        let source = plain.counting_source(conn, limits.count_cap)?;
+        let sql = source.select(&plain);
+        let total = capped_count(conn, &sql.text, &sql.params, limits.count_cap)?;
+        if total <= limits.count_cap {
+            let keys = collect(conn, &sql.text, &sql.params)?;
+            let keys = sets.keep(conn, keys, false)?;
+            return Ok(cut(keys, sort, after, limit));
+        }
+        if sets.is_empty() {
+            // Many match: the page is near the top of the order's index.
+            let page = walk_page(conn, &plain, sort, after, limit + 1)?;
+            return Ok(Found {
+                page,
+                total,
+                capped: true,
+            });
+        }
     }
-    // Many match: the first page is near the top of the order's index.
-    let page = walk_page(conn, filter, sort, after, limit + 1)?;
+    // Many pass them: walk, unless the walk turns out sparse and reading
+    // every match of the search, or every mention passing the other
+    // filters, costs less than walking on.
+    let mentions: i64 = conn
+        .prepare_cached("SELECT coalesce(max(id), 0) FROM mentions")
+        .db()?
+        .query_row([], |r| r.get(0))
+        .db()?;
+    let costs = Costs {
+        mentions,
+        fts: fts.clone(),
+        matches: std::cell::Cell::new(None),
+        filtered: plain.has_clauses().then(|| {
+            let source = plain.counting_source(conn, limits.count_cap);
+            source.map(|s| s.select(&plain))
+        }),
+        filtered_count: std::cell::Cell::new(None),
+        limits: *limits,
+    };
+    // The first page counts as it walks; a later one is counted by the
+    // same walk from the top, so that every page says the same total.
+    let counted = match walk(
+        conn,
+        &plain,
+        &mut sets,
+        sort,
+        None,
+        limit + 1,
+        true,
+        Some(&costs),
+        limits,
+    )? {
+        Walked::Found(found) => found,
+        Walked::GaveUp(instead) => {
+            let keys = match instead {
+                Instead::Search => match &sets.search {
+                    Some(set) if set.whole && set.lo <= set.hi => {
+                        collect_ids(conn, filter, set.ids())?
+                    }
+                    _ => collect_search(conn, filter, fts.as_deref().unwrap_or_default())?,
+                },
+                Instead::Filtered => {
+                    let source = plain.counting_source(conn, limits.count_cap)?;
+                    let sql = source.select(&plain);
+                    let keys = collect(conn, &sql.text, &sql.params)?;
+                    sets.keep(conn, keys, false)?
+                }
+            };
+            return Ok(cut(keys, sort, after, limit));
+        }
+    };
+    if after.is_none() {
+        return Ok(counted);
+    }
+    let page = match walk(
+        conn,
+        &plain,
+        &mut sets,
+        sort,
+        after,
+        limit + 1,
+        false,
+        None,
+        limits,
+    )? {
+        Walked::Found(found) => found.page,
+        Walked::GaveUp(_) => Vec::new(),
+    };
     Ok(Found {
         page,
-        total,
-        capped: true,
+        total: counted.total,
+        capped: counted.capped,
     })
+}
+
+/// What reading costs, in microseconds, measured on a million mentions
+/// (benches/search.rs): a walk's row of the order's index; a search's
+/// match collected (a table read); a mention collected from the filters'
+/// index; an id read into a set.
+const WALK_ROW_US: f64 = 0.35;
+const SEARCH_ROW_US: f64 = 1.7;
+const FILTERED_ROW_US: f64 = 0.35;
+const SET_ID_US: f64 = 0.15;
+
+/// What a walk weighs against walking on.
+struct Costs {
+    /// About how many mentions there are (the highest id).
+    mentions: i64,
+    /// The search, if any.
+    fts: Option<String>,
+    /// How many it matches, once counted (None if more than `fallback`).
+    matches: std::cell::Cell<Option<Option<i64>>>,
+    /// The mentions passing the filters (a status, platform, label or
+    /// dates), if there are any; and how many, once counted (None if more
+    /// than `fallback`).
+    filtered: Option<Result<Statement>>,
+    filtered_count: std::cell::Cell<Option<Option<i64>>>,
+    limits: Limits,
+}
+
+/// What to collect instead of walking on.
+enum Instead {
+    Search,
+    Filtered,
+}
+
+impl Costs {
+    /// After `walked` rows of the order's index, `passed` of them passing
+    /// the filters and `found` matching everything, with `want` to find:
+    /// what to collect instead, if that is cheaper than walking on.
+    fn instead(
+        &self,
+        conn: &Connection,
+        sets: &Sets,
+        walked: usize,
+        passed: usize,
+        found: usize,
+        want: usize,
+    ) -> Result<Option<Instead>> {
+        if walked < self.limits.first_chunk.max(1) * 8 {
+            return Ok(None);
+        }
+        // How many the search matches: known once its set is read whole,
+        // else counted (once, as far as `fallback`).
+        let matches = match (self.matches.get(), &self.fts, &sets.search) {
+            (Some(known), _, _) => known,
+            (None, None, _) => None,
+            (None, Some(_), Some(set)) if set.whole && set.lo <= set.hi => {
+                Some(set.read as i64).filter(|&n| n <= self.limits.fallback)
+            }
+            (None, Some(q), _) => {
+                let n = capped_count(
+                    conn,
+                    SEARCH_MATCHES,
+                    &[Value::Text(q.clone())],
+                    self.limits.fallback,
+                )?;
+                Some(n).filter(|&n| n <= self.limits.fallback)
+            }
+        };
+        self.matches.set(Some(matches));
+        let left = (self.mentions as f64 - walked as f64).max(0.0);
+        let walk_on = if found == 0 {
+            left
+        } else {
+            ((want - found) as f64 * walked as f64 / found as f64).min(left)
+        } * WALK_ROW_US;
+        let search = matches
+            .map(|n| n as f64 * SEARCH_ROW_US)
+            .unwrap_or(f64::INFINITY);
+        let set_cost = matches.unwrap_or(self.mentions) as f64 * SET_ID_US;
+        let mut filtered = match (&self.filtered, self.filtered_count.get()) {
+            (None, _) | (_, Some(None)) => f64::INFINITY,
+            (Some(_), Some(Some(n))) => n as f64 * FILTERED_ROW_US + set_cost,
+            // Estimated from the walk so far (which may be far from typical:
+            // the top of "most unhappy first" is mostly complaints).
+            (Some(_), None) => {
+                let pass = passed as f64 / walked as f64;
+                self.mentions as f64 * pass * FILTERED_ROW_US + set_cost
+            }
+        };
+        // Worth collecting from the filters by the estimate: count them
+        // (once, as far as `fallback`) before believing it.
+        if filtered < search && walk_on > filtered * self.limits.give_up_ratio {
+            if let (Some(sql), None) = (&self.filtered, self.filtered_count.get()) {
+                let sql = sql.as_ref().map_err(|e| Error::Database(e.to_string()))?;
+                let n = capped_count(conn, &sql.text, &sql.params, self.limits.fallback)?;
+                let n = Some(n).filter(|&n| n <= self.limits.fallback);
+                self.filtered_count.set(Some(n));
+                filtered = n.map_or(f64::INFINITY, |n| n as f64 * FILTERED_ROW_US + set_cost);
+            }
+        }
+        let (cost, instead) = if search <= filtered {
+            (search, Instead::Search)
+        } else {
+            (filtered, Instead::Filtered)
+        };
+        Ok((walk_on > cost * self.limits.give_up_ratio).then_some(instead))
+    }
+}
+
+/// Every mention the search matches that passes the filters.
+fn collect_search(conn: &Connection, filter: &Filter, fts: &str) -> Result<Vec<Key>> {
+    let residual = filter.sql(false);
+    let mut params = vec![Value::Text(fts.to_string())];
+    params.extend(residual.params);
+    collect(
+        conn,
+        &format!(
+            "SELECT {KEY_COLUMNS} FROM mentions_fts f CROSS JOIN mentions m ON m.id = f.rowid
+             WHERE f.mentions_fts MATCH ? {}",
+            and_all(&residual.clauses)
+        ),
+        &params,
+    )
+}
+
+/// Every mention of `ids` that passes the filters (a table read each).
+fn collect_ids(
+    conn: &Connection,
+    filter: &Filter,
+    ids: impl Iterator<Item = i64>,
+) -> Result<Vec<Key>> {
+    let residual = filter.sql(false);
+    let mut stmt = conn
+        .prepare_cached(&format!(
+            "SELECT {KEY_COLUMNS} FROM mentions m WHERE m.id = ? {}",
+            and_all(&residual.clauses)
+        ))
+        .db()?;
+    let mut keys = Vec::new();
+    let mut params = vec![Value::Null];
+    params.extend(residual.params);
+    for id in ids {
+        params[0] = Value::Integer(id);
+        if let Some(k) = stmt
+            .query_row(params_from_iter(params.iter()), key_of)
+            .optional()
+            .db()?
+        {
+            keys.push(k);
+        }
+    }
+    Ok(keys)
 }
 
 /// Sorts collected keys and cuts the page after `after`.
@@ -289,6 +592,181 @@ fn capped_count(conn: &Connection, select: &str, params: &[Value], cap: i64) -> 
     .db()?
     .query_row(params_from_iter(params.iter()), |r| r.get(0))
     .db()
+}
+
+/// The ids matching one condition (the search, or a watch), read from its
+/// own index an id range at a time as a walk reaches them, or all at once.
+struct IdSet {
+    /// Selects the ids matching `param` (?1) between ?2 and ?3.
+    select: &'static str,
+    param: Value,
+    /// Read everything on first use.
+    whole: bool,
+    /// The id range read so far (empty when `lo > hi`).
+    lo: i64,
+    hi: i64,
+    /// Ids from 0, a bit each; any others (never made by SQLite's
+    /// rowids, but possible) in `other`.
+    bits: Vec<u64>,
+    other: HashSet<i64>,
+    /// How many ids have been read.
+    read: usize,
+}
+
+impl IdSet {
+    fn new(select: &'static str, param: Value, whole: bool) -> IdSet {
+        IdSet {
+            select,
+            param,
+            whole,
+            lo: 1,
+            hi: 0,
+            bits: Vec::new(),
+            other: HashSet::new(),
+            read: 0,
+        }
+    }
+
+    /// Makes sure every id from `lo` to `hi` has been read.
+    fn cover(&mut self, conn: &Connection, lo: i64, hi: i64) -> Result<()> {
+        let (lo, hi) = if self.whole {
+            (i64::MIN, i64::MAX)
+        } else {
+            (lo, hi)
+        };
+        if self.lo > self.hi {
+            self.read(conn, lo, hi)?;
+            (self.lo, self.hi) = (lo, hi);
+            return Ok(());
+        }
+        if lo < self.lo {
+            self.read(conn, lo, self.lo - 1)?;
+            self.lo = lo;
+        }
+        if hi > self.hi {
+            self.read(conn, self.hi + 1, hi)?;
+            self.hi = hi;
+        }
+        Ok(())
+    }
+
+    fn read(&mut self, conn: &Connection, lo: i64, hi: i64) -> Result<()> {
+        let mut stmt = conn.prepare_cached(self.select).db()?;
+        let mut rows = stmt.query(params![self.param, lo, hi]).db()?;
+        while let Some(r) = rows.next().db()? {
+            let id: i64 = r.get(0).db()?;
+            self.read += 1;
+            match usize::try_from(id) {
+                Ok(i) if i < (1 << 40) => {
+                    let word = i / 64;
+                    if word >= self.bits.len() {
+                        self.bits.resize(word + 1, 0);
+                    }
+                    self.bits[word] |= 1 << (i % 64);
+                }
+                _ => {
+                    self.other.insert(id);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Every id read, in order.
+    fn ids(&self) -> impl Iterator<Item = i64> + '_ {
+        let mut other: Vec<i64> = self.other.iter().copied().collect();
+        other.sort_unstable();
+        self.bits
+            .iter()
+            .enumerate()
+            .flat_map(|(w, &bits)| {
+                (0..64)
+                    .filter(move |b| bits & (1u64 << b) != 0)
+                    .map(move |b| (w * 64 + b) as i64)
+            })
+            .chain(other)
+    }
+
+    /// Whether `id` (in a range covered) matches.
+    fn contains(&self, id: i64) -> bool {
+        match usize::try_from(id) {
+            Ok(i) if i < (1 << 40) => self
+                .bits
+                .get(i / 64)
+                .is_some_and(|w| w & (1 << (i % 64)) != 0),
+            _ => self.other.contains(&id),
+        }
+    }
+}
+
+/// The conditions a walk or a collect checks beyond the order's index:
+/// the search and the watch.
+struct Sets {
+    search: Option<IdSet>,
+    watch: Option<IdSet>,
+    /// The watch's id, when it is big: a collect (or a walk most unhappy
+    /// first, which meets its mentions soon) looks each mention up rather
+    /// than read the watch's ids over a wide range.
+    big_watch: Option<i64>,
+}
+
+impl Sets {
+    fn is_empty(&self) -> bool {
+        self.search.is_none() && self.watch.is_none() && self.big_watch.is_none()
+    }
+
+    /// The keys in every set, in the same order. When the keys' ids are
+    /// `close` together (a walk newest first), even a big watch is read by
+    /// id range.
+    fn keep(&mut self, conn: &Connection, keys: Vec<Key>, close: bool) -> Result<Vec<Key>> {
+        if self.is_empty() || keys.is_empty() {
+            return Ok(keys);
+        }
+        let lo = keys.iter().map(|k| k.id).min().unwrap_or(0);
+        let hi = keys.iter().map(|k| k.id).max().unwrap_or(0);
+        // A big watch is looked up mention by mention unless the ids are close.
+        let lookups = self.big_watch.filter(|_| !close);
+        if let (Some(w), true) = (self.big_watch, close) {
+            self.watch
+                .get_or_insert_with(|| IdSet::new(WATCH_IN_RANGE, Value::Integer(w), false));
+        }
+        let watch_set = if lookups.is_some() {
+            None
+        } else {
+            self.watch.as_mut()
+        };
+        if let Some(set) = self.search.as_mut() {
+            set.cover(conn, lo, hi)?;
+        }
+        let watch_set = match watch_set {
+            Some(set) => {
+                set.cover(conn, lo, hi)?;
+                Some(&*set)
+            }
+            None => None,
+        };
+        let mut in_watch = match lookups {
+            Some(_) => Some(conn.prepare_cached(IN_WATCH).db()?),
+            None => None,
+        };
+        let mut kept = Vec::with_capacity(keys.len());
+        for key in keys {
+            let found = [self.search.as_ref(), watch_set]
+                .into_iter()
+                .flatten()
+                .all(|s| s.contains(key.id));
+            if !found {
+                continue;
+            }
+            if let (Some(stmt), Some(w)) = (in_watch.as_mut(), lookups) {
+                if !stmt.exists(params![key.id, w]).db()? {
+                    continue;
+                }
+            }
+            kept.push(key);
+        }
+        Ok(kept)
+    }
 }
 
 /// The order's index, its ORDER BY, and the keyset after `after`.
@@ -338,7 +816,7 @@ fn order_sql(sort: InboxSort, after: Option<&Key>) -> Order {
 }
 
 /// Walks the order's index from `after`, returning up to `n` keys
-/// passing the filters (no search).
+/// passing `filter` (which has no watch: the index can't check one).
 fn walk_page(
     conn: &Connection,
     filter: &Filter,
@@ -364,136 +842,145 @@ fn walk_page(
     )
 }
 
-/// A search in the walk plan: the page from `after`, and the total
-/// counted from the top (as far as the cap or the walk's budget).
-fn walk_searching(
-    conn: &Connection,
-    filter: &Filter,
-    search: &Search,
-    sort: InboxSort,
-    after: Option<&Key>,
-    limit: usize,
-    limits: &Limits,
-) -> Result<Found> {
-    let fts = search.fts_query();
-    let first = walk_matches(
-        conn,
-        filter,
-        &fts,
-        sort,
-        after,
-        limit + 1,
-        after.is_none(),
-        limits,
-    )?;
-    if after.is_none() {
-        return Ok(first);
-    }
-    // The same walk as the first page's, so every page says the same total.
-    let counted = walk_matches(conn, filter, &fts, sort, None, limit + 1, true, limits)?;
-    Ok(Found {
-        page: first.page,
-        total: counted.total,
-        capped: counted.capped,
-    })
+/// How a walk ended.
+enum Walked {
+    Found(Found),
+    /// Collecting is cheaper than walking on.
+    GaveUp(Instead),
 }
 
-/// Walks the order's index from `after` a chunk at a time, keeping the
-/// rows the search matches (one full-text query per chunk, over the
-/// chunk's id range), until it has `want` of them and, if `count`, has
-/// counted past the cap or spent its budget.
+/// Walks the order's index from `after` a chunk of rows at a time,
+/// keeping the rows that pass the filters and are in every set, until it
+/// has `want` of them and, if `count`, has counted past the cap or spent
+/// its budget of rows. With `costs`, it gives up when collecting is
+/// cheaper than walking on.
 #[allow(clippy::too_many_arguments)]
-fn walk_matches(
+fn walk(
     conn: &Connection,
     filter: &Filter,
-    fts: &str,
+    sets: &mut Sets,
     sort: InboxSort,
     after: Option<&Key>,
     want: usize,
     count: bool,
+    costs: Option<&Costs>,
     limits: &Limits,
-) -> Result<Found> {
-    let mut in_range = conn
-        .prepare_cached(
-            "SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?1 AND rowid BETWEEN ?2 AND ?3",
-        )
-        .db()?;
-    // Ids not in time order (a backfill) widen a chunk's id range; when a
-    // range brings far more matches than the chunk has rows, every match
-    // is read once instead.
-    let mut everything: Option<HashSet<i64>> = None;
+) -> Result<Walked> {
     let mut page = Vec::with_capacity(want);
     let mut total: i64 = 0;
-    let mut walked = 0usize;
-    let mut chunk_size = limits.first_chunk;
+    let (mut walked, mut passed, mut spent) = (0usize, 0usize, 0usize);
+    let mut chunk_size = limits.first_chunk.max(1);
     let mut pos = after.cloned();
     loop {
-        let chunk = walk_page(conn, filter, sort, pos.as_ref(), chunk_size)?;
-        let Some(last) = chunk.last().cloned() else {
+        let chunk = walk_chunk(conn, filter, sort, pos.as_ref(), chunk_size)?;
+        let Some(last) = chunk.last else {
             break;
         };
-        let matched: HashSet<i64> = match &everything {
-            Some(all) => chunk
-                .iter()
-                .map(|k| k.id)
-                .filter(|id| all.contains(id))
-                .collect(),
-            None => {
-                let lo = chunk.iter().map(|k| k.id).min().unwrap_or(0);
-                let hi = chunk.iter().map(|k| k.id).max().unwrap_or(0);
-                let ids: HashSet<i64> = in_range
-                    .query_map(params![fts, lo, hi], |r| r.get(0))
-                    .db()?
-                    .collect::<rusqlite::Result<_>>()
-                    .db()?;
-                if ids.len() > 8 * chunk.len() + limits.range_slack {
-                    let mut all = conn
-                        .prepare_cached(
-                            "SELECT rowid FROM mentions_fts WHERE mentions_fts MATCH ?1",
-                        )
-                        .db()?;
-                    everything = Some(
-                        all.query_map([fts], |r| r.get(0))
-                            .db()?
-                            .collect::<rusqlite::Result<_>>()
-                            .db()?,
-                    );
-                }
-                ids
-            }
+        walked += chunk.rows;
+        passed += chunk.passed.len();
+        let looked_up = if sets.big_watch.is_some() && sort == InboxSort::MostUnhappy {
+            chunk.passed.len()
+        } else {
+            0
         };
-        let full_chunk = chunk.len() == chunk_size;
-        walked += chunk.len();
-        for key in chunk {
-            if matched.contains(&key.id) {
-                total += 1;
-                if page.len() < want {
-                    page.push(key);
-                }
+        // A lookup costs about what reading eight rows of the index does.
+        spent += chunk.rows + looked_up * 8;
+        for key in sets.keep(conn, chunk.passed, sort == InboxSort::Newest)? {
+            total += 1;
+            if page.len() < want {
+                page.push(key);
             }
         }
-        if !full_chunk {
+        if chunk.rows < chunk_size {
             break;
         }
-        let page_done = page.len() >= want;
-        if page_done && (!count || total > limits.count_cap || walked >= limits.walk_budget) {
-            return Ok(Found {
-                page,
-                total,
-                capped: count,
-            });
+        if page.len() >= want {
+            if !count || total > limits.walk_count || spent >= limits.walk_budget {
+                return Ok(Walked::Found(Found {
+                    page,
+                    total: total.min(limits.walk_count),
+                    capped: count,
+                }));
+            }
+        } else if let Some(costs) = costs {
+            if let Some(instead) = costs.instead(conn, sets, walked, passed, page.len(), want)? {
+                return Ok(Walked::GaveUp(instead));
+            }
         }
         pos = Some(last);
         chunk_size = (chunk_size * 2).min(8_192);
     }
-    Ok(Found {
+    Ok(Walked::Found(Found {
         page,
         total,
         capped: false,
-    })
+    }))
+}
+
+/// `rows` rows of the order's index after `after`: the keys of those that
+/// pass `filter` (a watch aside), and the last row's key.
+struct Chunk {
+    rows: usize,
+    passed: Vec<Key>,
+    last: Option<Key>,
+}
+
+/// Reads exactly `n` rows of the order's index (fewer at its end), so a
+/// walk's cost is what it reads, however few pass: the filters are a
+/// column of the result rather than a condition SQLite would skip rows for.
+/// Newest first, dates bound the walk instead.
+fn walk_chunk(
+    conn: &Connection,
+    filter: &Filter,
+    sort: InboxSort,
+    after: Option<&Key>,
+    n: usize,
+) -> Result<Chunk> {
+    let order = order_sql(sort, after);
+    let (bounds, rest) = match sort {
+        InboxSort::Newest => filter.split_dates(),
+        InboxSort::MostUnhappy => (Filter::none(), filter.clone()),
+    };
+    let bounds = bounds.sql(false);
+    let rest = rest.sql(false);
+    let mut clauses = order.after.clauses;
+    let mut params = rest.params;
+    params.extend(order.after.params);
+    clauses.extend(bounds.clauses);
+    params.extend(bounds.params);
+    let pass = if rest.clauses.is_empty() {
+        "1".to_string()
+    } else {
+        format!("({})", rest.clauses.join(" AND "))
+    };
+    let mut stmt = conn
+        .prepare_cached(&format!(
+            "SELECT {KEY_COLUMNS}, {pass} FROM mentions m INDEXED BY {} {} ORDER BY {} LIMIT {n}",
+            order.index,
+            where_sql(&clauses),
+            order.by
+        ))
+        .db()?;
+    let mut rows = stmt.query(params_from_iter(params.iter())).db()?;
+    let mut chunk = Chunk {
+        rows: 0,
+        passed: Vec::new(),
+        last: None,
+    };
+    while let Some(r) = rows.next().db()? {
+        let key = key_of(r).db()?;
+        chunk.rows += 1;
+        // NULL (an unscored mention's label against a label filter) fails.
+        if r.get::<_, Option<bool>>(3).db()? == Some(true) {
+            chunk.passed.push(key.clone());
+        }
+        chunk.last = Some(key);
+    }
+    Ok(chunk)
 }
 
 /// The query's filters, other than search.
+#[derive(Clone)]
 struct Filter {
     statuses: Vec<&'static str>,
     platforms: Vec<&'static str>,
@@ -522,8 +1009,6 @@ enum Source {
     Dates,
     /// `mentions_facets`: status, platform and label ranges.
     Facets,
-    /// A watch's mentions (a big watch and nothing narrower).
-    Watch,
     /// The newest index from the top (nothing narrower).
     Newest,
 }
@@ -533,20 +1018,6 @@ impl Source {
         let (index, sql) = match self {
             Source::Dates | Source::Newest => ("mentions_newest", filter.sql(false)),
             Source::Facets => ("mentions_facets", filter.sql(true)),
-            Source::Watch => {
-                let mut sql = filter.sql(false);
-                let watch = sql.params.pop().unwrap_or(Value::Null);
-                sql.clauses.pop();
-                sql.params.insert(0, watch);
-                return Statement {
-                    text: format!(
-                        "SELECT {KEY_COLUMNS} FROM mention_watches mw CROSS JOIN mentions m ON m.id = mw.mention_id
-                         WHERE mw.watch_id = ? {}",
-                        and_all(&sql.clauses)
-                    ),
-                    params: sql.params,
-                };
-            }
         };
         Statement {
             text: format!(
@@ -591,7 +1062,48 @@ impl Filter {
         !(self.statuses.is_empty() && self.platforms.is_empty() && self.labels.is_empty())
     }
 
-    /// The index that answers "how many" reading fewest rows.
+    /// Any filter the order's indexes can check (all but the watch).
+    fn has_clauses(&self) -> bool {
+        self.has_facets() || self.from.is_some() || self.to.is_some()
+    }
+
+    /// The dates alone, and the rest.
+    fn split_dates(&self) -> (Filter, Filter) {
+        (
+            Filter {
+                from: self.from.clone(),
+                to: self.to.clone(),
+                ..Filter::none()
+            },
+            Filter {
+                from: None,
+                to: None,
+                ..self.clone()
+            },
+        )
+    }
+
+    fn none() -> Filter {
+        Filter {
+            statuses: Vec::new(),
+            platforms: Vec::new(),
+            labels: Vec::new(),
+            from: None,
+            to: None,
+            watch: None,
+        }
+    }
+
+    /// The same filters without the watch.
+    fn without_watch(&self) -> Filter {
+        Filter {
+            watch: None,
+            ..self.clone()
+        }
+    }
+
+    /// The index that answers "how many" reading fewest rows (for
+    /// filters without a watch).
     fn counting_source(&self, conn: &Connection, cap: i64) -> Result<Source> {
         if self.from.is_some() || self.to.is_some() {
             let dates = Filter {
@@ -618,8 +1130,6 @@ impl Filter {
         }
         Ok(if self.has_facets() {
             Source::Facets
-        } else if self.watch.is_some() {
-            Source::Watch
         } else {
             Source::Newest
         })
@@ -657,7 +1167,6 @@ impl Filter {
             s.clauses.push("m.created_at < ?".into());
             s.params.push(Value::Text(to.clone()));
         }
-        // Last, so that `Source::Watch` can take it off.
         if let Some(w) = self.watch {
             s.clauses.push(
                 "EXISTS (SELECT 1 FROM mention_watches mw WHERE mw.mention_id = m.id AND mw.watch_id = ?)"
@@ -1095,26 +1604,56 @@ mod tests {
         rows
     }
 
-    /// The defaults, and limits that force the walk on a few rows: tiny
-    /// chunks, a tiny cap and budget, every match read at once; or a walk
-    /// that counts everything.
-    const PLANS: [Limits; 3] = [
+    /// The defaults, and limits that force each plan on a few rows: walks
+    /// with tiny chunks, a tiny cap and budget, every watch big (looked up
+    /// most unhappy first); walks that count everything, with every watch
+    /// read as a set; and walks that give up at once and collect the
+    /// search's matches or the filtered mentions instead.
+    const PLANS: [Limits; 5] = [
         LIMITS,
         Limits {
             count_cap: 5,
             few_search: 0,
             few_watch: 0,
+            give_up_ratio: f64::INFINITY,
+            fallback: 0,
+            watch_set: 0,
+            walk_count: 5,
             walk_budget: 7,
             first_chunk: 2,
-            range_slack: 0,
         },
         Limits {
             count_cap: 1_000_000,
             few_search: 0,
             few_watch: 0,
+            give_up_ratio: f64::INFINITY,
+            fallback: 1_000_000,
+            watch_set: 1_000_000,
+            walk_count: 1_000_000,
             walk_budget: 1_000_000,
             first_chunk: 3,
-            range_slack: 1_000_000,
+        },
+        Limits {
+            count_cap: 3,
+            few_search: 0,
+            few_watch: 0,
+            give_up_ratio: 0.0,
+            fallback: 1_000_000,
+            watch_set: 0,
+            walk_count: 5,
+            walk_budget: 7,
+            first_chunk: 1,
+        },
+        Limits {
+            count_cap: 3,
+            few_search: 0,
+            few_watch: 0,
+            give_up_ratio: 0.0,
+            fallback: 0,
+            watch_set: 1_000_000,
+            walk_count: 3,
+            walk_budget: 7,
+            first_chunk: 1,
         },
     ];
 
@@ -1255,6 +1794,31 @@ mod tests {
                     ..Default::default()
                 },
                 Box::new(|r| r.text.contains("refund")),
+            ),
+            (
+                // A finished word (read by id range, not as a prefix).
+                InboxQuery {
+                    search: "refund ".into(),
+                    statuses: vec![MentionStatus::New, MentionStatus::Resolved],
+                    watch_id: Some(1),
+                    ..Default::default()
+                },
+                Box::new(|r| {
+                    r.text.contains("refund")
+                        && matches!(r.status, MentionStatus::New | MentionStatus::Resolved)
+                        && r.watches.contains(&1)
+                }),
+            ),
+            (
+                InboxQuery {
+                    search: "refund".into(),
+                    labels: vec![Label::Complaint, Label::Positive],
+                    ..Default::default()
+                },
+                Box::new(|r| {
+                    r.text.contains("refund")
+                        && matches!(r.label, Some(Label::Complaint | Label::Positive))
+                }),
             ),
             (
                 InboxQuery {
@@ -1545,7 +2109,7 @@ mod tests {
             })
             .unwrap();
         let page = search(&store, "same");
-        assert_eq!((page.total, page.total_capped), (COUNT_CAP, true));
+        assert_eq!((page.total, page.total_capped), (WALK_COUNT_CAP, true));
         assert_eq!(page.mentions.len(), 50);
         store
             .write(|tx| tx.execute("DELETE FROM mentions WHERE id > 100", []).db())

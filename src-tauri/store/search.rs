@@ -68,6 +68,11 @@ impl Search {
         (!phrases.is_empty()).then_some(Search { phrases })
     }
 
+    /// The last word is matched as a prefix (the owner may still be typing it).
+    pub fn has_prefix(&self) -> bool {
+        self.phrases.iter().any(|p| p.prefix)
+    }
+
     /// The FTS5 query: every token inside double quotes (which hold only
     /// letters and digits, so nothing in them is syntax), phrases ANDed.
     pub fn fts_query(&self) -> String {
@@ -231,8 +236,10 @@ mod tests {
         let s = Search::parse("  late   deliv").unwrap();
         assert_eq!(s.fts_query(), "\"late\" AND \"deliv\"*");
         // A finished word (a space after it) is matched whole.
+        assert!(s.has_prefix());
         let s = Search::parse("late delivery ").unwrap();
         assert_eq!(s.fts_query(), "\"late\" AND \"delivery\"");
+        assert!(!s.has_prefix());
         // Punctuation inside a word keeps its parts together as a phrase.
         let s = Search::parse("won't e-bike").unwrap();
         assert_eq!(s.fts_query(), "\"won t\" AND \"e bike\"*");
