@@ -88,7 +88,7 @@ fn start_background(ws: &Workspace, app: &tauri::AppHandle) {
     let handle = app.clone();
     ws.rescore_stale_in_background(move |_| {
         use tauri::Emitter;
-        // The Inbox shows the new labels.
+        // The sidebar counts follow the new labels (loaded rows keep theirs until reloaded).
         let _ = handle.emit("inbox-changed", ());
     });
 }
