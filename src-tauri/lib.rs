@@ -76,21 +76,36 @@ fn start_daily_purge(ws: Workspace, app: tauri::AppHandle) {
 
 /// The work that runs while the window is open: the scheduler, the daily
 /// purge, and scoring again the mentions stored before triage or by an
-/// older model.
+/// older model. The first poll and the scoring wait for the Inbox to be
+/// painted (at most `startup::PAINT_WAIT`), so they don't slow it.
 fn start_background(ws: &Workspace, app: &tauri::AppHandle) {
     let poller = ws.poller.clone();
     let handle = app.clone();
     let status_poller = poller.clone();
-    tauri::async_runtime::spawn(poller.run(SCHEDULER_TICK, move |summary| {
-        commands::sources::announce_cycle(&handle, summary, &status_poller);
-    }));
+    tauri::async_runtime::spawn(async move {
+        let _ = tokio::task::spawn_blocking(|| startup::wait_painted(startup::PAINT_WAIT)).await;
+        poller
+            .run(SCHEDULER_TICK, move |summary| {
+                commands::sources::announce_cycle(&handle, summary, &status_poller);
+            })
+            .await
+    });
     start_daily_purge(ws.clone(), app.clone());
     let handle = app.clone();
-    ws.rescore_stale_in_background(move |_| {
-        use tauri::Emitter;
-        // The sidebar counts follow the new labels (loaded rows keep theirs until reloaded).
-        let _ = handle.emit("inbox-changed", ());
-    });
+    let ws = ws.clone();
+    let spawned = std::thread::Builder::new()
+        .name("rescore-wait".into())
+        .spawn(move || {
+            startup::wait_painted(startup::PAINT_WAIT);
+            ws.rescore_stale_in_background(move |_| {
+                use tauri::Emitter;
+                // The sidebar counts follow the new labels (loaded rows keep theirs until reloaded).
+                let _ = handle.emit("inbox-changed", ());
+            });
+        });
+    if let Err(e) = spawned {
+        tracing::warn!("couldn't start scoring older mentions: {e}");
+    }
 }
 
 /// WebKitGTK's accelerated compositing keeps a layer store per scrolling
@@ -132,10 +147,7 @@ pub fn run_gui(data_dir: Option<PathBuf>) {
         CommandError::from(e)
     });
     let state = AppState::new(data_dir.clone(), workspace);
-    tracing::info!(
-        "workspace open {} ms after launch",
-        startup::since_launch_ms()
-    );
+    startup::stage("workspace open");
     let result = tauri::Builder::default()
         // First, so a second launch hands over before doing anything else.
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
@@ -150,10 +162,7 @@ pub fn run_gui(data_dir: Option<PathBuf>) {
         .plugin(tauri_plugin_notification::init())
         .manage(state)
         .setup(move |app| {
-            tracing::info!(
-                "window set up {} ms after launch",
-                startup::since_launch_ms()
-            );
+            startup::stage("window set up");
             // Where the desktop has no tray the icon simply isn't seen.
             if let Err(e) = tray::install(app.handle()) {
                 tracing::warn!("no tray icon: {e}");

@@ -29,15 +29,11 @@ pub fn init_os_keyring_in_background() {
     INIT_STARTED.store(true, std::sync::atomic::Ordering::SeqCst);
     std::thread::spawn(|| {
         let problem = init_os_keyring();
-        tracing::info!(
-            "keyring {} {} ms after launch",
-            if problem.is_none() {
-                "ready"
-            } else {
-                "unavailable"
-            },
-            crate::startup::since_launch_ms()
-        );
+        crate::startup::stage(if problem.is_none() {
+            "keyring ready"
+        } else {
+            "keyring unavailable"
+        });
     });
 }
 

@@ -40,6 +40,11 @@ MARKER = "HEARKEN_PAINTED_MS="
 # Printed just before MARKER: from the window asking for the Inbox's first
 # page to that page painted.
 FIRST_PAGE = "HEARKEN_FIRST_PAGE_MS="
+# Hearken's start-up steps: the core's ("HEARKEN_STAGE_MS=<ms since launch>
+# <what>") and the window's ("HEARKEN_UI_STAGES=script=90 asked=120 ...", ms
+# since the page began loading).
+STAGE = "HEARKEN_STAGE_MS="
+UI_STAGES = "HEARKEN_UI_STAGES="
 
 
 @dataclass
@@ -50,6 +55,9 @@ class Run:
     pss_kb: int
     rss_kb: int
     processes: list[str]
+    # "keyring ready 21, workspace open 98, ..." and "script=90 asked=120 ...".
+    core_steps: str = ""
+    ui_steps: str = ""
 
 
 @dataclass
@@ -168,6 +176,8 @@ def launch_once(
     log_path = log_dir / f"{app.name}-{index}.log"
     painted = threading.Event()
     result: dict[str, float | None] = {"wall_ms": None, "reported_ms": None, "first_page_ms": None}
+    core_steps: list[str] = []
+    ui_steps: list[str] = []
 
     with open(log_path, "wb") as log:
         t0 = time.perf_counter()
@@ -183,6 +193,11 @@ def launch_once(
         def read_stdout() -> None:
             assert proc.stdout is not None
             for raw in proc.stdout:  # keep draining, so the app never blocks on a full pipe
+                if raw.startswith(STAGE.encode()):
+                    ms, _, what = raw[len(STAGE) :].decode(errors="replace").strip().partition(" ")
+                    core_steps.append(f"{what} {ms}")
+                if raw.startswith(UI_STAGES.encode()):
+                    ui_steps.append(raw[len(UI_STAGES) :].decode(errors="replace").strip())
                 if raw.startswith(FIRST_PAGE.encode()):
                     try:
                         result["first_page_ms"] = float(raw[len(FIRST_PAGE) :].strip())
@@ -230,6 +245,8 @@ def launch_once(
         pss_kb=pss,
         rss_kb=rss,
         processes=sorted(per_process),
+        core_steps=", ".join(core_steps),
+        ui_steps=" ".join(ui_steps),
     )
 
 
@@ -305,6 +322,10 @@ def report(apps: list[App], runs: int, idle_s: float, data_from: Path | None) ->
                 + "), "
                 f"PSS {r.pss_kb / 1024:.1f} MB, RSS {r.rss_kb / 1024:.1f} MB; PSS by process: {', '.join(r.processes)}"
             )
+            if r.core_steps:
+                lines.append(f"    core, ms after launch: {r.core_steps}")
+            if r.ui_steps:
+                lines.append(f"    window, ms after its page began loading: {r.ui_steps}")
     return "\n".join(lines) + "\n"
 
 

@@ -5,12 +5,11 @@ use crate::model::{AppInfo, DemoSummary, MentionsAdded, Settings};
 
 #[tauri::command]
 pub async fn app_info(state: State<'_, AppState>) -> CmdResult<AppInfo> {
-    tracing::info!(
-        "first app_info {} ms after launch",
-        crate::startup::since_launch_ms()
-    );
+    crate::startup::stage("app_info asked");
     let ws = state.workspace()?;
-    blocking(move || ws.app_info()).await
+    let info = blocking(move || ws.app_info()).await;
+    crate::startup::stage("app_info answered");
+    info
 }
 
 #[tauri::command]
@@ -42,8 +41,9 @@ pub async fn demo_load(app: AppHandle, state: State<'_, AppState>) -> CmdResult<
 }
 
 /// The UI calls this once its first Inbox page is on screen, with how long
-/// that took from asking for it (for the start-up benchmark).
+/// that took from asking for it and when it reached each of its own steps
+/// (for the start-up benchmark).
 #[tauri::command(rename_all = "snake_case")]
-pub fn ui_painted(first_page_ms: u64) {
-    crate::startup::painted(first_page_ms);
+pub fn ui_painted(first_page_ms: u64, stages: Option<String>) {
+    crate::startup::painted(first_page_ms, stages.as_deref().unwrap_or(""));
 }

@@ -15,12 +15,7 @@ pub async fn mentions_list(
     limit: Option<i64>,
 ) -> CmdResult<MentionPage> {
     let ws = state.workspace()?;
-    let page = blocking(move || ws.mentions_page(before.as_ref(), limit.unwrap_or(50))).await;
-    tracing::debug!(
-        "mentions page ready {} ms after launch",
-        crate::startup::since_launch_ms()
-    );
-    page
+    blocking(move || ws.mentions_page(before.as_ref(), limit.unwrap_or(50))).await
 }
 
 #[tauri::command]
@@ -30,8 +25,11 @@ pub async fn mentions_query(
     before: Option<MentionCursor>,
     limit: Option<i64>,
 ) -> CmdResult<MentionPage> {
+    crate::startup::stage("Inbox page asked");
     let ws = state.workspace()?;
-    blocking(move || ws.inbox_page(&query, before.as_ref(), limit.unwrap_or(50))).await
+    let page = blocking(move || ws.inbox_page(&query, before.as_ref(), limit.unwrap_or(50))).await;
+    crate::startup::stage("Inbox page answered");
+    page
 }
 
 #[tauri::command]
