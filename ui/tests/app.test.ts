@@ -2,6 +2,7 @@ import { emit } from '@tauri-apps/api/event';
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import { describe, expect, test } from 'vitest';
 import App from '../src/App.svelte';
+import { FIRST_PAGE_WAIT_MS } from '../src/lib/stores/workspace.svelte';
 import { appInfo, FakeWatches, fakeCore, mention, page, refuse, watch } from './backend';
 import { FakePrivacy } from './privacyBackend';
 
@@ -40,6 +41,40 @@ describe('starting Hearken', () => {
     await waitFor(() => expect(core.called('ui_painted')).toHaveLength(1));
     const ms = core.called('ui_painted')[0]?.args.first_page_ms;
     expect(Number.isInteger(ms) && (ms as number) >= 0).toBe(true);
+    // Where the time went, in the order reached: asked for both answers,
+    // got them, built the screen, painted it.
+    const steps = String(core.called('ui_painted')[0]?.args.stages);
+    const order = [...steps.matchAll(/(\w+)=(\d+)/g)].map((m) => m[1]);
+    for (const step of ['script', 'asked', 'info', 'page', 'rendered', 'painted']) expect(order).toContain(step);
+    expect(order.indexOf('asked')).toBeLessThan(order.indexOf('info'));
+    expect(order.indexOf('asked')).toBeLessThan(order.indexOf('page'));
+    expect(order.at(-1)).toBe('painted');
+  });
+});
+
+describe('the first screen', () => {
+  test('is shown once the first Inbox page is in, so the window lays it out once', async () => {
+    let answer: (value: unknown) => void = () => {};
+    fakeCore({
+      mentions_query: () => new Promise((resolve) => (answer = resolve)),
+    });
+    render(App);
+    // App info is in, the page is not: still opening, no half-built Inbox.
+    await waitFor(() => expect(screen.getByRole('status').textContent).toContain('Opening Hearken'));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(screen.queryByTestId('screen-inbox')).toBeNull();
+
+    answer(page([mention({ text: 'Lovely sourdough this morning' })]));
+    expect(await screen.findByText('Lovely sourdough this morning')).toBeTruthy();
+    expect(screen.queryByText(/Opening Hearken/)).toBeNull();
+  });
+
+  test('does not wait long for a slow first page', async () => {
+    fakeCore({ mentions_query: () => new Promise(() => {}) });
+    render(App);
+    // Shown after FIRST_PAGE_WAIT_MS, with the Inbox still loading.
+    expect(await screen.findByTestId('screen-inbox', {}, { timeout: FIRST_PAGE_WAIT_MS + 2000 })).toBeTruthy();
+    expect(screen.getByTestId('screen-inbox').textContent).toContain('Loading');
   });
 });
 

@@ -126,7 +126,8 @@ export const api = {
   guideStepDelete: (id: string) => call<null>('guide_step_delete', { id }),
   guideStepHide: (stepId: string, hidden: boolean) => call<null>('guide_step_hide', { step_id: stepId, hidden }),
   /** Tells the core the first Inbox page is on screen, `firstPageMs` after the window asked for it (start-up timing). */
-  uiPainted: (firstPageMs: number) => call<null>('ui_painted', { first_page_ms: firstPageMs }),
+  uiPainted: (firstPageMs: number, stages: string) =>
+    call<null>('ui_painted', { first_page_ms: firstPageMs, stages }),
 };
 
 // ── Privacy (#5): do-not-contact, retention, requests, audit ──

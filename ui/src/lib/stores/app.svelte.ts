@@ -3,6 +3,7 @@ import type { AppInfo } from '../bindings/AppInfo';
 import type { Settings } from '../bindings/Settings';
 import type { Theme } from '../bindings/Theme';
 import { applyTheme } from '../theme';
+import { markStep } from '../steps';
 
 /** The settings that are plain on/off switches. */
 export type SettingSwitch = 'notify_complaints' | 'notify_negative' | 'notify_new_mentions' | 'tray_unread';
@@ -21,6 +22,7 @@ export class AppState {
     this.starting = true;
     try {
       const info = await api.appInfo();
+      markStep('info');
       this.info = info;
       this.startupError = null;
       applyTheme(info.settings.theme);

@@ -9,6 +9,7 @@ import type { MentionStatus } from '../bindings/MentionStatus';
 import type { Platform } from '../bindings/Platform';
 import { checkSummary, LABEL_WORDS, mentionCount, statusChangeWords, statusFailedWords, type CheckSummary } from '../words';
 import { InboxFilters, queryKey } from './inboxFilters.svelte';
+import { markStep } from '../steps';
 
 // Past this, new mentions that cannot be slipped in wait behind a "show them" button.
 const READING_FURTHER_DOWN_PX = 300;
@@ -124,6 +125,7 @@ export class InboxState {
     this.loading = true;
     try {
       const page = await api.mentionsQuery(query, null, PAGE_SIZE);
+      markStep('page');
       if (generation !== this.generation) return;
       this.mentions = page.mentions;
       this.next = page.next;

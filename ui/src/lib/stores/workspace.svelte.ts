@@ -10,6 +10,9 @@ import { SampleDataState } from './sample.svelte';
 import { SourcesState } from './sources.svelte';
 import { WatchesState } from './watches.svelte';
 
+/** How long the window waits for the first Inbox page before showing its screens without it. */
+export const FIRST_PAGE_WAIT_MS = 400;
+
 /** Every store of the window, wired to each other and to the core's events. */
 export class Workspace {
   readonly app = new AppState();
@@ -22,14 +25,25 @@ export class Workspace {
   readonly guide = new GuideState();
   readonly outreach = new OutreachState();
   readonly sample = new SampleDataState(() => this.refreshAll());
+  /** The app's screens are shown (until then, "Opening Hearken…"). */
+  shown = $state(false);
   /**
    * Start-up: app info and the first Inbox page together (a failure of app
-   * info is the full-page error); the other screens' lists load after the
-   * Inbox is on screen, so they don't delay it.
+   * info is the full-page error). The screens are shown once both are in,
+   * so the web view lays them out once rather than twice (its first layout
+   * is the slowest step of start-up), unless the page is slow; the other
+   * screens' lists load after the Inbox is on screen, so they don't delay it.
    */
   async start(): Promise<boolean> {
-    const [started] = await Promise.all([this.app.start(), this.inbox.reload()]);
-    if (!started) return false;
+    const page = this.inbox.reload();
+    const started = await this.app.start();
+    if (!started) {
+      await page;
+      return false;
+    }
+    await Promise.race([page, new Promise((resolve) => setTimeout(resolve, FIRST_PAGE_WAIT_MS))]);
+    this.shown = true;
+    await page;
     void Promise.all([
       this.inbox.refreshCounts(),
       this.sources.refresh(),
