@@ -99,7 +99,7 @@ fn start_background(ws: &Workspace, app: &tauri::AppHandle) {
             startup::wait_painted(startup::PAINT_WAIT);
             ws.rescore_stale_in_background(move |_| {
                 use tauri::Emitter;
-                // The sidebar counts follow the new labels (loaded rows keep theirs until reloaded).
+                // The sidebar counts and the loaded rows follow the new labels.
                 let _ = handle.emit("inbox-changed", ());
             });
         });

@@ -550,6 +550,64 @@ describe('keeping current', () => {
     await waitFor(() => expect(screen.queryByTestId('unread-badge')).toBeNull());
   });
 
+  test('rows scored again elsewhere show their new labels in place, keeping order and selection', async () => {
+    const fake = three();
+    const core = fakeCore(fake.handlers());
+    render(App);
+    await screen.findByText('Loved the croissants');
+    await fireEvent.click(within(row(2)).getByRole('checkbox'));
+    await fireEvent.click(within(row(3)).getByRole('button', { name: 'Details' }));
+    await screen.findByTestId('mention-detail');
+    const order = () => screen.getAllByTestId('mention-row').map((r) => r.dataset.id);
+    const before = order();
+
+    // A newer model scored them again (the core's background re-scoring).
+    fake.mentions = fake.mentions.map((m) => (m.id === 3 ? { ...m, label: 'complaint' as const, concern: 0.9 } : m));
+    await emit('inbox-changed');
+
+    await waitFor(() => expect(within(row(3)).getByTestId('mention-label').textContent).toMatch(/Complaint/));
+    expect(within(screen.getByTestId('mention-detail')).getAllByText(/Complaint/).length).toBeGreaterThan(0);
+    expect(order()).toEqual(before);
+    expect(within(row(2)).getByRole<HTMLInputElement>('checkbox').checked).toBe(true);
+    expect(within(row(1)).getByTestId('mention-label').textContent).toMatch(/Complaint/);
+    expect(within(row(2)).getByTestId('mention-label').textContent).toMatch(/Positive/);
+    expect(core.called('mentions_query').length).toBeGreaterThanOrEqual(2);
+  });
+
+  test('a refresh that crosses a change made here does not undo it', async () => {
+    const fake = three();
+    const answers: (() => void)[] = [];
+    let hold = false;
+    const query = fake.handlers().mentions_query!;
+    fakeCore({
+      ...fake.handlers(),
+      // Once held, a list query answers only when the test lets it, with
+      // what was stored when it was asked.
+      mentions_query: (a) => {
+        const result = query(a);
+        return hold ? new Promise((resolve) => answers.push(() => resolve(result))) : result;
+      },
+    });
+    render(App);
+    await screen.findByText('Loved the croissants');
+    hold = true;
+    fake.mentions = fake.mentions.map((m) => (m.id === 3 ? { ...m, label: 'complaint' as const } : m));
+    await emit('inbox-changed');
+    await waitFor(() => expect(answers).toHaveLength(1));
+    // Meanwhile the owner marks row 1 resolved here.
+    await fireEvent.click(within(row(1)).getByRole('checkbox'));
+    await fireEvent.click(screen.getByTestId('bulk-resolved'));
+    await waitFor(() => expect(within(row(1)).getByTestId('mention-status').textContent).toMatch(/Done/));
+    // The refresh asked before that change answers: it is not applied over it.
+    answers[0]?.();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(within(row(1)).getByTestId('mention-status').textContent).toMatch(/Done/);
+    // The change's own event refreshes again, and that one shows both changes.
+    for (const release of answers.slice(1)) release();
+    await waitFor(() => expect(within(row(3)).getByTestId('mention-label').textContent).toMatch(/Complaint/));
+    expect(within(row(1)).getByTestId('mention-status').textContent).toMatch(/Done/);
+  });
+
   test('a refused detail says so and can be tried again', async () => {
     let fail = true;
     const fake = three();

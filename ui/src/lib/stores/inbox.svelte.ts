@@ -11,6 +11,9 @@ import { checkSummary, LABEL_WORDS, mentionCount, statusChangeWords, statusFaile
 import { InboxFilters, queryKey } from './inboxFilters.svelte';
 import { markStep } from '../steps';
 
+/** At most this many loaded rows are refreshed when mentions change elsewhere (the core's largest page). */
+const MAX_REFRESH = 500;
+
 // Past this, new mentions that cannot be slipped in wait behind a "show them" button.
 const READING_FURTHER_DOWN_PX = 300;
 // Typing in the search box sends the query after this pause.
@@ -74,6 +77,8 @@ export class InboxState {
   private seenSent = new Set<number>();
   /** The mentions of each status change on its way to the core. */
   private inflight = new Set<ReadonlySet<number>>();
+  /** Counts changes made here (a status, a label, a seen mark), so a refresh that crossed one is not applied. */
+  private localEdits = 0;
 
   get hasMore(): boolean {
     return this.next !== null;
@@ -258,6 +263,40 @@ export class InboxState {
     if (this.activeId !== null && this.indexOf(this.activeId) < 0) this.activeId = null;
   }
 
+  /**
+   * Mentions changed outside this list (scored again by a newer model, the
+   * CLI, another window): shows the loaded rows as they are now, in place,
+   * without moving the list, its order or the selection. A refresh that
+   * crossed a change made here is dropped; that change's own event brings
+   * the next one.
+   */
+  async refreshLoaded(): Promise<void> {
+    if (!this.loaded || this.mentions.length === 0) return;
+    const generation = this.generation;
+    const edits = this.localEdits;
+    try {
+      const page = await api.mentionsQuery(this.listQuery, null, Math.min(this.mentions.length, MAX_REFRESH));
+      if (generation !== this.generation || edits !== this.localEdits) return;
+      const fresh = new Map(page.mentions.map((m) => [m.id, m]));
+      let changed = false;
+      const mentions = this.mentions.map((m) => {
+        const now = fresh.get(m.id);
+        if (now === undefined || JSON.stringify(now) === JSON.stringify(m)) return m;
+        changed = true;
+        return now;
+      });
+      if (changed) this.mentions = mentions;
+      const now = this.detail && fresh.get(this.detail.mention.id);
+      if (this.detail && now) {
+        // The detail pane's own highlights stay.
+        const mention = { ...now, highlights: this.detail.mention.highlights };
+        if (JSON.stringify(mention) !== JSON.stringify(this.detail.mention)) this.detail = { ...this.detail, mention };
+      }
+    } catch {
+      // The rows keep what they show; the next change or reload catches up.
+    }
+  }
+
   async refreshCounts(): Promise<void> {
     try {
       this.counts = await api.inboxCounts();
@@ -349,6 +388,7 @@ export class InboxState {
 
   /** Changes each mention in place (list and open mention) without touching the others. */
   private patch(ids: ReadonlySet<number>, change: (m: Mention) => Mention): void {
+    this.localEdits++;
     let changed = false;
     const mentions = this.mentions.map((m) => {
       if (!ids.has(m.id)) return m;

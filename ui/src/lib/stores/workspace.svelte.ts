@@ -93,7 +93,10 @@ export class Workspace {
         void this.watches.refresh();
         void this.app.refreshInfo();
       },
-      inboxChanged: () => void this.inbox.refreshCounts(),
+      inboxChanged: () => {
+        void this.inbox.refreshCounts();
+        void this.inbox.refreshLoaded();
+      },
       sourcesChanged: () => {
         void this.sources.refresh();
         void this.app.refreshInfo();
