@@ -3,8 +3,9 @@
 //! insert of the same rows into the same schema in the same run (the
 //! machines are shared and noisy: the ratio is what to compare).
 //!
-//! Also measures how memory grows when one poll returns 10,000 items
-//! compared with 1,000 (peak resident memory of a child process for each).
+//! Also measures how memory grows while one poll stores 1,000, 10,000 and
+//! 20,000 items (a child process polls each feed, which this one serves;
+//! `--memory-only` measures just that).
 //!
 //! Run: `cargo bench --bench ingest` (release). Results are printed and
 //! written to bench-results/ingest.txt.
@@ -316,34 +317,24 @@ fn bare_insert(rows: &[NewMention]) -> f64 {
     start.elapsed().as_secs_f64()
 }
 
-/// Peak resident memory (kB) of this process.
-fn peak_rss_kb() -> u64 {
+/// A field of /proc/self/status, in kB.
+fn status_kb(field: &str) -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
             s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
+                .find(|l| l.starts_with(field))
                 .and_then(|l| l.split_whitespace().nth(1))
                 .and_then(|v| v.parse().ok())
         })
         .unwrap_or(0)
 }
 
-/// Child mode: poll one feed of `n` entries from a local server, print peak memory.
-fn poll_feed_child(n: usize) {
+/// Serves `body` as an Atom feed on 127.0.0.1 until the process ends; the port.
+fn serve_feed(body: Vec<u8>) -> u16 {
     use std::io::{Read, Write};
-    let mut body = String::from("<?xml version=\"1.0\"?><feed xmlns=\"http://www.w3.org/2005/Atom\"><id>f</id><title>Big</title><updated>2026-11-01T00:00:00Z</updated>");
-    for (i, r) in raw_items(n, 0, Times::Stream).iter().enumerate() {
-        body.push_str(&format!(
-            "<entry><id>urn:{i}</id><title>{}</title><link href=\"{}\"/><published>2026-11-01T00:00:00Z</published></entry>",
-            html_escape::encode_text(&html_to_text(&r.html)),
-            r.url
-        ));
-    }
-    body.push_str("</feed>");
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
-    let body_bytes = body.into_bytes();
     std::thread::spawn(move || {
         for mut s in listener.incoming().flatten() {
             // Read the whole request head before answering: closing a
@@ -358,17 +349,49 @@ fn poll_feed_child(n: usize) {
             }
             let head = format!(
                 "HTTP/1.1 200 OK\r\nContent-Type: application/atom+xml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                body_bytes.len()
+                body.len()
             );
             let _ = s.write_all(head.as_bytes());
-            let _ = s.write_all(&body_bytes);
+            let _ = s.write_all(&body);
             let _ = s.shutdown(std::net::Shutdown::Write);
             let _ = s.read(&mut buf);
         }
     });
+    port
+}
+
+/// An Atom feed of `n` realistic entries.
+fn feed_body(n: usize) -> Vec<u8> {
+    let mut body = String::from("<?xml version=\"1.0\"?><feed xmlns=\"http://www.w3.org/2005/Atom\"><id>f</id><title>Big</title><updated>2026-11-01T00:00:00Z</updated>");
+    for (i, r) in raw_items(n, 0, Times::Stream).iter().enumerate() {
+        body.push_str(&format!(
+            "<entry><id>urn:{i}</id><title>{}</title><link href=\"{}\"/><published>2026-11-01T00:00:00Z</published></entry>",
+            html_escape::encode_text(&html_to_text(&r.html)),
+            r.url
+        ));
+    }
+    body.push_str("</feed>");
+    body.into_bytes()
+}
+
+/// What one poll's process held: before the poll and at its peak, the
+/// heap and other private memory (RssAnon, sampled every millisecond) and
+/// all resident memory (VmHWM, which also counts the database file's pages
+/// mapped by the readers: the OS's cache, dropped when memory is short).
+struct PollMemory {
+    anon_before: u64,
+    anon_peak: u64,
+    rss_before: u64,
+    rss_peak: u64,
+}
+
+/// Child mode: poll the feed of `n` entries the parent serves on `port`
+/// (so the feed's own bytes are not counted here), print memory in kB.
+fn poll_feed_child(n: usize, port: u16) {
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+    use std::sync::Arc;
     let dir = tempfile::tempdir().unwrap();
     let ws = hearken_lib::workspace::Workspace::open(dir.path()).unwrap();
-    let before = peak_rss_kb();
     let id = ws
         .add_source(hearken_lib::model::NewSource {
             platform: Some(Platform::Rss),
@@ -379,15 +402,39 @@ fn poll_feed_child(n: usize) {
         .unwrap()
         .id;
     let rt = tokio::runtime::Runtime::new().unwrap();
+    let anon_before = status_kb("RssAnon:");
+    let rss_before = status_kb("VmHWM:");
+    let peak = Arc::new(AtomicU64::new(anon_before));
+    let done = Arc::new(AtomicBool::new(false));
+    let sampler = {
+        let (peak, done) = (peak.clone(), done.clone());
+        std::thread::spawn(move || {
+            while !done.load(Ordering::Relaxed) {
+                peak.fetch_max(status_kb("RssAnon:"), Ordering::Relaxed);
+                std::thread::sleep(std::time::Duration::from_millis(1));
+            }
+        })
+    };
     let report = rt.block_on(ws.poller.poll_source(id)).unwrap();
+    done.store(true, Ordering::Relaxed);
+    sampler.join().unwrap();
     assert!(report.ok && report.new_mentions == n as i64, "{report:?}");
-    println!("{} {}", before, peak_rss_kb());
+    let m = PollMemory {
+        anon_before,
+        anon_peak: peak.load(Ordering::Relaxed),
+        rss_before,
+        rss_peak: status_kb("VmHWM:"),
+    };
+    println!(
+        "{} {} {} {}",
+        m.anon_before, m.anon_peak, m.rss_before, m.rss_peak
+    );
 }
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if let Some(i) = args.iter().position(|a| a == "--poll-child") {
-        poll_feed_child(args[i + 1].parse().unwrap());
+        poll_feed_child(args[i + 1].parse().unwrap(), args[i + 2].parse().unwrap());
         return;
     }
     let mut out = String::new();
@@ -400,95 +447,117 @@ fn main() {
     // quick smoke test instead, and leaves bench-results/ alone.
     let bench = args.iter().any(|a| a == "--bench");
     let n = if bench { N } else { 2_000 };
-    let items = raw_items(n, 0, Times::Stream);
-    let rows: Vec<NewMention> = items.iter().map(normalise).collect();
-    // Warm-up, then alternate the measurements three times and take medians.
-    let _ = pipeline(&raw_items(5_000, 7, Times::Stream));
-    let (mut p, mut q, mut b) = (Vec::new(), Vec::new(), Vec::new());
-    for _ in 0..3 {
-        let (stages, stored) = pipeline(&items);
+    if !args.iter().any(|a| a == "--memory-only") {
+        let items = raw_items(n, 0, Times::Stream);
+        let rows: Vec<NewMention> = items.iter().map(normalise).collect();
+        // Warm-up, then alternate the measurements three times and take medians.
+        let _ = pipeline(&raw_items(5_000, 7, Times::Stream));
+        let (mut p, mut q, mut b) = (Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..3 {
+            let (stages, stored) = pipeline(&items);
+            assert_eq!(stored, n as i64);
+            p.push(stages);
+            q.push(plain_insert(&rows));
+            b.push(bare_insert(&rows));
+        }
+        let median = |v: &mut Vec<f64>| {
+            v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+            v[v.len() / 2]
+        };
+        p.sort_by(|a, b| a.total().partial_cmp(&b.total()).unwrap());
+        let stages = p[p.len() / 2];
+        let (p, q, b) = (stages.total(), median(&mut q), median(&mut b));
+        let rate = |s: f64| n as f64 / s;
+        say(format!(
+            "ingest of {n} mentions in batches of {BATCH} (median of 3), {} cores",
+            std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1)
+        ));
+        say(format!(
+            "  normalise + match + score + store + FTS : {:>9.0} mentions/s ({p:.2} s)",
+            rate(p)
+        ));
+        say(format!(
+            "    of which normalise {:.2} s, match {:.2} s, score {:.2} s (before the write), store + FTS {:.2} s",
+            stages.normalise, stages.matching, stages.scoring, stages.storing
+        ));
+        say(format!(
+            "  plain insert, same schema               : {:>9.0} mentions/s ({q:.2} s)",
+            rate(q)
+        ));
+        say(format!(
+            "  plain insert, bare table                : {:>9.0} mentions/s ({b:.2} s)",
+            rate(b)
+        ));
+        say(format!(
+            "  pipeline / plain (same schema)          : {:.0}%   pipeline / bare table: {:.0}%",
+            100.0 * q / p,
+            100.0 * b / p
+        ));
+        // The worst case for the Inbox's time-ordered indexes: the same items
+        // with their times scattered over the year (one run).
+        let scattered = raw_items(n, 0, Times::Scattered);
+        let scattered_rows: Vec<NewMention> = scattered.iter().map(normalise).collect();
+        let (stages, stored) = pipeline(&scattered);
         assert_eq!(stored, n as i64);
-        p.push(stages);
-        q.push(plain_insert(&rows));
-        b.push(bare_insert(&rows));
+        let plain = plain_insert(&scattered_rows);
+        say(format!(
+            "  times scattered over the year (one run): pipeline {:>7.0} mentions/s (store + FTS {:.2} s), plain insert {:>7.0} mentions/s, ratio {:.0}%",
+            rate(stages.total()),
+            stages.storing,
+            rate(plain),
+            100.0 * plain / stages.total()
+        ));
     }
-    let median = |v: &mut Vec<f64>| {
-        v.sort_by(|a, b| a.partial_cmp(b).unwrap());
-        v[v.len() / 2]
-    };
-    p.sort_by(|a, b| a.total().partial_cmp(&b.total()).unwrap());
-    let stages = p[p.len() / 2];
-    let (p, q, b) = (stages.total(), median(&mut q), median(&mut b));
-    let rate = |s: f64| n as f64 / s;
-    say(format!(
-        "ingest of {n} mentions in batches of {BATCH} (median of 3), {} cores",
-        std::thread::available_parallelism()
-            .map(|n| n.get())
-            .unwrap_or(1)
-    ));
-    say(format!(
-        "  normalise + match + score + store + FTS : {:>9.0} mentions/s ({p:.2} s)",
-        rate(p)
-    ));
-    say(format!(
-        "    of which normalise {:.2} s, match {:.2} s, score {:.2} s (before the write), store + FTS {:.2} s",
-        stages.normalise, stages.matching, stages.scoring, stages.storing
-    ));
-    say(format!(
-        "  plain insert, same schema               : {:>9.0} mentions/s ({q:.2} s)",
-        rate(q)
-    ));
-    say(format!(
-        "  plain insert, bare table                : {:>9.0} mentions/s ({b:.2} s)",
-        rate(b)
-    ));
-    say(format!(
-        "  pipeline / plain (same schema)          : {:.0}%   pipeline / bare table: {:.0}%",
-        100.0 * q / p,
-        100.0 * b / p
-    ));
-    // The worst case for the Inbox's time-ordered indexes: the same items
-    // with their times scattered over the year (one run).
-    let scattered = raw_items(n, 0, Times::Scattered);
-    let scattered_rows: Vec<NewMention> = scattered.iter().map(normalise).collect();
-    let (stages, stored) = pipeline(&scattered);
-    assert_eq!(stored, n as i64);
-    let plain = plain_insert(&scattered_rows);
-    say(format!(
-        "  times scattered over the year (one run): pipeline {:>7.0} mentions/s (store + FTS {:.2} s), plain insert {:>7.0} mentions/s, ratio {:.0}%",
-        rate(stages.total()),
-        stages.storing,
-        rate(plain),
-        100.0 * plain / stages.total()
-    ));
 
-    // Memory: one poll of a 1,000-item feed vs a 10,000-item feed, each in
-    // its own process.
+    // Memory: one poll of a 1,000-, 10,000- and 20,000-item feed, each
+    // polled by a process of its own from a feed this one serves.
     let me = std::env::current_exe().unwrap();
-    let mut peaks = Vec::new();
+    let mut polls = Vec::new();
     for n in [1_000usize, 10_000, 20_000] {
+        let body = feed_body(n);
+        let size = body.len();
+        let port = serve_feed(body);
         let o = std::process::Command::new(&me)
-            .args(["--poll-child", &n.to_string()])
+            .args(["--poll-child", &n.to_string(), &port.to_string()])
             .output()
             .unwrap();
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         let text = String::from_utf8_lossy(&o.stdout);
-        let nums: Vec<u64> = text
+        let k: Vec<u64> = text
             .split_whitespace()
             .filter_map(|v| v.parse().ok())
             .collect();
-        peaks.push((n, nums[0], nums[1]));
+        let m = PollMemory {
+            anon_before: k[0],
+            anon_peak: k[1],
+            rss_before: k[2],
+            rss_peak: k[3],
+        };
+        polls.push((n, size, m));
     }
-    for (n, before, after) in &peaks {
+    let mb = |kb: u64| kb as f64 / 1024.0;
+    for (n, size, m) in &polls {
         say(format!(
-            "  poll of {n:>6} items: peak memory {} MB (before the poll {} MB)",
-            after / 1024,
-            before / 1024
+            "  poll of {n:>6} items ({:.1} MB feed): heap and private memory {:.0} MB before, {:.0} MB at the peak (+{:.1} MB); all resident memory {:.0} MB -> {:.0} MB",
+            *size as f64 / 1e6,
+            mb(m.anon_before),
+            mb(m.anon_peak),
+            mb(m.anon_peak.saturating_sub(m.anon_before)),
+            mb(m.rss_before),
+            mb(m.rss_peak),
         ));
     }
-    let growth = |i: usize| peaks[i].2.saturating_sub(peaks[i].1).max(1) as f64;
+    let growth = |i: usize| {
+        polls[i]
+            .2
+            .anon_peak
+            .saturating_sub(polls[i].2.anon_before)
+            .max(1) as f64
+    };
     say(format!(
-        "  growth 10,000 vs 1,000 items: {:.1}x for 10x the items; 20,000 vs 10,000: {:.1}x for 2x",
+        "  heap growth during the poll: 10,000 vs 1,000 items {:.1}x for 10x the items; 20,000 vs 10,000 {:.1}x for 2x",
         growth(1) / growth(0),
         growth(2) / growth(1)
     ));
