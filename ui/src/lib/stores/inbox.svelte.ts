@@ -266,9 +266,11 @@ export class InboxState {
   /**
    * Mentions changed outside this list (scored again by a newer model, the
    * CLI, another window): shows the loaded rows as they are now, in place,
-   * without moving the list, its order or the selection. A refresh that
-   * crossed a change made here is dropped; that change's own event brings
-   * the next one.
+   * without moving the list, its order or the selection. It reads the list's
+   * first rows again, as many as are loaded, so a row that has moved out of
+   * them (a new label outside the filter, lower in "most unhappy first")
+   * keeps what it shows until the next reload. A refresh that crossed a
+   * change made here is dropped; that change's own event brings the next one.
    */
   async refreshLoaded(): Promise<void> {
     if (!this.loaded || this.mentions.length === 0) return;
@@ -286,10 +288,10 @@ export class InboxState {
         return now;
       });
       if (changed) this.mentions = mentions;
-      const now = this.detail && fresh.get(this.detail.mention.id);
-      if (this.detail && now) {
+      const open = this.detail && fresh.get(this.detail.mention.id);
+      if (this.detail && open) {
         // The detail pane's own highlights stay.
-        const mention = { ...now, highlights: this.detail.mention.highlights };
+        const mention = { ...open, highlights: this.detail.mention.highlights };
         if (JSON.stringify(mention) !== JSON.stringify(this.detail.mention)) this.detail = { ...this.detail, mention };
       }
     } catch {
