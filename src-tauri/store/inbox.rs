@@ -159,6 +159,30 @@ fn key_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<Key> {
 /// Selects a `Key` from `mentions m`.
 const KEY_COLUMNS: &str = "m.id, m.created_at, coalesce(m.concern, -1.0)";
 
+thread_local! {
+    /// How this thread's last `query` found its page (see `last_plan`).
+    static PLAN: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+}
+
+/// Adds a step to the plan of the query running on this thread.
+fn note(step: impl AsRef<str>) {
+    PLAN.with(|p| {
+        let mut p = p.borrow_mut();
+        if !p.is_empty() {
+            p.push_str(", ");
+        }
+        p.push_str(step.as_ref());
+    });
+}
+
+/// How the last `query` on this thread found its page ("walk newest: 1024
+/// rows, search set 3,000 ids", "collect search: 812"): for benches/search.rs,
+/// which lists its slowest queries with their plans.
+#[doc(hidden)]
+pub fn last_plan() -> String {
+    PLAN.with(|p| p.borrow().clone())
+}
+
 /// One page of the Inbox: `limit` mentions after `before` (the `next` of
 /// the previous page), matching every filter in `q`.
 pub fn query(
@@ -177,6 +201,7 @@ fn query_with(
     limit: i64,
     limits: &Limits,
 ) -> Result<MentionPage> {
+    PLAN.with(|p| p.borrow_mut().clear());
     let limit = limit.clamp(1, MAX_PAGE) as usize;
     let filter = Filter::new(conn, q)?;
     let search = Search::parse(&q.search);
@@ -240,6 +265,7 @@ fn find(
         (Some(q), true) => {
             let mut set = IdSet::new(SEARCH_IN_RANGE, Value::Text(q.clone()), true);
             set.cover(conn, i64::MIN, i64::MAX)?;
+            note(format!("prefix read: {} ids", set.read));
             Some(set)
         }
         _ => None,
@@ -257,6 +283,7 @@ fn find(
     };
     if let (Some(q), Some(n)) = (&fts, matches) {
         if n <= limits.few_search {
+            note(format!("collect search: {n}"));
             let keys = match &prefix_set {
                 Some(set) => collect_ids(conn, filter, set.ids())?,
                 None => collect_search(conn, filter, q)?,
@@ -290,6 +317,7 @@ fn find(
     };
     if let (Some(w), Some(n)) = (filter.watch, members) {
         if n <= limits.few_watch {
+            note(format!("collect watch: {n}"));
             let sql = plain.sql(false);
             let keys = collect(
                 conn,
@@ -319,11 +347,13 @@ fn find(
         let sql = source.select(&plain);
         let total = capped_count(conn, &sql.text, &sql.params, limits.count_cap)?;
         if total <= limits.count_cap {
+            note(format!("collect filtered: {total}"));
             let keys = collect(conn, &sql.text, &sql.params)?;
             let keys = sets.keep(conn, keys, false)?;
             return Ok(cut(keys, sort, after, limit));
         }
         if sets.is_empty() {
+            note("walk filters");
             // Many match: the page is near the top of the order's index.
             let page = walk_page(conn, &plain, sort, after, limit + 1)?;
             return Ok(Found {
@@ -367,6 +397,10 @@ fn find(
     )? {
         Walked::Found(found) => found,
         Walked::GaveUp(instead) => {
+            note(match instead {
+                Instead::Search => "gave up: collect search",
+                Instead::Filtered => "gave up: collect filtered",
+            });
             let keys = match instead {
                 Instead::Search => match &sets.search {
                     Some(set) if set.whole && set.lo <= set.hi => {
@@ -871,6 +905,14 @@ fn walk(
     let (mut walked, mut passed, mut spent) = (0usize, 0usize, 0usize);
     let mut chunk_size = limits.first_chunk.max(1);
     let mut pos = after.cloned();
+    let said = |walked: usize, passed: usize, total: i64, sets: &Sets| {
+        let read = |s: &Option<IdSet>| s.as_ref().map_or(0, |s| s.read);
+        note(format!(
+            "walk {sort:?}: {walked} rows, {passed} passed, {total} found (search ids read {}, watch ids read {})",
+            read(&sets.search),
+            read(&sets.watch)
+        ));
+    };
     loop {
         let chunk = walk_chunk(conn, filter, sort, pos.as_ref(), chunk_size)?;
         let Some(last) = chunk.last else {
@@ -896,6 +938,7 @@ fn walk(
         }
         if page.len() >= want {
             if !count || total > limits.walk_count || spent >= limits.walk_budget {
+                said(walked, passed, total, sets);
                 return Ok(Walked::Found(Found {
                     page,
                     total: total.min(limits.walk_count),
@@ -904,12 +947,14 @@ fn walk(
             }
         } else if let Some(costs) = costs {
             if let Some(instead) = costs.instead(conn, sets, walked, passed, page.len(), want)? {
+                said(walked, passed, total, sets);
                 return Ok(Walked::GaveUp(instead));
             }
         }
         pos = Some(last);
         chunk_size = (chunk_size * 2).min(8_192);
     }
+    said(walked, passed, total, sets);
     Ok(Walked::Found(Found {
         page,
         total,
