@@ -914,6 +914,14 @@ fn main() {
             })
             .collect();
         let samples: Vec<f64> = timings.iter().map(|t| t.0).collect();
+        if std::env::var_os("HEARKEN_SEARCH_PLANS").is_some() {
+            for (t, q, total, _, plan) in &timings {
+                eprintln!(
+                    "plan {t:6.1} ms {:?} {:?}; {total}; {plan}",
+                    q.search, q.sort
+                );
+            }
+        }
         say(format!("  {name}: {}", percentiles(&samples)));
         say(format!(
             "    ({} of {} queries found something; {} totals capped)",

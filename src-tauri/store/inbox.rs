@@ -86,7 +86,7 @@ const LIMITS: Limits = Limits {
     fallback: 150_000,
     watch_set: 50_000,
     walk_count: WALK_COUNT_CAP,
-    walk_budget: 20_000,
+    walk_budget: 8_000,
     first_chunk: 256,
 };
 
@@ -162,6 +162,7 @@ const KEY_COLUMNS: &str = "m.id, m.created_at, coalesce(m.concern, -1.0)";
 thread_local! {
     /// How this thread's last `query` found its page (see `last_plan`).
     static PLAN: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    static PLAN_START: std::cell::Cell<Option<std::time::Instant>> = const { std::cell::Cell::new(None) };
 }
 
 /// Adds a step to the plan of the query running on this thread.
@@ -172,6 +173,9 @@ fn note(step: impl AsRef<str>) {
             p.push_str(", ");
         }
         p.push_str(step.as_ref());
+        if let Some(t) = PLAN_START.with(std::cell::Cell::get) {
+            p.push_str(&format!(" @{:.1} ms", t.elapsed().as_secs_f64() * 1000.0));
+        }
     });
 }
 
@@ -202,6 +206,7 @@ fn query_with(
     limits: &Limits,
 ) -> Result<MentionPage> {
     PLAN.with(|p| p.borrow_mut().clear());
+    PLAN_START.with(|t| t.set(Some(std::time::Instant::now())));
     let limit = limit.clamp(1, MAX_PAGE) as usize;
     let filter = Filter::new(conn, q)?;
     let search = Search::parse(&q.search);
@@ -229,6 +234,7 @@ fn query_with(
             mentions.push(m);
         }
     }
+    note("rows read");
     let next = (found.page.len() > limit).then(|| found.page[limit - 1].cursor(q.sort));
     Ok(MentionPage {
         mentions,
@@ -291,6 +297,7 @@ fn find(
             return Ok(cut(keys, sort, after, limit));
         }
     }
+    note("search counted");
     let members = match filter.watch {
         Some(w) => Some(capped_count(
             conn,
@@ -565,32 +572,35 @@ fn collect_search(conn: &Connection, filter: &Filter, fts: &str) -> Result<Vec<K
 }
 
 /// Every mention of `ids` that passes the filters (a table read each).
+/// The ids go to SQLite as one JSON array, so the reads are one statement's
+/// (1.6 µs a mention on a million) rather than a statement run per id
+/// (measured at 5-6 µs each, binding and stepping included).
 fn collect_ids(
     conn: &Connection,
     filter: &Filter,
     ids: impl Iterator<Item = i64>,
 ) -> Result<Vec<Key>> {
+    use std::fmt::Write;
     let residual = filter.sql(false);
-    let mut stmt = conn
-        .prepare_cached(&format!(
-            "SELECT {KEY_COLUMNS} FROM mentions m WHERE m.id = ? {}",
-            and_all(&residual.clauses)
-        ))
-        .db()?;
-    let mut keys = Vec::new();
-    let mut params = vec![Value::Null];
-    params.extend(residual.params);
-    for id in ids {
-        params[0] = Value::Integer(id);
-        if let Some(k) = stmt
-            .query_row(params_from_iter(params.iter()), key_of)
-            .optional()
-            .db()?
-        {
-            keys.push(k);
+    let mut json = String::from("[");
+    for (i, id) in ids.enumerate() {
+        if i > 0 {
+            json.push(',');
         }
+        let _ = write!(json, "{id}");
     }
-    Ok(keys)
+    json.push(']');
+    let mut params = vec![Value::Text(json)];
+    params.extend(residual.params);
+    collect(
+        conn,
+        &format!(
+            "SELECT {KEY_COLUMNS} FROM json_each(?) e CROSS JOIN mentions m ON m.id = e.value
+             WHERE 1 {}",
+            and_all(&residual.clauses)
+        ),
+        &params,
+    )
 }
 
 /// Sorts collected keys and cuts the page after `after`.
@@ -747,6 +757,15 @@ struct Sets {
 impl Sets {
     fn is_empty(&self) -> bool {
         self.search.is_none() && self.watch.is_none() && self.big_watch.is_none()
+    }
+
+    /// Whether `id` is surely in none of the keys `keep` would keep: it is
+    /// missing from a set already read whole.
+    fn surely_out(&self, id: i64) -> bool {
+        [self.search.as_ref(), self.watch.as_ref()]
+            .into_iter()
+            .flatten()
+            .any(|s| s.whole && s.lo <= s.hi && !s.contains(id))
     }
 
     /// The keys in every set, in the same order. When the keys' ids are
@@ -914,12 +933,12 @@ fn walk(
         ));
     };
     loop {
-        let chunk = walk_chunk(conn, filter, sort, pos.as_ref(), chunk_size)?;
+        let chunk = walk_chunk(conn, filter, sets, sort, pos.as_ref(), chunk_size)?;
         let Some(last) = chunk.last else {
             break;
         };
         walked += chunk.rows;
-        passed += chunk.passed.len();
+        passed += chunk.filtered;
         let looked_up = if sets.big_watch.is_some() && sort == InboxSort::MostUnhappy {
             chunk.passed.len()
         } else {
@@ -953,6 +972,10 @@ fn walk(
         }
         pos = Some(last);
         chunk_size = (chunk_size * 2).min(8_192);
+        if page.len() >= want {
+            // Only counting now: no further than the budget.
+            chunk_size = chunk_size.min(limits.walk_budget.saturating_sub(spent).max(1));
+        }
     }
     said(walked, passed, total, sets);
     Ok(Walked::Found(Found {
@@ -962,10 +985,12 @@ fn walk(
     }))
 }
 
-/// `rows` rows of the order's index after `after`: the keys of those that
-/// pass `filter` (a watch aside), and the last row's key.
+/// `rows` rows of the order's index after `after`: how many pass `filter`
+/// (a watch aside), the keys of those that may be in the sets, and the last
+/// row's key.
 struct Chunk {
     rows: usize,
+    filtered: usize,
     passed: Vec<Key>,
     last: Option<Key>,
 }
@@ -973,10 +998,13 @@ struct Chunk {
 /// Reads exactly `n` rows of the order's index (fewer at its end), so a
 /// walk's cost is what it reads, however few pass: the filters are a
 /// column of the result rather than a condition SQLite would skip rows for.
-/// Newest first, dates bound the walk instead.
+/// Newest first, dates bound the walk instead. A row that fails the
+/// filters, or is missing from a set already read whole, costs no more
+/// than reading it (its key is not copied out: most rows of a sparse walk).
 fn walk_chunk(
     conn: &Connection,
     filter: &Filter,
+    sets: &Sets,
     sort: InboxSort,
     after: Option<&Key>,
     n: usize,
@@ -1009,17 +1037,44 @@ fn walk_chunk(
     let mut rows = stmt.query(params_from_iter(params.iter())).db()?;
     let mut chunk = Chunk {
         rows: 0,
+        filtered: 0,
         passed: Vec::new(),
         last: None,
     };
+    // The last row's key, kept without allocating for every row.
+    let (mut last_id, mut last_unhappy, mut last_at) = (0i64, 0f64, String::new());
     while let Some(r) = rows.next().db()? {
-        let key = key_of(r).db()?;
         chunk.rows += 1;
+        let id: i64 = r.get(0).db()?;
+        let unhappy: f64 = r.get(2).db()?;
+        let at = r
+            .get_ref(1)
+            .db()?
+            .as_str()
+            .map_err(|e| Error::Database(e.to_string()))?;
+        last_id = id;
+        last_unhappy = unhappy;
+        last_at.clear();
+        last_at.push_str(at);
         // NULL (an unscored mention's label against a label filter) fails.
-        if r.get::<_, Option<bool>>(3).db()? == Some(true) {
-            chunk.passed.push(key.clone());
+        if r.get::<_, Option<bool>>(3).db()? != Some(true) {
+            continue;
         }
-        chunk.last = Some(key);
+        chunk.filtered += 1;
+        if !sets.surely_out(id) {
+            chunk.passed.push(Key {
+                unhappy,
+                created_at: at.to_string(),
+                id,
+            });
+        }
+    }
+    if chunk.rows > 0 {
+        chunk.last = Some(Key {
+            unhappy: last_unhappy,
+            created_at: last_at,
+            id: last_id,
+        });
     }
     Ok(chunk)
 }
