@@ -382,10 +382,8 @@ fn find(
         mentions,
         fts: fts.clone(),
         matches: std::cell::Cell::new(None),
-        filtered: plain.has_clauses().then(|| {
-            let source = plain.counting_source(conn, limits.count_cap);
-            source.map(|s| s.select(&plain))
-        }),
+        filtered: plain.has_clauses().then(|| plain.clone()),
+        filtered_sql: std::cell::RefCell::new(None),
         filtered_count: std::cell::Cell::new(None),
         limits: *limits,
     };
@@ -416,8 +414,12 @@ fn find(
                     _ => collect_search(conn, filter, fts.as_deref().unwrap_or_default())?,
                 },
                 Instead::Filtered => {
-                    let source = plain.counting_source(conn, limits.count_cap)?;
-                    let sql = source.select(&plain);
+                    let sql = match costs.filtered_sql.take() {
+                        Some(sql) => sql,
+                        None => plain
+                            .counting_source(conn, limits.count_cap)?
+                            .select(&plain),
+                    };
                     let keys = collect(conn, &sql.text, &sql.params)?;
                     sets.keep(conn, keys, false)?
                 }
@@ -469,7 +471,11 @@ struct Costs {
     /// The mentions passing the filters (a status, platform, label or
     /// dates), if there are any; and how many, once counted (None if more
     /// than `fallback`).
-    filtered: Option<Result<Statement>>,
+    filtered: Option<Filter>,
+    /// What counted them (and collects them): a date range of the newest
+    /// index when it holds at most `fallback` mentions, since the facets'
+    /// index can't seek a date range under a status and platform.
+    filtered_sql: std::cell::RefCell<Option<Statement>>,
     filtered_count: std::cell::Cell<Option<Option<i64>>>,
     limits: Limits,
 }
@@ -538,9 +544,12 @@ impl Costs {
         // Worth collecting from the filters by the estimate: count them
         // (once, as far as `fallback`) before believing it.
         if filtered < search && walk_on > filtered * self.limits.give_up_ratio {
-            if let (Some(sql), None) = (&self.filtered, self.filtered_count.get()) {
-                let sql = sql.as_ref().map_err(|e| Error::Database(e.to_string()))?;
+            if let (Some(plain), None) = (&self.filtered, self.filtered_count.get()) {
+                let sql = plain
+                    .counting_source(conn, self.limits.fallback)?
+                    .select(plain);
                 let n = capped_count(conn, &sql.text, &sql.params, self.limits.fallback)?;
+                *self.filtered_sql.borrow_mut() = Some(sql);
                 let n = Some(n).filter(|&n| n <= self.limits.fallback);
                 self.filtered_count.set(Some(n));
                 filtered = n.map_or(f64::INFINITY, |n| n as f64 * FILTERED_ROW_US + set_cost);
