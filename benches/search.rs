@@ -906,14 +906,22 @@ fn main() {
                 })
                 .unwrap();
         }
-        let mut timings: Vec<(f64, &InboxQuery, i64, bool)> = queries
+        let mut timings: Vec<(f64, &InboxQuery, i64, bool, String)> = queries
             .iter()
             .map(|q| {
                 let (t, p) = timed(rounds, || page(q, None));
-                (t, q, p.total, p.total_capped)
+                (t, q, p.total, p.total_capped, inbox::last_plan())
             })
             .collect();
         let samples: Vec<f64> = timings.iter().map(|t| t.0).collect();
+        if std::env::var_os("HEARKEN_SEARCH_PLANS").is_some() {
+            for (t, q, total, _, plan) in &timings {
+                eprintln!(
+                    "plan {t:6.1} ms {:?} {:?}; {total}; {plan}",
+                    q.search, q.sort
+                );
+            }
+        }
         say(format!("  {name}: {}", percentiles(&samples)));
         say(format!(
             "    ({} of {} queries found something; {} totals capped)",
@@ -921,20 +929,42 @@ fn main() {
             timings.len(),
             timings.iter().filter(|t| t.3).count()
         ));
+        // The slowest queries and how the store answered them (the top 5%
+        // of searches with filters decide its p95).
         timings.sort_by(|a, b| b.0.total_cmp(&a.0));
-        for (t, q, total, capped) in timings.iter().take(5) {
-            eprintln!(
-                "    slow: {t:.1} ms, {total}{} found: {:?} {:?} {:?} {:?} watch {:?} {:?}..{:?} {:?}",
-                if *capped { "+" } else { "" },
+        let slowest = if name.starts_with("search + filters") {
+            15
+        } else {
+            5
+        };
+        for (t, q, total, capped, plan) in timings.iter().take(slowest) {
+            let mut filters = Vec::new();
+            if !q.platforms.is_empty() {
+                filters.push(format!("platforms {:?}", q.platforms));
+            }
+            if !q.labels.is_empty() {
+                filters.push(format!("labels {:?}", q.labels));
+            }
+            if !q.statuses.is_empty() {
+                filters.push(format!("statuses {:?}", q.statuses));
+            }
+            if let Some(w) = q.watch_id {
+                filters.push(format!("watch {w}"));
+            }
+            if q.from.is_some() || q.to.is_some() {
+                filters.push(format!(
+                    "{}..{}",
+                    q.from.as_deref().unwrap_or(""),
+                    q.to.as_deref().unwrap_or("")
+                ));
+            }
+            say(format!(
+                "      slow: {t:6.1} ms {:?} {:?} {}; {total}{} found; {plan}",
                 q.search,
-                q.platforms,
-                q.labels,
-                q.statuses,
-                q.watch_id,
-                q.from,
-                q.to,
-                q.sort
-            );
+                q.sort,
+                filters.join(" "),
+                if *capped { "+" } else { "" },
+            ));
         }
     }
 
