@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 
 static START: OnceLock<Instant> = OnceLock::new();
 static PAINTED: OnceLock<u128> = OnceLock::new();
-/// Set, and waiters woken, once the Inbox is painted.
-static SHOWN: (Mutex<bool>, Condvar) = (Mutex::new(false), Condvar::new());
+/// Wakes those waiting for `PAINTED` (taken around setting it, so no wake-up is missed).
+static SHOWN: (Mutex<()>, Condvar) = (Mutex::new(()), Condvar::new());
 
 /// How long background work waits for the window's first paint at most
 /// (a window that never paints, or no window at all, must not stop it).
@@ -20,16 +20,10 @@ pub const PAINT_WAIT: Duration = Duration::from_secs(5);
 pub fn wait_painted(at_most: Duration) -> bool {
     let (lock, shown) = &SHOWN;
     let guard = lock.lock().unwrap_or_else(|e| e.into_inner());
-    let (guard, _) = shown
-        .wait_timeout_while(guard, at_most, |painted| !*painted)
+    let _unlocked = shown
+        .wait_timeout_while(guard, at_most, |_| PAINTED.get().is_none())
         .unwrap_or_else(|e| e.into_inner());
-    *guard
-}
-
-fn mark_shown() {
-    let (lock, shown) = &SHOWN;
-    *lock.lock().unwrap_or_else(|e| e.into_inner()) = true;
-    shown.notify_all();
+    PAINTED.get().is_some()
 }
 
 /// Call first thing in `main`.
@@ -70,8 +64,13 @@ pub fn painted(first_page_ms: u64, ui_stages: &str) {
     if PAINTED.get().is_some() {
         return;
     }
-    let ms = *PAINTED.get_or_init(|| start.elapsed().as_millis());
-    mark_shown();
+    let ms = {
+        let (lock, shown) = &SHOWN;
+        let _guard = lock.lock().unwrap_or_else(|e| e.into_inner());
+        let ms = *PAINTED.get_or_init(|| start.elapsed().as_millis());
+        shown.notify_all();
+        ms
+    };
     tracing::info!(
         "inbox painted {ms} ms after launch, {first_page_ms} ms after the window asked for its first page"
     );
