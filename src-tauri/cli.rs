@@ -367,12 +367,21 @@ pub enum MentionsCommand {
         /// Only mentions this watch caught (see `hearken watch list`).
         #[arg(long, value_name = "ID")]
         watch: Option<i64>,
-        /// First day, YYYY-MM-DD (UTC), included.
+        /// First day, YYYY-MM-DD, included.
         #[arg(long, value_name = "DAY")]
         from: Option<String>,
-        /// Last day, YYYY-MM-DD (UTC), included.
+        /// Last day, YYYY-MM-DD, included.
         #[arg(long, value_name = "DAY")]
         to: Option<String>,
+        /// Your time zone, which cuts --from and --to into days: minutes east
+        /// of UTC (60 for Paris in winter, -300 for New York). UTC if not given.
+        #[arg(
+            long,
+            value_name = "MINUTES",
+            default_value_t = 0,
+            allow_hyphen_values = true
+        )]
+        utc_offset: i32,
         /// newest, or unhappy (most unhappy first).
         #[arg(long, default_value = "newest")]
         sort: String,
@@ -794,6 +803,7 @@ fn execute(command: Command, data_dir: &std::path::Path, json: bool) -> Result<i
             watch,
             from,
             to,
+            utc_offset,
             sort,
             limit,
         }) => {
@@ -831,6 +841,7 @@ fn execute(command: Command, data_dir: &std::path::Path, json: bool) -> Result<i
                 from,
                 to,
                 sort,
+                utc_offset_minutes: utc_offset,
             };
             let page = ws.inbox_page(&query, None, limit)?;
             print_out(json, &page, || {

@@ -16,6 +16,15 @@ pub fn format(t: OffsetDateTime) -> String {
         .unwrap_or_else(|_| "1970-01-01T00:00:00Z".to_string())
 }
 
+/// The owner's time zone as the window gives it: minutes east of UTC (as
+/// `-new Date().getTimezoneOffset()`), clamped to the ±14 hours real zones
+/// span.
+pub fn utc_offset(minutes_east: i32) -> UtcOffset {
+    const MAX_MINUTES: i32 = 14 * 60;
+    UtcOffset::from_whole_seconds(minutes_east.clamp(-MAX_MINUTES, MAX_MINUTES) * 60)
+        .unwrap_or(UtcOffset::UTC)
+}
+
 pub fn now_string() -> String {
     format(now())
 }

@@ -308,11 +308,15 @@ pub struct InboxQuery {
     pub statuses: Vec<MentionStatus>,
     #[ts(type = "number | null")]
     pub watch_id: Option<i64>,
-    /// First day shown, `YYYY-MM-DD` (UTC), inclusive.
+    /// First day shown, `YYYY-MM-DD` (the owner's day), inclusive.
     pub from: Option<String>,
-    /// Last day shown, `YYYY-MM-DD` (UTC), inclusive.
+    /// Last day shown, `YYYY-MM-DD` (the owner's day), inclusive.
     pub to: Option<String>,
     pub sort: InboxSort,
+    /// The owner's time zone, which cuts `from` and `to` into days: minutes
+    /// east of UTC, as `-new Date().getTimezoneOffset()` gives it (0, UTC,
+    /// when not given). Clamped to ±14 hours.
+    pub utc_offset_minutes: i32,
 }
 
 /// The owner changed a mention's label.

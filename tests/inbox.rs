@@ -120,7 +120,7 @@ fn search_finds_the_words_with_any_filters_in_either_order() {
         );
     }
 
-    // Dates: whole UTC days, both ends included.
+    // Dates: whole days (UTC unless --utc-offset says otherwise), both ends included.
     let all = ok_json(d, &["mentions", "list", "--limit", "500"]);
     let day = &strs(&all, "created_at")[20][..10];
     let page = ok_json(
@@ -136,6 +136,40 @@ fn search_finds_the_words_with_any_filters_in_either_order() {
         .filter(|t| t.starts_with(day))
         .count();
     assert_eq!(mentions(&page).len(), on_that_day);
+    // In New York (UTC-5) that day runs from 05:00 UTC to 05:00 UTC the next.
+    let page = ok_json(
+        d,
+        &[
+            "mentions",
+            "search",
+            "--from",
+            day,
+            "--to",
+            day,
+            "--utc-offset",
+            "-300",
+            "--limit",
+            "500",
+        ],
+    );
+    let start = format!("{day}T05:00:00Z");
+    let next = time::Date::parse(
+        day,
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .unwrap()
+    .next_day()
+    .unwrap();
+    let end = format!("{next}T05:00:00Z");
+    let in_new_york = |t: &str| t >= start.as_str() && t < end.as_str();
+    assert_eq!(
+        mentions(&page).len(),
+        strs(&all, "created_at")
+            .into_iter()
+            .filter(|t| in_new_york(t))
+            .count()
+    );
+    assert!(strs(&page, "created_at").into_iter().all(in_new_york));
 
     // A watch: only what it caught.
     let watches = ok_json(d, &["watch", "list"]);

@@ -32,9 +32,6 @@ use crate::model::{
     PlatformCount, WatchCount,
 };
 
-/// Offsets beyond ±14 h exist nowhere; a bad value from the UI is clamped.
-const MAX_OFFSET_MINUTES: i32 = 14 * 60;
-
 /// The tally tables: daily and hourly, with their period column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Period {
@@ -241,12 +238,7 @@ fn sum_span(
 
 /// The Dashboard for `q`, with "today" taken from `now` in the owner's time zone.
 pub fn dashboard(conn: &Connection, q: &DashboardQuery, now: OffsetDateTime) -> Result<Dashboard> {
-    let offset = UtcOffset::from_whole_seconds(
-        q.utc_offset_minutes
-            .clamp(-MAX_OFFSET_MINUTES, MAX_OFFSET_MINUTES)
-            * 60,
-    )
-    .unwrap_or(UtcOffset::UTC);
+    let offset = clock::utc_offset(q.utc_offset_minutes);
     let today = now.to_offset(offset).date();
     let first: Option<String> = conn
         .query_row("SELECT min(created_at) FROM mentions", [], |r| r.get(0))

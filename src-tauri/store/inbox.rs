@@ -34,6 +34,7 @@ use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Transact
 use super::mentions::{from_row, COLUMNS, MAX_PAGE};
 use super::search::Search;
 use super::SqlResult;
+use crate::clock;
 use crate::error::{Error, Result};
 use crate::model::{
     InboxCounts, InboxQuery, InboxSort, Label, LabelCorrection, MentionCursor, MentionDetail,
@@ -1140,7 +1141,11 @@ impl Source {
 
 impl Filter {
     fn new(conn: &Connection, q: &InboxQuery) -> Result<Filter> {
-        let (from, to) = day_range(q.from.as_deref(), q.to.as_deref())?;
+        let (from, to) = day_range(
+            q.from.as_deref(),
+            q.to.as_deref(),
+            clock::utc_offset(q.utc_offset_minutes),
+        )?;
         if let Some(w) = q.watch_id {
             let exists = conn
                 .prepare_cached("SELECT 1 FROM watches WHERE id = ?1")
@@ -1312,9 +1317,16 @@ fn and_all(clauses: &[String]) -> String {
     clauses.iter().map(|c| format!("AND {c} ")).collect()
 }
 
-/// `from` and `to` (`YYYY-MM-DD`, UTC, inclusive) as bounds on
-/// `created_at`: from the start of `from` to before the day after `to`.
-fn day_range(from: Option<&str>, to: Option<&str>) -> Result<(Option<String>, Option<String>)> {
+/// `from` and `to` (`YYYY-MM-DD`, inclusive, the owner's days at `offset`)
+/// as bounds on `created_at` (UTC): from the owner's midnight starting
+/// `from` to before the midnight ending `to`. One offset serves both ends,
+/// as on the Dashboard: a daylight-saving change inside the range moves the
+/// older end by the hour of the change.
+fn day_range(
+    from: Option<&str>,
+    to: Option<&str>,
+    offset: time::UtcOffset,
+) -> Result<(Option<String>, Option<String>)> {
     let from = from.map(str::trim).filter(|s| !s.is_empty());
     let to = to.map(str::trim).filter(|s| !s.is_empty());
     let parse = |s: &str, which: &str| -> Result<time::Date> {
@@ -1335,7 +1347,7 @@ fn day_range(from: Option<&str>, to: Option<&str>) -> Result<(Option<String>, Op
             )));
         }
     }
-    let start = |d: time::Date| format!("{d}T00:00:00Z");
+    let start = |d: time::Date| clock::format(d.midnight().assume_offset(offset));
     Ok((
         from_day.map(start),
         to_day.map(|t| {
@@ -1943,6 +1955,7 @@ mod tests {
                     from: Some("2026-01-01".into()),
                     to: Some("2026-02-28".into()),
                     sort: InboxSort::MostUnhappy,
+                    utc_offset_minutes: 0,
                 },
                 Box::new(|r| {
                     r.text.contains("Rude")
@@ -1984,7 +1997,7 @@ mod tests {
     }
 
     #[test]
-    fn dates_are_whole_utc_days_and_bad_ones_are_refused_in_plain_words() {
+    fn dates_are_the_owners_whole_days_and_bad_ones_are_refused_in_plain_words() {
         let (_d, store) = store();
         store
             .write(|tx| {
@@ -2035,6 +2048,36 @@ mod tests {
         let err = run(Some("2026-03-12"), Some("2026-03-10")).unwrap_err();
         assert_eq!(err.code(), "invalid_input");
         assert!(err.to_string().contains("is after"), "{err}");
+
+        // The owner's days, not UTC's: in Paris (UTC+1) 23:59:59Z on the 9th
+        // is already the 10th, and 23:59:59Z on the 11th the 12th; in New
+        // York (UTC-5) the 10th starts at 05:00Z.
+        let local = |from: &str, to: &str, minutes: i32| {
+            let q = InboxQuery {
+                from: Some(from.into()),
+                to: Some(to.into()),
+                utc_offset_minutes: minutes,
+                ..Default::default()
+            };
+            texts(store.read(|c| query(c, &q, None, 50)).unwrap())
+        };
+        assert_eq!(
+            local("2026-03-10", "2026-03-11", 60),
+            ["first second", "before"]
+        );
+        assert_eq!(
+            local("2026-03-10", "2026-03-11", -300),
+            ["after", "last second"]
+        );
+        assert_eq!(
+            local("2026-03-09", "2026-03-09", -300),
+            ["first second", "before"]
+        );
+        // A nonsense offset is held to the ±14 hours real zones span.
+        assert_eq!(
+            local("2026-03-10", "2026-03-10", 100_000),
+            local("2026-03-10", "2026-03-10", 14 * 60)
+        );
     }
 
     #[test]

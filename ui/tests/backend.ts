@@ -2,6 +2,7 @@
 // how the commands it cares about answer, and reads back what was sent.
 import { emit } from '@tauri-apps/api/event';
 import { mockIPC } from '@tauri-apps/api/mocks';
+import { localOffsetMinutes } from '../src/lib/time';
 import type { AppInfo } from '../src/lib/bindings/AppInfo';
 import type { Dashboard } from '../src/lib/bindings/Dashboard';
 import type { DashboardBucket } from '../src/lib/bindings/DashboardBucket';
@@ -133,6 +134,8 @@ export const NO_FILTERS: InboxQuery = {
   from: null,
   to: null,
   sort: 'newest',
+  // The machine's own time zone, as the Inbox sends it.
+  utc_offset_minutes: localOffsetMinutes(),
 };
 
 /**

@@ -128,7 +128,7 @@ describe('the dashboard', () => {
       watches_list: () => [watch({ id: 7, name: 'Shop name' })],
     });
     await screen.findByTestId('chart-volume');
-    expect(queries(core)).toEqual([{ range: '30d', platform: null, watch_id: null, utc_offset_minutes: -new Date().getTimezoneOffset() }]);
+    expect(queries(core)).toEqual([{ range: '30d', platform: null, watch_id: null, utc_offset_minutes: 0 - new Date().getTimezoneOffset() }]);
 
     await fireEvent.click(screen.getByTestId('dashboard-range-1y'));
     await waitFor(() => expect(queries(core).at(-1)?.range).toBe('1y'));

@@ -1,6 +1,6 @@
 import { emit } from '@tauri-apps/api/event';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, onTestFinished, test, vi } from 'vitest';
 import App from '../src/App.svelte';
 import InboxScreen from '../src/lib/components/InboxScreen.svelte';
 import { InboxState } from '../src/lib/stores/inbox.svelte';
@@ -50,7 +50,10 @@ function three(): FakeInbox {
 }
 
 describe('filters', () => {
-  test('each filter and the order are sent to the core as one query', async () => {
+  test('each filter and the order are sent to the core as one query, with the owner\'s time zone', async () => {
+    // In Paris in winter: the dates are Paris days, an hour east of UTC.
+    const zone = vi.spyOn(Date.prototype, 'getTimezoneOffset').mockReturnValue(-60);
+    onTestFinished(() => zone.mockRestore());
     const { core } = await showInbox(three());
 
     await fireEvent.change(screen.getByLabelText('Platform'), { target: { value: 'mastodon' } });
@@ -74,6 +77,7 @@ describe('filters', () => {
           from: '2026-03-01',
           to: '2026-03-31',
           sort: 'most_unhappy',
+          utc_offset_minutes: 60,
         },
         before: null,
         limit: 50,

@@ -44,6 +44,12 @@ export function formatAbsolute(iso: string): string {
   return date.toLocaleString(undefined, { dateStyle: 'full', timeStyle: 'short' });
 }
 
+/** The owner's offset from UTC now, in minutes east (what the core's days are cut by). */
+export function localOffsetMinutes(now: Date = new Date()): number {
+  // 0 - x, not -x: UTC is 0, not -0.
+  return 0 - now.getTimezoneOffset();
+}
+
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /** "30 Nov 2026" from "2026-11-30": a calendar day, so no time zone can shift it. */

@@ -13,10 +13,16 @@ export type InboxQuery = {
  */
 search: string, platforms: Array<Platform>, labels: Array<Label>, statuses: Array<MentionStatus>, watch_id: number | null, 
 /**
- * First day shown, `YYYY-MM-DD` (UTC), inclusive.
+ * First day shown, `YYYY-MM-DD` (the owner's day), inclusive.
  */
 from: string | null, 
 /**
- * Last day shown, `YYYY-MM-DD` (UTC), inclusive.
+ * Last day shown, `YYYY-MM-DD` (the owner's day), inclusive.
  */
-to: string | null, sort: InboxSort, };
+to: string | null, sort: InboxSort, 
+/**
+ * The owner's time zone, which cuts `from` and `to` into days: minutes
+ * east of UTC, as `-new Date().getTimezoneOffset()` gives it (0, UTC,
+ * when not given). Clamped to ±14 hours.
+ */
+utc_offset_minutes: number, };

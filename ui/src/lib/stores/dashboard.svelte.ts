@@ -3,11 +3,7 @@ import type { Dashboard } from '../bindings/Dashboard';
 import type { DashboardQuery } from '../bindings/DashboardQuery';
 import type { DashboardRange } from '../bindings/DashboardRange';
 import type { Platform } from '../bindings/Platform';
-
-/** The owner's offset from UTC now, in minutes east (what the core's days are cut by). */
-export function localOffsetMinutes(now: Date = new Date()): number {
-  return -now.getTimezoneOffset();
-}
+import { localOffsetMinutes } from '../time';
 
 /**
  * The Dashboard: the chosen period and filters (kept while other screens

@@ -3,7 +3,7 @@ import type { InboxSort } from '../bindings/InboxSort';
 import type { Label } from '../bindings/Label';
 import type { MentionStatus } from '../bindings/MentionStatus';
 import type { Platform } from '../bindings/Platform';
-import { formatDay } from '../time';
+import { formatDay, localOffsetMinutes } from '../time';
 import { LABEL_WORDS, STATUS_WORDS } from '../words';
 
 /** The label menu: one label, or complaints and negative mentions together. */
@@ -57,6 +57,8 @@ export class InboxFilters {
       from: day(this.from),
       to: day(this.to),
       sort: this.sort,
+      // The owner's days, as the Dashboard cuts them.
+      utc_offset_minutes: localOffsetMinutes(),
     };
   }
 
