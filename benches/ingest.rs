@@ -383,6 +383,9 @@ struct PollMemory {
     anon_peak: u64,
     rss_before: u64,
     rss_peak: u64,
+    /// How far SQLite's own allocations (mostly the writer's page cache)
+    /// rose above what they were before the poll.
+    sqlite_growth: u64,
 }
 
 /// Child mode: poll the feed of `n` entries the parent serves on `port`
@@ -402,6 +405,11 @@ fn poll_feed_child(n: usize, port: u16) {
         .unwrap()
         .id;
     let rt = tokio::runtime::Runtime::new().unwrap();
+    // SAFETY: SQLite's memory statistics take and return plain integers.
+    let sqlite_before = unsafe {
+        rusqlite::ffi::sqlite3_memory_highwater(1);
+        rusqlite::ffi::sqlite3_memory_used()
+    };
     let anon_before = status_kb("RssAnon:");
     let rss_before = status_kb("VmHWM:");
     let peak = Arc::new(AtomicU64::new(anon_before));
@@ -424,10 +432,14 @@ fn poll_feed_child(n: usize, port: u16) {
         anon_peak: peak.load(Ordering::Relaxed),
         rss_before,
         rss_peak: status_kb("VmHWM:"),
+        // SAFETY: as above.
+        sqlite_growth: unsafe { rusqlite::ffi::sqlite3_memory_highwater(0) - sqlite_before }.max(0)
+            as u64
+            / 1024,
     };
     println!(
-        "{} {} {} {}",
-        m.anon_before, m.anon_peak, m.rss_before, m.rss_peak
+        "{} {} {} {} {}",
+        m.anon_before, m.anon_peak, m.rss_before, m.rss_peak, m.sqlite_growth
     );
 }
 
@@ -534,17 +546,19 @@ fn main() {
             anon_peak: k[1],
             rss_before: k[2],
             rss_peak: k[3],
+            sqlite_growth: k[4],
         };
         polls.push((n, size, m));
     }
     let mb = |kb: u64| kb as f64 / 1024.0;
     for (n, size, m) in &polls {
         say(format!(
-            "  poll of {n:>6} items ({:.1} MB feed): heap and private memory {:.0} MB before, {:.0} MB at the peak (+{:.1} MB); all resident memory {:.0} MB -> {:.0} MB",
+            "  poll of {n:>6} items ({:.1} MB feed): heap and private memory {:.0} MB before, {:.0} MB at the peak (+{:.1} MB, of which SQLite's own allocations +{:.1} MB); all resident memory {:.0} MB -> {:.0} MB",
             *size as f64 / 1e6,
             mb(m.anon_before),
             mb(m.anon_peak),
             mb(m.anon_peak.saturating_sub(m.anon_before)),
+            mb(m.sqlite_growth),
             mb(m.rss_before),
             mb(m.rss_peak),
         ));

@@ -19,7 +19,8 @@ use crate::secrets;
 use crate::sources::api::{Meter, Sessions};
 use crate::sources::http::{FetchError, HttpClient, HttpConfig};
 use crate::sources::{
-    catalog, connector_for, usage_policy, FetchContext, FetchOutcome, UsagePeriod, UsagePolicy,
+    catalog, connector_for, feed, usage_policy, FetchContext, FetchOutcome, UsagePeriod,
+    UsagePolicy,
 };
 use crate::store::mentions::NewMention;
 use crate::store::sources::SourceRow;
@@ -320,10 +321,13 @@ impl Poller {
             .map(|p| (period_key(p.period), fetched.units_used));
         match fetched.result {
             Ok(outcome) => {
-                report.fetched = outcome.mentions.len() as i64;
                 report.not_modified = outcome.not_modified;
-                match self.store_outcome(&row, outcome, watches, usage).await {
-                    Ok((stored, by_watch)) => {
+                match self
+                    .store_outcome(&row, outcome, watches, usage.clone())
+                    .await
+                {
+                    Ok((stored, by_watch, fetched)) => {
+                        report.fetched = fetched;
                         report.ok = true;
                         report.new_mentions = stored.added;
                         report.edited = stored.edited;
@@ -337,30 +341,46 @@ impl Poller {
                             "polled"
                         );
                     }
+                    // A long feed found unreadable part-way through: the
+                    // transaction was rolled back, so it failed like any fetch.
+                    Err(e @ Error::Fetch(_)) => {
+                        report.error = Some(self.fail(&row, e, false, usage).await);
+                    }
                     Err(e) => report.error = Some(e.to_string()),
                 }
             }
             Err(e) => {
-                let message = e.to_string();
                 report.offline = offline;
-                if offline {
-                    tracing::debug!(source = row.id, "offline; will look again");
-                } else if matches!(e, Error::Paused(_)) {
-                    tracing::debug!(source = row.id, "paused: no watch may listen");
-                } else {
-                    let code = match &e {
-                        Error::Fetch(f) => f.code(),
-                        other => other.code(),
-                    };
-                    tracing::warn!(source = row.id, code, "poll failed: {message}");
-                }
-                if let Err(db) = self.store_failure(&row, &e, offline, usage).await {
-                    tracing::error!(source = row.id, "couldn't record the failure: {db}");
-                }
-                report.error = Some(message);
+                report.error = Some(self.fail(&row, e, offline, usage).await);
             }
         }
         (report, counts)
+    }
+
+    /// Logs and records a failed poll; the message for the report.
+    async fn fail(
+        &self,
+        row: &SourceRow,
+        e: Error,
+        offline: bool,
+        usage: Option<(String, i64)>,
+    ) -> String {
+        let message = e.to_string();
+        if offline {
+            tracing::debug!(source = row.id, "offline; will look again");
+        } else if matches!(e, Error::Paused(_)) {
+            tracing::debug!(source = row.id, "paused: no watch may listen");
+        } else {
+            let code = match &e {
+                Error::Fetch(f) => f.code(),
+                other => other.code(),
+            };
+            tracing::warn!(source = row.id, code, "poll failed: {message}");
+        }
+        if let Err(db) = self.store_failure(row, &e, offline, usage).await {
+            tracing::error!(source = row.id, "couldn't record the failure: {db}");
+        }
+        message
     }
 
     async fn fetch(
@@ -435,13 +455,15 @@ impl Poller {
         Ok(result?)
     }
 
+    /// Stores what a fetch found with the source's new state, in one
+    /// transaction; also how many mentions the fetch brought.
     async fn store_outcome(
         &self,
         row: &SourceRow,
         outcome: FetchOutcome,
         watches: &[Watch],
         usage: Option<(String, i64)>,
-    ) -> Result<(store::mentions::Stored, BTreeMap<String, i64>)> {
+    ) -> Result<(store::mentions::Stored, BTreeMap<String, i64>, i64)> {
         let store = self.store.clone();
         let id = row.id;
         let interval = row.interval_secs.max(60);
@@ -451,18 +473,19 @@ impl Poller {
         let watches = watches.to_vec();
         tokio::task::spawn_blocking(move || {
             let now = clock::now_string();
-            let matched = match_mentions(&watches, outcome.mentions);
-            let batch: Vec<(&NewMention, &[i64])> =
-                matched.iter().map(|(m, w)| (m, w.as_slice())).collect();
-            let scores = store.read(|c| store::mentions::score_unseen(c, &batch))?;
-            // The mentions and the cursor they came with commit together:
-            // a crash leaves either both or neither.
-            let stored = store.write(|tx| {
-                let stored = store::mentions::store_scored(tx, Some(id), &batch, &scores, &now)?;
+            let matcher = Matcher::new(&watches);
+            let FetchOutcome {
+                mentions,
+                state,
+                rest,
+                ..
+            } = outcome;
+            let mut fetched = mentions.len() as i64;
+            let record = |tx: &rusqlite::Transaction<'_>| -> Result<()> {
                 store::sources::record_success(
                     tx,
                     id,
-                    &outcome.state,
+                    &state,
                     &now,
                     &next,
                     limited_until.as_deref(),
@@ -470,8 +493,49 @@ impl Poller {
                 if let Some((period, units)) = &usage {
                     store::usage::add(tx, id, period, *units)?;
                 }
-                Ok(stored)
-            })?;
+                Ok(())
+            };
+            // The mentions and the cursor they came with commit together:
+            // a crash leaves either both or neither.
+            let stored = match rest {
+                // An ordinary answer: scored on a reader first, so the
+                // single writer is held only for the inserts.
+                None => {
+                    let matched = match_with(&matcher, mentions);
+                    let batch: Vec<(&NewMention, &[i64])> =
+                        matched.iter().map(|(m, w)| (m, w.as_slice())).collect();
+                    let scores = store.read(|c| store::mentions::score_unseen(c, &batch))?;
+                    store.write(|tx| {
+                        let stored =
+                            store::mentions::store_scored(tx, Some(id), &batch, &scores, &now)?;
+                        record(tx)?;
+                        Ok(stored)
+                    })?
+                }
+                // A long feed (issue #3): read, scored and stored a chunk at
+                // a time inside the one transaction, so memory stays bounded
+                // by the chunk; a chunk that can't be read rolls back all.
+                Some(mut rest) => store.write(|tx| {
+                    let mut total = store::mentions::Stored::default();
+                    let mut chunk = mentions;
+                    loop {
+                        let matched = match_with(&matcher, chunk);
+                        let batch: Vec<(&NewMention, &[i64])> =
+                            matched.iter().map(|(m, w)| (m, w.as_slice())).collect();
+                        let scores = store::mentions::score_unseen(tx, &batch)?;
+                        let stored =
+                            store::mentions::store_scored(tx, Some(id), &batch, &scores, &now)?;
+                        add_stored(&mut total, stored);
+                        if rest.is_done() {
+                            break;
+                        }
+                        chunk = rest.next_chunk(feed::CHUNK)?;
+                        fetched += chunk.len() as i64;
+                    }
+                    record(tx)?;
+                    Ok(total)
+                })?,
+            };
             let names: BTreeMap<i64, &str> =
                 watches.iter().map(|w| (w.id, w.name.as_str())).collect();
             let by_watch = stored
@@ -479,7 +543,7 @@ impl Poller {
                 .iter()
                 .filter_map(|(id, n)| names.get(id).map(|name| (name.to_string(), *n)))
                 .collect();
-            Ok((stored, by_watch))
+            Ok((stored, by_watch, fetched))
         })
         .await?
     }
@@ -563,9 +627,27 @@ impl Poller {
             })
             .await;
         }
-        Ok(match fetched.result {
-            Ok(outcome) => {
-                let n = outcome.mentions.len() as i64;
+        // A long feed's rest is read to the end, to count it (and to find
+        // out whether it is readable all the way, as a poll would).
+        let result = match fetched.result {
+            Ok(mut outcome) => match outcome.rest.take() {
+                Some(mut rest) => {
+                    let first = outcome.mentions.len();
+                    match tokio::task::spawn_blocking(move || rest.count_rest()).await? {
+                        Ok(n) => Ok((outcome, first + n)),
+                        Err(e) => Err(Error::Fetch(e)),
+                    }
+                }
+                None => {
+                    let n = outcome.mentions.len();
+                    Ok((outcome, n))
+                }
+            },
+            Err(e) => Err(e),
+        };
+        Ok(match result {
+            Ok((outcome, n)) => {
+                let n = n as i64;
                 let name = outcome
                     .title
                     .clone()
@@ -612,7 +694,12 @@ impl Poller {
 /// search may be looser, or no watch has its legitimate-interests note.
 /// Mentions addressed to the business are kept either way.
 pub fn match_mentions(watches: &[Watch], mentions: Vec<NewMention>) -> Vec<(NewMention, Vec<i64>)> {
-    let matcher = Matcher::new(watches);
+    match_with(&Matcher::new(watches), mentions)
+}
+
+/// `match_mentions` with the watches' matcher built once (a long feed is
+/// matched a chunk at a time).
+fn match_with(matcher: &Matcher, mentions: Vec<NewMention>) -> Vec<(NewMention, Vec<i64>)> {
     mentions
         .into_iter()
         .filter_map(|m| {
@@ -624,6 +711,18 @@ pub fn match_mentions(watches: &[Watch], mentions: Vec<NewMention>) -> Vec<(NewM
             }
         })
         .collect()
+}
+
+/// Adds one chunk's counts to a poll's.
+fn add_stored(total: &mut store::mentions::Stored, chunk: store::mentions::Stored) {
+    total.added += chunk.added;
+    total.edited += chunk.edited;
+    for (k, v) in chunk.new_by_watch {
+        *total.new_by_watch.entry(k).or_default() += v;
+    }
+    for (k, v) in chunk.new_by_label {
+        *total.new_by_label.entry(k).or_default() += v;
+    }
 }
 
 /// The usage period key for now: '2026-11' or '2026-11-30'.

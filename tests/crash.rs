@@ -11,7 +11,9 @@ use std::time::Duration;
 use support::{FakeServer, Reply};
 
 const FEEDS: usize = 5;
-const ENTRIES: usize = 400;
+/// More than the feed connector reads at a time (500), so each source's
+/// mentions are stored chunk by chunk inside its one transaction.
+const ENTRIES: usize = 1_200;
 
 fn big_feed(feed: usize) -> String {
     let mut s = String::from(

@@ -279,3 +279,134 @@ async fn testing_a_source_describes_the_feed_and_stores_nothing() {
     );
     assert_eq!(mention_count(&ws), 0);
 }
+
+/// An Atom feed of `n` entries, `urn:big:0` .. `urn:big:<n-1>`.
+fn big_feed(n: usize) -> String {
+    let entries: Vec<(String, String)> = (0..n)
+        .map(|i| {
+            (
+                format!("urn:big:{i}"),
+                format!("Item {i}: Pedal &amp; Pine trued my wheel"),
+            )
+        })
+        .collect();
+    let refs: Vec<(&str, &str, &str)> = entries
+        .iter()
+        .map(|(id, text)| (id.as_str(), text.as_str(), "2026-11-20T10:00:00Z"))
+        .collect();
+    atom_feed("Big", &refs)
+}
+
+fn stored_etag(ws: &Workspace, id: i64) -> Option<String> {
+    ws.store
+        .read(move |c| store::sources::get(c, id))
+        .unwrap()
+        .state
+        .etag
+}
+
+/// Several chunks' worth of entries (the connector reads 500 at a time).
+const MANY: usize = 3_200;
+
+#[tokio::test]
+async fn a_long_feed_is_stored_whole_and_once_in_one_poll() {
+    let feed = big_feed(MANY);
+    let server =
+        FakeServer::start(move |_| Reply::ok(ATOM, feed.clone()).with_header("ETag", "\"big\""));
+    let (_dir, ws, id) = setup(&server.url("/big.xml"));
+
+    let first = ws.poller.poll_source(id).await.unwrap();
+    assert!(first.ok, "{first:?}");
+    assert_eq!(
+        (first.fetched, first.new_mentions),
+        (MANY as i64, MANY as i64)
+    );
+    assert_eq!(mention_count(&ws), MANY as i64);
+    assert_eq!(stored_etag(&ws, id).as_deref(), Some("\"big\""));
+    // Every entry once: first, either side of a chunk boundary, last.
+    for i in [0, 499, 500, 501, 1999, MANY - 1] {
+        let external_id = format!("urn:big:{i}");
+        let n: i64 = ws
+            .store
+            .read(move |c| {
+                c.query_row(
+                    "SELECT count(*) FROM mentions WHERE external_id = ?1 AND text = ?2",
+                    [
+                        external_id,
+                        format!("Item {i}: Pedal & Pine trued my wheel"),
+                    ],
+                    |r| r.get(0),
+                )
+                .map_err(|e| hearken_lib::error::Error::Database(e.to_string()))
+            })
+            .unwrap();
+        assert_eq!(n, 1, "entry {i}");
+    }
+
+    // The same feed again (the fake ignores the ETag): nothing new.
+    let again = ws.poller.poll_source(id).await.unwrap();
+    assert!(again.ok, "{again:?}");
+    assert_eq!((again.fetched, again.new_mentions), (MANY as i64, 0));
+    assert_eq!(mention_count(&ws), MANY as i64);
+}
+
+#[tokio::test]
+async fn a_long_feed_cut_off_part_way_stores_nothing_and_keeps_the_old_etag() {
+    let full = big_feed(MANY);
+    // A complete HTTP answer whose document stops after about 1,700
+    // entries: more than one chunk has been stored when the cut is found.
+    let cut_at = full.find("<entry><id>urn:big:1700<").unwrap() + 30;
+    let truncated = full[..cut_at].to_string();
+    let server =
+        FakeServer::start(move |_| Reply::ok(ATOM, two_entries()).with_header("ETag", "\"v1\""));
+    let (_dir, ws, id) = setup(&server.url("/feed"));
+    assert!(ws.poller.poll_source(id).await.unwrap().ok);
+    assert_eq!(mention_count(&ws), 2);
+
+    server.set(move |_| Reply::ok(ATOM, truncated.clone()).with_header("ETag", "\"v2\""));
+    let failed = ws.poller.poll_source(id).await.unwrap();
+    assert!(!failed.ok, "{failed:?}");
+    let message = failed.error.clone().unwrap();
+    assert!(message.contains("couldn't read"), "{message}");
+    assert_eq!(mention_count(&ws), 2, "nothing of the cut feed is kept");
+    assert_eq!(stored_etag(&ws, id).as_deref(), Some("\"v1\""));
+    let source = ws.source(id).unwrap();
+    assert_eq!(source.error_count, 1);
+    assert_eq!(source.last_error.as_deref(), Some(message.as_str()));
+    assert_eq!(server.requests()[1].header("if-none-match"), Some("\"v1\""));
+
+    // "Test" reads to the end too, and says the feed is unreadable.
+    let test = ws.poller.test_source(id).await.unwrap();
+    assert!(!test.ok, "{test:?}");
+    assert!(test.message.contains("couldn't read"), "{}", test.message);
+
+    let full_again = full.clone();
+    server.set(move |_| Reply::ok(ATOM, full_again.clone()).with_header("ETag", "\"v3\""));
+    // The failed poll did not advance the ETag: the next one still asks with v1.
+    let good = ws.poller.poll_source(id).await.unwrap();
+    assert!(good.ok, "{good:?}");
+    let last = server.requests().last().unwrap().clone();
+    assert_eq!(last.header("if-none-match"), Some("\"v1\""));
+    assert_eq!(
+        (good.fetched, good.new_mentions),
+        (MANY as i64, MANY as i64)
+    );
+    assert_eq!(mention_count(&ws), 2 + MANY as i64);
+    assert_eq!(stored_etag(&ws, id).as_deref(), Some("\"v3\""));
+    assert_eq!(ws.source(id).unwrap().error_count, 0);
+}
+
+#[tokio::test]
+async fn testing_a_long_feed_counts_every_item_and_stores_nothing() {
+    let feed = big_feed(MANY);
+    let server = FakeServer::start(move |_| Reply::ok(ATOM, feed.clone()));
+    let (_dir, ws, id) = setup(&server.url("/big.xml"));
+    let report = ws.poller.test_source(id).await.unwrap();
+    assert!(report.ok, "{report:?}");
+    assert_eq!(report.items, MANY as i64);
+    assert_eq!(
+        report.message,
+        format!("It works. \"Big\" answered with {MANY} items.")
+    );
+    assert_eq!(mention_count(&ws), 0);
+}

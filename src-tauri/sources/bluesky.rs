@@ -749,6 +749,7 @@ async fn fetch(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
         not_modified: false,
         title: Some(format!("Bluesky (@{handle})")),
         wait_secs: client.wait_secs,
+        rest: None,
     })
 }
 

@@ -6,10 +6,13 @@
 //! highlighting and its `google.com/url?url=` redirect links; entries
 //! without ids or dates.
 
+use std::io::Cursor;
+
 use futures_util::future::BoxFuture;
 use url::Url;
 
-use super::http::{host_of, status_error, FetchError};
+use super::feed_walk::{FeedSource, FeedWalk, Piece};
+use super::http::{host_of, status_error, Answer, FetchError};
 use super::text::html_to_text;
 use super::{Connector, FetchContext, FetchOutcome};
 use crate::clock;
@@ -70,124 +73,204 @@ async fn fetch(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
     if let Some(lm) = &state.last_modified {
         headers.push(("if-modified-since", lm.clone()));
     }
-    let response = ctx.http.get(&url, &headers).await?;
-    if response.status == 304 {
-        return Ok(FetchOutcome {
-            state: state.clone(),
-            not_modified: true,
-            ..FetchOutcome::default()
-        });
-    }
-    if let Some(err) = status_error(&response, &host) {
-        return Err(err);
-    }
+    let spooled = match ctx.http.get_spooled(&url, &headers).await? {
+        Answer::OnDisk(spooled) => spooled,
+        Answer::InMemory(response) => {
+            if response.status == 304 {
+                return Ok(FetchOutcome {
+                    state: state.clone(),
+                    not_modified: true,
+                    ..FetchOutcome::default()
+                });
+            }
+            return Err(
+                status_error(&response, &host).unwrap_or_else(|| FetchError::Other {
+                    host: host.clone(),
+                    detail: format!("an unexpected answer (HTTP {})", response.status),
+                }),
+            );
+        }
+    };
     let new_state = PollState {
         cursor: None,
-        etag: response.header("etag").map(str::to_string),
-        last_modified: response.header("last-modified").map(str::to_string),
+        etag: spooled.header("etag").map(str::to_string),
+        last_modified: spooled.header("last-modified").map(str::to_string),
     };
-    let (title, mentions) = parse(&response.body, ctx.source.platform, &host)?;
+    let mut stream = FeedStream::open(Box::new(spooled.body), ctx.source.platform, &host)?;
+    // An ordinary answer is read here whole; a long one's rest is left on
+    // disk for the poller to store chunk by chunk.
+    let mentions = stream.next_chunk(CHUNK)?;
     Ok(FetchOutcome {
         mentions,
+        title: stream.title().map(str::to_string),
+        rest: (!stream.is_done()).then_some(stream),
         state: new_state,
         not_modified: false,
-        title,
         wait_secs: None,
     })
 }
 
-/// Parses a feed body into mentions. Public for the connector's tests and benchmarks.
+/// Mentions read from a feed at a time: what the connector reads before
+/// handing a long feed's rest to the poller, and what the poller stores at
+/// a time. Memory for a poll grows with this, not with the feed.
+pub const CHUNK: usize = 500;
+
+/// A feed being read entry by entry, turning entries into mentions.
+#[derive(Debug)]
+pub struct FeedStream {
+    walk: FeedWalk,
+    platform: Platform,
+    title: Option<String>,
+    language: Option<String>,
+    /// When entries without a date are said to be from.
+    now: String,
+    done: bool,
+}
+
+impl FeedStream {
+    /// Starts reading `body` (from its start). A web page or an empty
+    /// answer fails here; other problems show when reading on.
+    pub fn open(
+        body: Box<dyn FeedSource>,
+        platform: Platform,
+        host: &str,
+    ) -> Result<FeedStream, FetchError> {
+        Ok(FeedStream {
+            walk: FeedWalk::open(body, host)?,
+            platform,
+            title: None,
+            language: None,
+            now: clock::now_string(),
+            done: false,
+        })
+    }
+
+    /// The feed's own name, once the part before the first entry was read.
+    pub fn title(&self) -> Option<&str> {
+        self.title.as_deref()
+    }
+
+    /// Whether every entry has been read.
+    pub fn is_done(&self) -> bool {
+        self.done
+    }
+
+    /// Up to `max` more mentions (entries with no text are skipped); fewer
+    /// only at the end. An error means the feed is unreadable from there on:
+    /// nothing of it should be kept.
+    pub fn next_chunk(&mut self, max: usize) -> Result<Vec<NewMention>, FetchError> {
+        let mut out = Vec::new();
+        while out.len() < max && !self.done {
+            let feed = match self.walk.next_piece()? {
+                None => {
+                    self.done = true;
+                    break;
+                }
+                Some(Piece::Entry(feed)) => feed,
+                Some(Piece::Header(feed) | Piece::Whole(feed)) => {
+                    self.title = feed.title.as_ref().map(text_of);
+                    self.language = feed.language.clone();
+                    feed
+                }
+            };
+            out.extend(
+                feed.entries.into_iter().filter_map(|e| {
+                    mention_of(e, self.platform, self.language.as_deref(), &self.now)
+                }),
+            );
+        }
+        Ok(out)
+    }
+
+    /// How many mentions are left, reading to the end (for "Test").
+    pub fn count_rest(&mut self) -> Result<usize, FetchError> {
+        let mut n = 0;
+        while !self.done {
+            n += self.next_chunk(CHUNK)?.len();
+        }
+        Ok(n)
+    }
+}
+
+/// Parses a whole feed body into mentions, through the same walk a poll
+/// uses. Public for the connector's tests and benchmarks.
 pub fn parse(
     body: &[u8],
     platform: Platform,
     host: &str,
 ) -> Result<(Option<String>, Vec<NewMention>), FetchError> {
-    if looks_like_html_page(body) {
-        return Err(FetchError::NotAFeed { host: host.into() });
+    let mut stream = FeedStream::open(Box::new(Cursor::new(body.to_vec())), platform, host)?;
+    let mut mentions = Vec::new();
+    while !stream.is_done() {
+        mentions.extend(stream.next_chunk(CHUNK)?);
     }
-    if body.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(FetchError::Malformed {
-            host: host.into(),
-            detail: "the answer was empty".into(),
-        });
-    }
-    let feed = feed_rs::parser::parse(body).map_err(|e| match e {
-        feed_rs::parser::ParseFeedError::ParseError(_) => FetchError::Malformed {
-            host: host.into(),
-            detail: "it isn't a valid RSS or Atom feed".into(),
-        },
-        other => FetchError::Malformed {
-            host: host.into(),
-            detail: format!("it isn't a readable feed: {other}"),
-        },
-    })?;
-    let now = clock::now_string();
-    let feed_language = feed.language.clone();
-    let title = feed.title.as_ref().map(text_of);
-    let mentions = feed
-        .entries
-        .into_iter()
-        .filter_map(|entry| {
-            let title = entry.title.as_ref().map(text_of).unwrap_or_default();
-            let body = entry
-                .content
-                .as_ref()
-                .and_then(|c| {
-                    let html = c.content_type.to_string().contains("html");
-                    c.body.as_ref().map(|b| {
-                        if html {
-                            html_to_text(b)
-                        } else {
-                            b.trim().to_string()
-                        }
-                    })
-                })
-                .or_else(|| entry.summary.as_ref().map(text_of))
-                .unwrap_or_default();
-            let body = strip_reddit_trailer(&body);
-            let text = match (title.is_empty(), body.is_empty() || body == title) {
-                (true, true) => return None,
-                (false, true) => title,
-                (true, false) => body,
-                (false, false) => format!("{title}\n{body}"),
-            };
-            let text: String = text.chars().take(MAX_TEXT_CHARS).collect();
-            let link = entry
-                .links
-                .iter()
-                .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
-                .map(|l| l.href.clone());
-            let url = link.and_then(|href| clean_link(&href, platform));
-            let author = entry
-                .authors
-                .first()
-                .and_then(|a| a.name.as_deref().map(|n| n.trim().to_string()))
-                .filter(|n| !n.is_empty());
-            let created = entry
-                .published
-                .or(entry.updated)
-                .and_then(|d| clock::from_unix(d.timestamp()))
-                .map(clock::format)
-                .unwrap_or_else(|| now.clone());
-            Some(NewMention {
-                platform,
-                external_id: external_id(&entry.id, platform),
-                url,
-                author_id: None,
-                // Reddit's feeds name authors "/u/name".
-                author_handle: author
-                    .as_deref()
-                    .and_then(|n| n.strip_prefix("/u/"))
-                    .map(str::to_string),
-                author_name: author,
-                text,
-                language: entry.language.clone().or_else(|| feed_language.clone()),
-                created_at: created,
-                from_search: false,
+    Ok((stream.title, mentions))
+}
+
+/// One entry as a mention; None when it has no text at all.
+fn mention_of(
+    entry: feed_rs::model::Entry,
+    platform: Platform,
+    feed_language: Option<&str>,
+    now: &str,
+) -> Option<NewMention> {
+    let title = entry.title.as_ref().map(text_of).unwrap_or_default();
+    let body = entry
+        .content
+        .as_ref()
+        .and_then(|c| {
+            let html = c.content_type.to_string().contains("html");
+            c.body.as_ref().map(|b| {
+                if html {
+                    html_to_text(b)
+                } else {
+                    b.trim().to_string()
+                }
             })
         })
-        .collect();
-    Ok((title, mentions))
+        .or_else(|| entry.summary.as_ref().map(text_of))
+        .unwrap_or_default();
+    let body = strip_reddit_trailer(&body);
+    let text = match (title.is_empty(), body.is_empty() || body == title) {
+        (true, true) => return None,
+        (false, true) => title,
+        (true, false) => body,
+        (false, false) => format!("{title}\n{body}"),
+    };
+    let text: String = text.chars().take(MAX_TEXT_CHARS).collect();
+    let link = entry
+        .links
+        .iter()
+        .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
+        .map(|l| l.href.clone());
+    let url = link.and_then(|href| clean_link(&href, platform));
+    let author = entry
+        .authors
+        .first()
+        .and_then(|a| a.name.as_deref().map(|n| n.trim().to_string()))
+        .filter(|n| !n.is_empty());
+    let created = entry
+        .published
+        .or(entry.updated)
+        .and_then(|d| clock::from_unix(d.timestamp()))
+        .map(clock::format)
+        .unwrap_or_else(|| now.to_string());
+    Some(NewMention {
+        platform,
+        external_id: external_id(&entry.id, platform),
+        url,
+        author_id: None,
+        // Reddit's feeds name authors "/u/name".
+        author_handle: author
+            .as_deref()
+            .and_then(|n| n.strip_prefix("/u/"))
+            .map(str::to_string),
+        author_name: author,
+        text,
+        language: entry.language.or_else(|| feed_language.map(str::to_string)),
+        created_at: created,
+        from_search: false,
+    })
 }
 
 /// Reddit's Atom feeds end each entry with "submitted by /u/name [link]
@@ -236,18 +319,6 @@ fn clean_link(href: &str, platform: Platform) -> Option<String> {
         "https" | "http" => Some(url.to_string()),
         _ => None,
     }
-}
-
-fn looks_like_html_page(body: &[u8]) -> bool {
-    let start: Vec<u8> = body
-        .strip_prefix(b"\xEF\xBB\xBF")
-        .unwrap_or(body)
-        .iter()
-        .skip_while(|b| b.is_ascii_whitespace())
-        .take(64)
-        .map(|b| b.to_ascii_lowercase())
-        .collect();
-    start.starts_with(b"<!doctype html") || start.starts_with(b"<html")
 }
 
 #[cfg(test)]
@@ -388,5 +459,202 @@ mod tests {
             parse_feed_address("file:///etc/passwd").unwrap_err().code(),
             "bad_address"
         );
+    }
+
+    /// What feed-rs makes of the whole document, as the connector read
+    /// feeds before it walked them entry by entry.
+    fn parse_whole(body: &[u8], platform: Platform) -> (Option<String>, Vec<NewMention>) {
+        let feed = feed_rs::parser::parse(body).unwrap();
+        let now = clock::now_string();
+        let language = feed.language.clone();
+        let title = feed.title.as_ref().map(text_of);
+        let mentions = feed
+            .entries
+            .into_iter()
+            .filter_map(|e| mention_of(e, platform, language.as_deref(), &now))
+            .collect();
+        (title, mentions)
+    }
+
+    /// The walk reads every entry as feed-rs reads the whole document.
+    fn assert_same_as_whole(body: &[u8]) -> Vec<NewMention> {
+        let walked = parse(body, Platform::Rss, "h").unwrap();
+        let whole = parse_whole(body, Platform::Rss);
+        assert_eq!(walked.0, whole.0);
+        assert_eq!(format!("{:?}", walked.1), format!("{:?}", whole.1));
+        walked.1
+    }
+
+    const RSS_NAMESPACED: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:media="http://search.yahoo.com/mrss/">
+<channel><title>Ashby &amp; district</title><link>https://ashby.example</link><description>d</description><language>en-GB</language>
+<item><title>Refund still missing</title><guid>a-1</guid><link>https://ashby.example/a-1</link>
+  <dc:creator>Jo Bloggs</dc:creator><pubDate>Mon, 30 Nov 2026 08:00:00 GMT</pubDate>
+  <description>short teaser</description>
+  <content:encoded><![CDATA[<p>Three weeks and <b>no reply</b> from Pedal &amp; Pine.</p>]]></content:encoded>
+  <media:thumbnail url="https://ashby.example/t.jpg"/></item>
+<item><title>Quick fix</title><guid>a-2</guid><dc:creator>Sam</dc:creator>
+  <description>&lt;p&gt;Wheel trued in ten minutes&lt;/p&gt;</description></item>
+</channel></rss>"#;
+
+    #[test]
+    fn rss_namespaced_content_and_creator_are_read_per_item() {
+        let mentions = assert_same_as_whole(RSS_NAMESPACED.as_bytes());
+        let (title, _) = parse(RSS_NAMESPACED.as_bytes(), Platform::Rss, "h").unwrap();
+        assert_eq!(title.as_deref(), Some("Ashby & district"));
+        assert_eq!(mentions.len(), 2);
+        assert_eq!(
+            mentions[0].text,
+            "Refund still missing\nThree weeks and no reply from Pedal & Pine."
+        );
+        assert_eq!(mentions[0].author_name.as_deref(), Some("Jo Bloggs"));
+        assert_eq!(mentions[0].created_at, "2026-11-30T08:00:00Z");
+        assert_eq!(mentions[0].language.as_deref(), Some("en-gb"));
+        assert_eq!(mentions[1].text, "Quick fix\nWheel trued in ten minutes");
+        assert_eq!(mentions[1].author_name.as_deref(), Some("Sam"));
+    }
+
+    #[test]
+    fn rss_1_rdf_items_beside_the_channel_are_read() {
+        let rdf = r#"<?xml version="1.0"?>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/">
+<channel rdf:about="https://ashby.example/"><title>Ashby RDF</title><link>https://ashby.example/</link><description>d</description>
+  <dc:language>fr</dc:language>
+  <items><rdf:Seq><rdf:li resource="https://ashby.example/1"/><rdf:li resource="https://ashby.example/2"/></rdf:Seq></items></channel>
+<item rdf:about="https://ashby.example/1"><title>Vélo réparé</title><link>https://ashby.example/1</link>
+  <description>Merci Pedal &amp; Pine</description><dc:creator>Chloé</dc:creator><dc:date>2026-11-28T10:00:00Z</dc:date></item>
+<item rdf:about="https://ashby.example/2"><title>Second</title><link>https://ashby.example/2</link><dc:date>2026-11-29T10:00:00Z</dc:date></item>
+</rdf:RDF>"#;
+        let mentions = assert_same_as_whole(rdf.as_bytes());
+        let (title, _) = parse(rdf.as_bytes(), Platform::Rss, "h").unwrap();
+        assert_eq!(title.as_deref(), Some("Ashby RDF"));
+        assert_eq!(mentions.len(), 2);
+        assert_eq!(mentions[0].text, "Vélo réparé\nMerci Pedal & Pine");
+        assert_eq!(mentions[0].author_name.as_deref(), Some("Chloé"));
+        assert_eq!(mentions[0].created_at, "2026-11-28T10:00:00Z");
+        assert_eq!(mentions[0].language.as_deref(), Some("fr"));
+        assert_eq!(mentions[1].url.as_deref(), Some("https://ashby.example/2"));
+    }
+
+    #[test]
+    fn atom_xml_lang_on_the_root_is_each_entry_language() {
+        let atom = r#"<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="de"><id>f</id><title>Rad</title>
+            <entry><id>e1</id><title>Schnelle Reparatur</title><updated>2026-01-01T00:00:00Z</updated></entry>
+            <entry><id>e2</id><title>Quick repair</title><updated>2026-01-02T00:00:00Z</updated></entry></feed>"#;
+        let mentions = assert_same_as_whole(atom.as_bytes());
+        assert_eq!(mentions[0].language.as_deref(), Some("de"));
+        assert_eq!(mentions[1].language.as_deref(), Some("de"));
+    }
+
+    #[test]
+    fn an_iso_8859_1_feed_is_decoded_by_its_declaration() {
+        for declaration in [
+            "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>",
+            // Longer than the decoder's first look (64 bytes): must not panic.
+            "<?xml version=\"1.0\" encoding=\"ISO-8859-1\" standalone=\"yes\"          ?>",
+        ] {
+            let mut body = declaration.as_bytes().to_vec();
+            body.extend_from_slice(b"<rss version=\"2.0\"><channel><title>Caf\xe9 Noir</title><description>d</description>");
+            body.extend_from_slice(b"<item><guid>c-1</guid><title>Cr\xe8me br\xfbl\xe9e \xe0 la p\xe9dale</title></item>");
+            body.extend_from_slice(b"</channel></rss>");
+            let (title, mentions) = parse(&body, Platform::Rss, "h").unwrap();
+            assert_eq!(title.as_deref(), Some("Café Noir"));
+            assert_eq!(mentions[0].text, "Crème brûlée à la pédale");
+        }
+    }
+
+    #[test]
+    fn cdata_and_escaped_closing_tags_stay_inside_their_item() {
+        let rss = r#"<rss version="2.0"><channel><title>t</title><description>d</description>
+            <item><guid>x-1</guid><title><![CDATA[Why does </item> appear & <b>here</b>?]]></title></item>
+            <item><guid>x-2</guid><title>Escaped &lt;/item&gt;&lt;item&gt; is just text</title></item>
+            <item><guid>x-3</guid><description><![CDATA[<p>Third]]>&amp;<![CDATA[ last</p>]]></description></item>
+            </channel></rss>"#;
+        let mentions = assert_same_as_whole(rss.as_bytes());
+        let ids: Vec<&str> = mentions.iter().map(|m| m.external_id.as_str()).collect();
+        assert_eq!(ids, ["x-1", "x-2", "x-3"]);
+        assert_eq!(mentions[0].text, "Why does </item> appear & <b>here</b>?");
+        assert_eq!(mentions[1].text, "Escaped </item><item> is just text");
+        assert_eq!(mentions[2].text, "Third& last");
+    }
+
+    #[test]
+    fn a_feed_cut_off_after_complete_entries_is_malformed() {
+        let mut atom = String::from(
+            r#"<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><id>f</id><title>t</title>"#,
+        );
+        for i in 0..5 {
+            atom.push_str(&format!(
+                "<entry><id>e{i}</id><title>entry {i}</title></entry>"
+            ));
+        }
+        let complete = format!("{atom}</feed>");
+        assert_eq!(
+            parse(complete.as_bytes(), Platform::Rss, "h")
+                .unwrap()
+                .1
+                .len(),
+            5
+        );
+        // Cut between entries, inside one, inside a tag.
+        for body in [
+            atom.clone(),
+            format!("{atom}<entry><id>e5</id><title>half"),
+            format!("{atom}<entry><id>e5</id></ent"),
+        ] {
+            let err = parse(body.as_bytes(), Platform::Rss, "h").unwrap_err();
+            assert_eq!(err.code(), "malformed", "{body}");
+        }
+        // Mismatched tags part-way through, after good entries.
+        let bad = complete.replace("<title>entry 3</title>", "<title>entry 3</titel>");
+        assert_eq!(
+            parse(bad.as_bytes(), Platform::Rss, "h")
+                .unwrap_err()
+                .code(),
+            "malformed"
+        );
+    }
+
+    #[test]
+    fn a_long_feed_comes_in_chunks_with_its_title_after_the_first() {
+        let mut rss = String::from(
+            r#"<rss version="2.0"><channel><title>Many</title><description>d</description>"#,
+        );
+        for i in 0..7 {
+            rss.push_str(&format!(
+                "<item><guid>g{i}</guid><title>item {i}</title></item>"
+            ));
+            // An item without any text is skipped, not counted.
+            rss.push_str("<item><guid>empty</guid></item>");
+        }
+        rss.push_str("</channel></rss>");
+        let mut stream =
+            FeedStream::open(Box::new(Cursor::new(rss.into_bytes())), Platform::Rss, "h").unwrap();
+        let first = stream.next_chunk(3).unwrap();
+        assert_eq!(stream.title(), Some("Many"));
+        assert!(!stream.is_done());
+        assert_eq!(
+            first
+                .iter()
+                .map(|m| m.external_id.as_str())
+                .collect::<Vec<_>>(),
+            ["g0", "g1", "g2"]
+        );
+        assert_eq!(stream.next_chunk(3).unwrap().len(), 3);
+        assert_eq!(stream.count_rest().unwrap(), 1);
+        assert!(stream.is_done());
+        assert!(stream.next_chunk(3).unwrap().is_empty());
+    }
+
+    #[test]
+    fn the_existing_test_feeds_read_the_same_walked_as_whole() {
+        assert_same_as_whole(ALERTS.as_bytes());
+        assert_same_as_whole(RSS_NAMESPACED.as_bytes());
+        // A JSON Feed still goes to feed-rs whole.
+        let json = r#"{"version": "https://jsonfeed.org/version/1.1", "title": "J",
+            "items": [{"id": "j1", "content_text": "Great bike shop"}]}"#;
+        let (title, mentions) = parse(json.as_bytes(), Platform::Rss, "h").unwrap();
+        assert_eq!(title.as_deref(), Some("J"));
+        assert_eq!(mentions[0].text, "Great bike shop");
     }
 }

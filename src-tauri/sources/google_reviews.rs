@@ -255,6 +255,7 @@ async fn fetch(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
         not_modified: false,
         title: None,
         wait_secs: None,
+        rest: None,
     })
 }
 

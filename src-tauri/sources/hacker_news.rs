@@ -308,6 +308,7 @@ async fn fetch(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
         not_modified: false,
         title: Some("Hacker News search".into()),
         wait_secs: None,
+        rest: None,
     })
 }
 

@@ -3,6 +3,7 @@
 //! Error messages name the host only, never the full URL: some addresses
 //! (Google Alerts feeds) are secrets.
 
+use std::io::{Seek, SeekFrom, Write};
 use std::time::Duration;
 
 use futures_util::StreamExt;
@@ -159,6 +160,32 @@ impl Fetched {
     }
 }
 
+/// A successful answer whose body was spooled to an unnamed temporary file
+/// (deleted by the OS when `body` is dropped), positioned at its start.
+#[derive(Debug)]
+pub struct Spooled {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: std::fs::File,
+    /// The body's length in bytes.
+    pub len: u64,
+}
+
+impl Spooled {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+/// What `HttpClient::get_spooled` received.
+#[derive(Debug)]
+pub enum Answer {
+    /// Not a success (304, an error page): small, read into memory.
+    InMemory(Fetched),
+    /// A success: its body is on disk.
+    OnDisk(Spooled),
+}
+
 #[derive(Clone)]
 pub struct HttpClient {
     client: reqwest::Client,
@@ -232,6 +259,52 @@ impl HttpClient {
         .await
     }
 
+    /// GET `url`, keeping a successful (2xx) body in an unnamed temporary
+    /// file instead of memory (same size cap); other answers (304, errors,
+    /// HTML 429 pages) are small and read into memory as `get` does, so
+    /// `status_error` sees them. The file disappears when it is dropped.
+    pub async fn get_spooled(
+        &self,
+        url: &Url,
+        headers: &[(&str, String)],
+    ) -> Result<Answer, FetchError> {
+        let (response, host) = self.start(reqwest::Method::GET, url, headers, None).await?;
+        if !response.status().is_success() {
+            return Ok(Answer::InMemory(self.read_body(response, host).await?));
+        }
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let limit = self.check_length(&response, &host)?;
+        let io = |e: std::io::Error| {
+            FetchError::Other {
+            host: host.clone(),
+            detail: format!("Hearken couldn't keep the answer in a temporary file ({e}). Check that the disk isn't full"),
+        }
+        };
+        // Writes land in the OS's file cache; each is a memory copy, short
+        // enough not to hold up the async workers.
+        let mut file =
+            std::io::BufWriter::with_capacity(64 * 1024, tempfile::tempfile().map_err(io)?);
+        let mut len = 0u64;
+        let mut stream = response.bytes_stream();
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.map_err(|e| classify(e, &host))?;
+            len += chunk.len() as u64;
+            if len > limit {
+                return Err(too_large(&host, limit));
+            }
+            file.write_all(&chunk).map_err(io)?;
+        }
+        let mut body = file.into_inner().map_err(|e| io(e.into_error()))?;
+        body.seek(SeekFrom::Start(0)).map_err(io)?;
+        Ok(Answer::OnDisk(Spooled {
+            status,
+            headers,
+            body,
+            len,
+        }))
+    }
+
     async fn send(
         &self,
         method: reqwest::Method,
@@ -239,6 +312,18 @@ impl HttpClient {
         headers: &[(&str, String)],
         body: Option<Vec<u8>>,
     ) -> Result<Fetched, FetchError> {
+        let (response, host) = self.start(method, url, headers, body).await?;
+        self.read_body(response, host).await
+    }
+
+    /// Sends the request; the answer's body is still to be read.
+    async fn start(
+        &self,
+        method: reqwest::Method,
+        url: &Url,
+        headers: &[(&str, String)],
+        body: Option<Vec<u8>>,
+    ) -> Result<(reqwest::Response, String), FetchError> {
         let host = host_of(url);
         let mut map = HeaderMap::new();
         for (name, value) in headers {
@@ -254,24 +339,33 @@ impl HttpClient {
             request = request.body(body);
         }
         let response = request.send().await.map_err(|e| classify(e, &host))?;
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
+        Ok((response, host))
+    }
+
+    /// The size cap, after refusing an answer that announces more.
+    fn check_length(&self, response: &reqwest::Response, host: &str) -> Result<u64, FetchError> {
         let limit = self.config.max_body_bytes;
         if response.content_length().is_some_and(|n| n > limit) {
-            return Err(FetchError::TooLarge {
-                host,
-                limit_mb: limit / (1024 * 1024),
-            });
+            return Err(too_large(host, limit));
         }
+        Ok(limit)
+    }
+
+    /// Reads the whole body into memory, within the size cap.
+    async fn read_body(
+        &self,
+        response: reqwest::Response,
+        host: String,
+    ) -> Result<Fetched, FetchError> {
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let limit = self.check_length(&response, &host)?;
         let mut body = Vec::new();
         let mut stream = response.bytes_stream();
         while let Some(chunk) = stream.next().await {
             let chunk = chunk.map_err(|e| classify(e, &host))?;
             if body.len() as u64 + chunk.len() as u64 > limit {
-                return Err(FetchError::TooLarge {
-                    host,
-                    limit_mb: limit / (1024 * 1024),
-                });
+                return Err(too_large(&host, limit));
             }
             body.extend_from_slice(&chunk);
         }
@@ -280,6 +374,13 @@ impl HttpClient {
             headers,
             body,
         })
+    }
+}
+
+fn too_large(host: &str, limit: u64) -> FetchError {
+    FetchError::TooLarge {
+        host: host.to_string(),
+        limit_mb: limit / (1024 * 1024),
     }
 }
 

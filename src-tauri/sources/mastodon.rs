@@ -496,6 +496,7 @@ async fn fetch(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
         not_modified: false,
         title: Some(format!("Mastodon ({host})")),
         wait_secs: client.wait_secs,
+        rest: None,
     })
 }
 

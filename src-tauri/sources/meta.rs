@@ -1293,6 +1293,7 @@ fn finish(
         not_modified: false,
         title: None,
         wait_secs,
+        rest: None,
     })
 }
 

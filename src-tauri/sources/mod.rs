@@ -11,6 +11,7 @@ pub mod api;
 pub mod bluesky;
 pub mod catalog;
 pub mod feed;
+pub mod feed_walk;
 pub mod google_reviews;
 pub mod hacker_news;
 pub mod http;
@@ -103,6 +104,9 @@ pub struct FetchOutcome {
     /// The platform said no calls remain until its limit resets: don't
     /// check again for this many seconds.
     pub wait_secs: Option<u64>,
+    /// A long feed's entries after `mentions`, still on disk: the poller
+    /// stores them chunk by chunk in the same transaction (issue #3).
+    pub rest: Option<feed::FeedStream>,
 }
 
 pub trait Connector: Send + Sync {

@@ -684,6 +684,7 @@ async fn fetch(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
         not_modified: false,
         title: Some(title),
         wait_secs,
+        rest: None,
     })
 }
 

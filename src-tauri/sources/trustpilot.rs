@@ -193,6 +193,7 @@ async fn fetch(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
         not_modified: false,
         title,
         wait_secs: None,
+        rest: None,
     })
 }
 

@@ -281,6 +281,7 @@ async fn fetch(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
         not_modified: false,
         title: None,
         wait_secs: poll.wait_secs,
+        rest: None,
     })
 }
 

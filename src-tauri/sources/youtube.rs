@@ -320,6 +320,7 @@ impl Poll<'_> {
             not_modified: false,
             title: None,
             wait_secs: self.wait_secs,
+            rest: None,
         })
     }
 
