@@ -198,6 +198,70 @@ fn polling_a_feed_that_answers_html_exits_3_and_says_what_to_do() {
 }
 
 #[test]
+fn a_feed_that_cannot_be_kept_on_disk_says_so_and_loses_nothing() {
+    let entries = |n: usize| {
+        let items: Vec<(String, String, String)> = (1..=n)
+            .map(|i| {
+                (
+                    format!("urn:post:{i}"),
+                    format!("Post {i} about Pedal &amp; Pine"),
+                    format!("2026-11-2{i}T10:00:00Z"),
+                )
+            })
+            .collect();
+        let refs: Vec<(&str, &str, &str)> = items
+            .iter()
+            .map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str()))
+            .collect();
+        atom_feed("Ashby news", &refs)
+    };
+    let feed = std::sync::Arc::new(std::sync::Mutex::new(entries(2)));
+    let serve = feed.clone();
+    let server = FakeServer::start(move |_| {
+        Reply::ok("application/atom+xml", serve.lock().unwrap().clone())
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let url = server.url("/feed");
+    let add = [
+        "source",
+        "add",
+        "--platform",
+        "rss",
+        "--label",
+        "News",
+        "--url",
+        &url,
+    ];
+    assert_eq!(run(dir.path(), &add).0, 0);
+    assert_eq!(run(dir.path(), &["poll", "--once"]).0, 0);
+    *feed.lock().unwrap() = entries(3);
+
+    // The folder for temporary files is a plain file: nothing can be kept there.
+    let not_a_folder = dir.path().join("not-a-folder");
+    std::fs::write(&not_a_folder, b"x").unwrap();
+    let (code, out, _) = hearken(
+        dir.path(),
+        &["poll", "--once"],
+        None,
+        &[("TMPDIR", not_a_folder.to_str().unwrap())],
+    );
+    assert_eq!(code, 3, "{out}");
+    assert!(out.contains("couldn't keep what"), "{out}");
+    assert!(out.contains("disk isn't full"), "{out}");
+    let listed = json(&run(dir.path(), &["--json", "mentions", "list"]).1);
+    assert_eq!(
+        listed["mentions"].as_array().unwrap().len(),
+        2,
+        "what was stored stays"
+    );
+
+    // Once there is room again, the next check stores the new post.
+    assert_eq!(run(dir.path(), &["poll", "--once"]).0, 0);
+    let listed = json(&run(dir.path(), &["--json", "mentions", "list"]).1);
+    assert_eq!(listed["mentions"].as_array().unwrap().len(), 3);
+}
+
+#[test]
 fn a_feed_that_never_answers_times_out_in_plain_words() {
     let server = FakeServer::start(|_| Reply::Silence(std::time::Duration::from_secs(5)));
     let dir = tempfile::tempdir().unwrap();

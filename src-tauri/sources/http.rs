@@ -61,6 +61,9 @@ pub enum FetchError {
     BadAddress(String),
     #[error("Couldn't talk to {host}: {detail}")]
     Other { host: String, detail: String },
+    /// The answer couldn't be kept in a temporary file while it was read.
+    #[error("Hearken couldn't keep what {host} sent in a temporary file ({detail}). Check that the disk isn't full; Hearken will try again later.")]
+    Spool { host: String, detail: String },
 }
 
 fn retry_words(secs: Option<u64>) -> String {
@@ -91,6 +94,7 @@ impl FetchError {
             FetchError::NeedsSetup(_) => "needs_setup",
             FetchError::BadAddress(_) => "bad_address",
             FetchError::Other { .. } => "network",
+            FetchError::Spool { .. } => "disk",
         }
     }
 
@@ -275,11 +279,9 @@ impl HttpClient {
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let limit = self.check_length(&response, &host)?;
-        let io = |e: std::io::Error| {
-            FetchError::Other {
+        let io = |e: std::io::Error| FetchError::Spool {
             host: host.clone(),
-            detail: format!("Hearken couldn't keep the answer in a temporary file ({e}). Check that the disk isn't full"),
-        }
+            detail: e.to_string(),
         };
         // Writes land in the OS's file cache; each is a memory copy, short
         // enough not to hold up the async workers.
