@@ -132,8 +132,47 @@ def project_posts():
             kind, text = line.split("\t", 1)
             if kind not in KINDS:
                 raise SystemExit(f"{PROJECT_SET}:{n}: unknown kind {kind!r}")
-            out.append((kind, text))
+            out.append((kind, without_shop_names(text)))
     return out
+
+
+# The invented businesses the shop posts name. Each is named in a post or
+# two, mostly complaints written with six times the weight of other data, so
+# their words became complaint cues ("pine" +0.88, from "Thanks for nothing,
+# Pine Lane Motors."): a real shop whose name shares a word would have every
+# mention pushed towards "complaint". The model learns how people complain,
+# not whom: each name is read as "the shop". Longest first, so "Hartley's
+# Hardware" goes before "Hartley's".
+SHOP_NAMES = sorted(
+    [
+        "Brightside Optics",
+        "Bean There",
+        "Crumb & Co",
+        "Fern & Petal",
+        "Greenway Garden Centre",
+        "Hartley's Hardware",
+        "Hartley's",
+        "Hollow Oak Furniture",
+        "Jenkins Grocers",
+        "Kebab Corner",
+        "Marlow Deli",
+        "Northgate Bikes",
+        "Outdoor Attic",
+        "Pine Lane Motors",
+        "Riverside Books",
+        "Spokes",
+        "Wheelhouse Cycles",
+    ],
+    key=len,
+    reverse=True,
+)
+
+
+def without_shop_names(text):
+    """`text` with each invented business's name read as "the shop"."""
+    for name in SHOP_NAMES:
+        text = text.replace(name, "the shop")
+    return text
 
 
 # The kinds in the project set; only "complaint" is a complaint.
