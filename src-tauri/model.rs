@@ -540,6 +540,10 @@ pub struct Settings {
     /// A tray icon showing how many mentions are unread, where the desktop has a tray.
     #[serde(default = "yes")]
     pub tray_unread: bool,
+    /// A desktop notification when a follow-up the owner set on an outreach
+    /// becomes due (the Outreach screen shows them either way).
+    #[serde(default = "yes")]
+    pub notify_follow_ups: bool,
 }
 
 /// What the shell needs at start-up.

@@ -102,9 +102,14 @@ pub fn new_mentions_message(new_by_watch: &BTreeMap<String, i64>) -> Option<(Str
 
 /// The one notification for follow-ups that became due since the last
 /// check (`newly_due`), with how many are due in all, or None when none
-/// became due. Like the others, it names nobody and quotes no message.
-pub fn follow_up_message(newly_due: i64, due: i64) -> Option<(String, String)> {
-    if newly_due <= 0 {
+/// became due or the owner turned these off. Like the others, it names
+/// nobody and quotes no message.
+pub fn follow_up_message(
+    settings: &Settings,
+    newly_due: i64,
+    due: i64,
+) -> Option<(String, String)> {
+    if newly_due <= 0 || !settings.notify_follow_ups {
         return None;
     }
     let title = if newly_due == 1 {
@@ -129,16 +134,23 @@ mod tests {
 
     #[test]
     fn follow_ups_that_became_due_are_one_message_that_names_nobody() {
-        assert_eq!(follow_up_message(0, 4), None);
-        let (title, body) = follow_up_message(1, 1).unwrap();
+        let on = settings(true, true, false);
+        assert_eq!(follow_up_message(&on, 0, 4), None);
+        let (title, body) = follow_up_message(&on, 1, 1).unwrap();
         assert_eq!(title, "A follow-up is due");
         assert_eq!(
             body,
             "Open Hearken's Outreach screen to see who you said you'd get back to."
         );
-        let (title, body) = follow_up_message(3, 5).unwrap();
+        let (title, body) = follow_up_message(&on, 3, 5).unwrap();
         assert_eq!(title, "3 follow-ups are due");
         assert!(body.ends_with(" 5 follow-ups are due in all."), "{body}");
+        // The owner turned these off: the Outreach screen still lists them.
+        let off = Settings {
+            notify_follow_ups: false,
+            ..on
+        };
+        assert_eq!(follow_up_message(&off, 3, 5), None);
     }
 
     fn settings(complaints: bool, negative: bool, every: bool) -> Settings {
@@ -150,6 +162,7 @@ mod tests {
             notify_negative: negative,
             notify_new_mentions: every,
             tray_unread: true,
+            notify_follow_ups: true,
         }
     }
 

@@ -164,8 +164,8 @@ pub async fn person_unlink(
 }
 
 /// Every `tick`, one desktop notification for the follow-ups that became
-/// due since the last look (never one per follow-up), and a
-/// `follow-up-due` event with how many are due now.
+/// due since the last look (never one per follow-up; none when the owner
+/// turned them off), and a `follow-up-due` event with how many are due now.
 pub async fn remind_follow_ups_every(app: AppHandle, tick: Duration) {
     let mut interval = tokio::time::interval(tick);
     loop {
@@ -173,7 +173,11 @@ pub async fn remind_follow_ups_every(app: AppHandle, tick: Duration) {
         let Some(ws) = app.try_state::<AppState>().and_then(|s| s.ready()) else {
             continue;
         };
-        let found = match tauri::async_runtime::spawn_blocking(move || ws.remind_follow_ups()).await
+        let (found, settings) = match tauri::async_runtime::spawn_blocking(move || {
+            let found = ws.remind_follow_ups()?;
+            Ok::<_, crate::error::Error>((found, ws.store.read(crate::store::settings::load)?))
+        })
+        .await
         {
             Ok(Ok(found)) => found,
             Ok(Err(e)) => {
@@ -185,12 +189,19 @@ pub async fn remind_follow_ups_every(app: AppHandle, tick: Duration) {
                 continue;
             }
         };
-        if let Some((title, body)) = crate::notify::follow_up_message(found.newly_due, found.due) {
+        if found.newly_due <= 0 {
+            continue;
+        }
+        // The desktop notification as the owner's settings say; the
+        // Outreach screen hears of it either way.
+        if let Some((title, body)) =
+            crate::notify::follow_up_message(&settings, found.newly_due, found.due)
+        {
             use tauri_plugin_notification::NotificationExt;
             if let Err(e) = app.notification().builder().title(title).body(body).show() {
                 tracing::warn!("couldn't show a desktop notification: {e}");
             }
-            let _ = app.emit(FOLLOW_UP_DUE, found.due);
         }
+        let _ = app.emit(FOLLOW_UP_DUE, found.due);
     }
 }

@@ -40,6 +40,7 @@ pub fn load(conn: &Connection) -> Result<Settings> {
         notify_negative: get_value(conn, "notify_negative")?.as_deref() != Some("off"),
         notify_new_mentions: get_value(conn, "notify_new_mentions")?.as_deref() == Some("on"),
         tray_unread: get_value(conn, "tray_unread")?.as_deref() != Some("off"),
+        notify_follow_ups: get_value(conn, "notify_follow_ups")?.as_deref() != Some("off"),
     })
 }
 
@@ -56,7 +57,8 @@ pub fn save(tx: &Transaction<'_>, s: &Settings) -> Result<()> {
     set_value(tx, "notify_complaints", on_off(s.notify_complaints))?;
     set_value(tx, "notify_negative", on_off(s.notify_negative))?;
     set_value(tx, "notify_new_mentions", on_off(s.notify_new_mentions))?;
-    set_value(tx, "tray_unread", on_off(s.tray_unread))
+    set_value(tx, "tray_unread", on_off(s.tray_unread))?;
+    set_value(tx, "notify_follow_ups", on_off(s.notify_follow_ups))
 }
 
 /// The names of the settings that differ, for the audit trail.
@@ -83,5 +85,61 @@ pub fn changed_names(before: &Settings, after: &Settings) -> Vec<&'static str> {
     if before.tray_unread != after.tray_unread {
         out.push("tray_unread");
     }
+    if before.notify_follow_ups != after.notify_follow_ups {
+        out.push("notify_follow_ups");
+    }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+
+    #[test]
+    fn every_switch_defaults_as_documented_round_trips_and_is_named_when_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_in(dir.path()).unwrap();
+        let fresh = store.read(load).unwrap();
+        assert_eq!(
+            (
+                fresh.notify_complaints,
+                fresh.notify_negative,
+                fresh.notify_new_mentions,
+                fresh.tray_unread,
+                fresh.notify_follow_ups
+            ),
+            (true, true, false, true, true)
+        );
+        let flipped = Settings {
+            notify_complaints: false,
+            notify_negative: false,
+            notify_new_mentions: true,
+            tray_unread: false,
+            notify_follow_ups: false,
+            ..fresh.clone()
+        };
+        store.write(|tx| save(tx, &flipped)).unwrap();
+        let back = store.read(load).unwrap();
+        assert_eq!(
+            (
+                back.notify_complaints,
+                back.notify_negative,
+                back.notify_new_mentions,
+                back.tray_unread,
+                back.notify_follow_ups
+            ),
+            (false, false, true, false, false)
+        );
+        assert_eq!(
+            changed_names(&fresh, &back),
+            [
+                "notify_complaints",
+                "notify_negative",
+                "notify_new_mentions",
+                "tray_unread",
+                "notify_follow_ups"
+            ]
+        );
+    }
 }

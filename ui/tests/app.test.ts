@@ -33,7 +33,7 @@ describe('starting Hearken', () => {
   });
 
   test('opens on the inbox, applies the saved theme, and reports the first paint', async () => {
-    const core = fakeCore({ app_info: () => appInfo({ settings: { theme: 'dark', business_name: 'Corner Bakery', business_contact: '', notify_complaints: true, notify_negative: true, notify_new_mentions: false, tray_unread: true } }) });
+    const core = fakeCore({ app_info: () => appInfo({ settings: { theme: 'dark', business_name: 'Corner Bakery', business_contact: '', notify_complaints: true, notify_negative: true, notify_new_mentions: false, tray_unread: true, notify_follow_ups: true } }) });
     render(App);
     expect(await screen.findByTestId('screen-inbox')).toBeTruthy();
     expect(document.documentElement.dataset.theme).toBe('dark');

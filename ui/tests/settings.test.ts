@@ -33,11 +33,12 @@ describe('settings', () => {
       notify_negative: true,
       notify_new_mentions: false,
       tray_unread: true,
+      notify_follow_ups: true,
     });
   });
 
   test('the theme saved at start-up is applied', async () => {
-    fakeCore({ app_info: () => appInfo({ settings: { theme: 'light', business_name: '', business_contact: '', notify_complaints: true, notify_negative: true, notify_new_mentions: false, tray_unread: true } }) });
+    fakeCore({ app_info: () => appInfo({ settings: { theme: 'light', business_name: '', business_contact: '', notify_complaints: true, notify_negative: true, notify_new_mentions: false, tray_unread: true, notify_follow_ups: true } }) });
     await showSettings();
     expect(document.documentElement.dataset.theme).toBe('light');
     expect((screen.getByTestId('theme-select') as HTMLSelectElement).value).toBe('light');
@@ -83,6 +84,7 @@ describe('settings', () => {
       notify_negative: true,
       notify_new_mentions: false,
       tray_unread: true,
+      notify_follow_ups: true,
     });
     expect(app.info?.settings.business_name).toBe('Corner Bakery & Café');
   });
@@ -104,6 +106,7 @@ describe('settings', () => {
       notify_negative: true,
       notify_new_mentions: false,
       tray_unread: true,
+      notify_follow_ups: true,
     });
     expect(app.info?.settings.business_contact).toBe('01234 567890 · hello@shop.example');
     expect(contact.value).toBe('01234 567890 · hello@shop.example');
@@ -116,7 +119,14 @@ describe('settings', () => {
     const negative = screen.getByLabelText('Notify me about new negative mentions') as HTMLInputElement;
     const every = screen.getByLabelText('Notify me about every other new mention too') as HTMLInputElement;
     const tray = screen.getByLabelText('Show unread mentions in the tray') as HTMLInputElement;
-    expect([complaints.checked, negative.checked, every.checked, tray.checked]).toEqual([true, true, false, true]);
+    const followUps = screen.getByLabelText('Remind me when a follow-up is due') as HTMLInputElement;
+    expect([complaints.checked, negative.checked, every.checked, tray.checked, followUps.checked]).toEqual([
+      true,
+      true,
+      false,
+      true,
+      true,
+    ]);
 
     await fireEvent.click(complaints);
     await waitFor(() => expect(core.called('settings_save')).toHaveLength(1));
@@ -128,6 +138,7 @@ describe('settings', () => {
       notify_negative: true,
       notify_new_mentions: false,
       tray_unread: true,
+      notify_follow_ups: true,
     });
     await waitFor(() => expect(app.info?.settings.notify_complaints).toBe(false));
     expect(complaints.checked).toBe(false);
@@ -141,11 +152,17 @@ describe('settings', () => {
     await fireEvent.click(every);
     await waitFor(() => expect(core.called('settings_save')).toHaveLength(3));
     expect((core.called('settings_save')[2]!.args.settings as Settings).notify_new_mentions).toBe(true);
+
+    await fireEvent.click(followUps);
+    await waitFor(() => expect(core.called('settings_save')).toHaveLength(4));
+    const fourth = core.called('settings_save')[3]!.args.settings as Settings;
+    expect([fourth.notify_follow_ups, fourth.notify_new_mentions, fourth.tray_unread]).toEqual([false, true, false]);
+    expect(followUps.checked).toBe(false);
   });
 
   test('the saved choice is shown, and a failed save puts the switch back with the reason', async () => {
     fakeCore({
-      app_info: () => appInfo({ settings: { theme: 'system', business_name: '', business_contact: '', notify_complaints: true, notify_negative: false, notify_new_mentions: false, tray_unread: true } }),
+      app_info: () => appInfo({ settings: { theme: 'system', business_name: '', business_contact: '', notify_complaints: true, notify_negative: false, notify_new_mentions: false, tray_unread: true, notify_follow_ups: true } }),
       settings_save: refuse('store', 'The settings could not be saved: the disk is full.'),
     });
     await showSettings();

@@ -25,4 +25,9 @@ notify_new_mentions: boolean,
 /**
  * A tray icon showing how many mentions are unread, where the desktop has a tray.
  */
-tray_unread: boolean, };
+tray_unread: boolean, 
+/**
+ * A desktop notification when a follow-up the owner set on an outreach
+ * becomes due (the Outreach screen shows them either way).
+ */
+notify_follow_ups: boolean, };

@@ -6,7 +6,12 @@ import { applyTheme } from '../theme';
 import { markStep } from '../steps';
 
 /** The settings that are plain on/off switches. */
-export type SettingSwitch = 'notify_complaints' | 'notify_negative' | 'notify_new_mentions' | 'tray_unread';
+export type SettingSwitch =
+  | 'notify_complaints'
+  | 'notify_negative'
+  | 'notify_new_mentions'
+  | 'notify_follow_ups'
+  | 'tray_unread';
 
 export type Screen = 'inbox' | 'dashboard' | 'outreach' | 'guide' | 'sources' | 'privacy' | 'settings';
 
@@ -73,6 +78,7 @@ export class AppState {
       notify_negative: true,
       notify_new_mentions: false,
       tray_unread: true,
+      notify_follow_ups: true,
     };
     const saved = await api.settingsSave({ ...current, ...change });
     if (this.info) this.info = { ...this.info, settings: saved };
