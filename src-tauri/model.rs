@@ -409,9 +409,9 @@ pub struct SourceUsage {
     pub used: i64,
     #[ts(type = "number | null")]
     pub limit: Option<i64>,
-    /// What a unit is: "posts read", "quota units".
+    /// What a unit is: "$0.005 units (…)" for X, "quota units" for YouTube.
     pub unit: String,
-    /// In plain words, e.g. "$1.25 of your $5.00 cap spent this month (250 posts read)".
+    /// In plain words, e.g. "$1.25 of your $5.00 cap spent this month, on posts and their authors' profiles".
     pub summary: String,
 }
 

@@ -29,9 +29,10 @@ use crate::watch::Matcher;
 
 /// At most this many sources are fetched at once.
 const POOL_SIZE: usize = 4;
-/// What a "Test" may spend on a rationed platform: ten X posts (5 cents),
-/// or ten YouTube quota units (no keyword search).
-const TEST_ALLOWANCE: i64 = 10;
+/// What a "Test" may spend on a rationed platform: ten X posts, each with
+/// an author's profile (at most 15 cents), or 30 YouTube quota units (no
+/// keyword search, which costs 100).
+const TEST_ALLOWANCE: i64 = 30;
 /// Back-off never waits longer than this between checks.
 const MAX_BACKOFF_SECS: i64 = 6 * 3600;
 

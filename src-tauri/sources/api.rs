@@ -176,9 +176,10 @@ pub fn rate_limited(
     }
 }
 
-/// Units a source may spend in the current period (X: posts read; YouTube:
-/// quota units). The connector asks before each request and records what
-/// it spent; the poller stores the total even when the fetch fails.
+/// Units a source may spend in the current period (X: $0.005 units, a post
+/// read or half an author profile; YouTube: quota units). The connector asks
+/// before each request and records what it spent; the poller stores the
+/// total even when the fetch fails.
 #[derive(Debug)]
 pub struct Meter {
     limit: Option<i64>,

@@ -122,7 +122,7 @@ pub struct UsagePolicy {
     pub period: UsagePeriod,
     /// The allowance per period in units (None: counted, not capped).
     pub limit: Option<i64>,
-    /// What a unit is, e.g. "posts read".
+    /// What a unit is, e.g. "quota units".
     pub unit: &'static str,
     /// Plain words for `used` units against `limit`.
     pub describe: fn(used: i64, limit: Option<i64>) -> String,

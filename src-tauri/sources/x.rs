@@ -1,10 +1,12 @@
 //! X (API v2): recent search for the watches' terms, and the mentions
 //! timeline of the business's account when its user id is given.
 //!
-//! X bills every post it returns ($0.005 per post read), so this connector
-//! is rationed: the owner sets a monthly spending cap, `usage_policy` turns
-//! it into posts, and every request asks for no more posts than the cap
-//! still allows.
+//! X bills every post it returns ($0.005 per post read) and, as far as its
+//! documentation says, every author profile it sends along with them
+//! ($0.010 per user read), so this connector is rationed: the owner sets a
+//! monthly spending cap, `usage_policy` turns it into $0.005 units, and every
+//! request asks for no more posts than the cap still allows if each one
+//! came with an author not seen before.
 //!
 //! Quirks pinned by tests: `text` is entity-escaped (`&amp;`); long posts
 //! carry their full text in `note_tweet`; an edited post comes back under a
@@ -32,8 +34,14 @@ use crate::store::sources::PollState;
 pub const AVAILABLE: bool = true;
 
 const DEFAULT_BASE: &str = "https://api.x.com";
-/// What X charges per post read, in thousandths of a dollar.
+/// What X charges per post read, in thousandths of a dollar: the unit
+/// spending is counted in.
 const MILLIDOLLARS_PER_POST: i64 = 5;
+/// What X charges per author profile it sends with the posts (a user read,
+/// $0.010), in those units.
+const UNITS_PER_USER: i64 = 2;
+/// The most one post can cost: itself and an author not seen before.
+const MOST_UNITS_PER_POST: i64 = 1 + UNITS_PER_USER;
 /// X refuses search queries longer than this (self-serve access).
 const MAX_QUERY_LEN: usize = 512;
 /// X's largest page, and its smallest `max_results` for recent search.
@@ -57,7 +65,7 @@ pub fn needs() -> super::catalog::Needs {
         secret_label: Some("Bearer token"),
         how_to: "Sign in at console.x.com, create an app (X asks for a payment method or prepaid credits), open the app's \"Keys and tokens\" page and copy the Bearer token. X charges per post read, so you'll also set a monthly spending cap.",
         searches_watches: true,
-        cost_note: Some("X charges about $0.005 per post read; Hearken stops reading when your monthly cap is reached."),
+        cost_note: Some("X charges about $0.005 per post read and $0.010 per author profile sent with them; Hearken counts both and stops reading before your monthly cap is passed."),
     }
 }
 
@@ -66,7 +74,7 @@ pub fn fields() -> Vec<SettingField> {
     let mut cap = super::catalog::field(
         "monthly_cap_usd",
         "Monthly spending cap (US dollars)",
-        "The most Hearken may spend on X each month, as a number like 5 or 12.50. X charges $0.005 per post read, so $5 reads at most 1,000 posts. X may also bill the authors' profiles it sends along, so leave some room in your X balance. When the cap is reached, Hearken pauses X until next month.",
+        "The most Hearken may spend on X each month, as a number like 5 or 12.50. X charges $0.005 per post read and $0.010 per author profile it sends with them, so $5 reads at least 333 posts and at most 1,000. Hearken counts both and never asks for more than the cap still allows. When the cap is reached, Hearken pauses X until next month.",
         true,
     );
     cap.placeholder = Some("5.00".into());
@@ -80,7 +88,8 @@ pub fn fields() -> Vec<SettingField> {
     vec![cap, user]
 }
 
-/// The monthly cap as posts, or plain words on what is wrong with it.
+/// The monthly cap in $0.005 units (the price of a post read), or plain
+/// words on what is wrong with it.
 pub fn cap_posts(settings: &BTreeMap<String, String>) -> Result<i64, String> {
     let raw = settings
         .get("monthly_cap_usd")
@@ -118,31 +127,29 @@ pub fn usage_policy(settings: &BTreeMap<String, String>) -> Option<UsagePolicy> 
     Some(UsagePolicy {
         period: UsagePeriod::Month,
         limit: Some(cap_posts(settings).unwrap_or(0)),
-        unit: "posts read",
+        unit: "$0.005 units (a post read, or half an author profile)",
         describe,
     })
 }
 
-/// "$1.25 of your $5.00 cap spent this month (250 posts read)".
+/// "$1.25 of your $5.00 cap spent this month, on posts and their authors' profiles".
 fn describe(used: i64, limit: Option<i64>) -> String {
-    let posts = if used == 1 {
-        "1 post read".to_string()
-    } else {
-        format!("{used} posts read")
-    };
     match limit {
         Some(limit) => format!(
-            "{} of your {} cap spent this month ({posts})",
+            "{} of your {} cap spent this month, on posts and their authors' profiles",
             dollars(used),
             dollars(limit)
         ),
-        None => format!("{} spent this month ({posts})", dollars(used)),
+        None => format!(
+            "{} spent this month, on posts and their authors' profiles",
+            dollars(used)
+        ),
     }
 }
 
-/// The price of `posts` posts in dollars, rounded up to the cent.
-fn dollars(posts: i64) -> String {
-    let millis = posts.max(0).saturating_mul(MILLIDOLLARS_PER_POST);
+/// The price of `units` ($0.005 each) in dollars, rounded up to the cent.
+fn dollars(units: i64) -> String {
+    let millis = units.max(0).saturating_mul(MILLIDOLLARS_PER_POST);
     let cents = (millis + 9) / 10;
     format!("${}.{:02}", cents / 100, cents % 100)
 }
@@ -305,13 +312,19 @@ impl Poll<'_> {
                 if pages == max_pages || self.stop {
                     break false;
                 }
-                let remaining = self.ctx.meter.remaining().unwrap_or(MAX_PAGE);
-                if remaining < MIN_PAGE {
+                // Sized as if every post came with a new author, so the
+                // page can never cost more than the cap still allows.
+                let affordable = self
+                    .ctx
+                    .meter
+                    .remaining()
+                    .map_or(MAX_PAGE, |units| units / MOST_UNITS_PER_POST);
+                if affordable < MIN_PAGE {
                     self.budget_reached = true;
                     self.stop = true;
                     break false;
                 }
-                let max_results = remaining.min(MAX_PAGE);
+                let max_results = affordable.min(MAX_PAGE);
                 let url = self.url(kind, what, &state, page_token.as_deref(), max_results);
                 let host = host_of(&url);
                 let fetched = match self
@@ -342,13 +355,16 @@ impl Poll<'_> {
                     Ok(p) => p,
                     Err(e) => {
                         // X may have billed whatever it sent: count the most it could have.
-                        self.ctx.meter.record(max_results);
+                        self.ctx.meter.record(max_results * MOST_UNITS_PER_POST);
                         self.fail(e);
                         break false;
                     }
                 };
                 let data = page.data.unwrap_or_default();
-                self.ctx.meter.record(data.len() as i64);
+                let users = page.includes.map(|i| i.users).unwrap_or_default();
+                self.ctx
+                    .meter
+                    .record(data.len() as i64 + UNITS_PER_USER * users.len() as i64);
                 pages += 1;
                 if data.is_empty() && page.meta.is_none() {
                     if let Some(problem) = page.errors.as_ref().and_then(|e| e.first()) {
@@ -379,7 +395,6 @@ impl Poll<'_> {
                         _ => o,
                     });
                 }
-                let users = page.includes.map(|i| i.users).unwrap_or_default();
                 for tweet in data.iter() {
                     self.keep(tweet, &users, kind == Kind::Search);
                 }
@@ -840,21 +855,29 @@ mod tests {
         let p = usage_policy(&settings("5")).unwrap();
         assert_eq!(
             (p.period, p.limit, p.unit),
-            (UsagePeriod::Month, Some(1000), "posts read")
+            (
+                UsagePeriod::Month,
+                Some(1000),
+                "$0.005 units (a post read, or half an author profile)"
+            )
         );
     }
 
     #[test]
-    fn usage_reads_as_dollars_and_posts() {
+    fn usage_reads_as_dollars() {
         assert_eq!(
             describe(250, Some(1000)),
-            "$1.25 of your $5.00 cap spent this month (250 posts read)"
+            "$1.25 of your $5.00 cap spent this month, on posts and their authors' profiles"
         );
+        // Rounded up to the cent: never less than was spent.
         assert_eq!(
             describe(1, Some(1000)),
-            "$0.01 of your $5.00 cap spent this month (1 post read)"
+            "$0.01 of your $5.00 cap spent this month, on posts and their authors' profiles"
         );
-        assert_eq!(describe(0, None), "$0.00 spent this month (0 posts read)");
+        assert_eq!(
+            describe(0, None),
+            "$0.00 spent this month, on posts and their authors' profiles"
+        );
     }
 
     #[test]

@@ -548,41 +548,57 @@ fn a_position_older_than_the_seven_day_window_starts_afresh() {
 
 #[test]
 fn spending_never_passes_the_monthly_cap_and_pages_shrink_to_fit() {
-    // Full pages of exactly max_results posts, always with more to come.
+    // Full pages of exactly max_results posts, always with more to come,
+    // each with the two author profiles of `users()`. X bills $0.005 a post
+    // and $0.010 a profile: in $0.005 units, a page costs n + 2 * 2.
     let served = Arc::new(AtomicI64::new(0));
-    let counter = served.clone();
+    let billed = Arc::new(AtomicI64::new(0));
+    let (counter, bill) = (served.clone(), billed.clone());
     let server = FakeServer::start(move |req| {
         let n: i64 = req.query("max_results").unwrap().parse().unwrap();
         let start = counter.fetch_add(n, Ordering::SeqCst);
+        bill.fetch_add(n + 2 * 2, Ordering::SeqCst);
         let tweets = (0..n)
             .map(|i| tweet(&(1_000_000 - start - i).to_string(), "post", "11"))
             .collect();
         Reply::json(200, &page(tweets, Some("more")))
     });
-    // $0.75 is 150 posts.
+    // $0.75 is 150 units: 150 posts, or 50 posts each with a new author.
     let mut s = setup(&server, &[("monthly_cap_usd", "0.75")], &["pedalpine"]);
     let cap = 150;
     let mut used = 0;
     let mut outcomes = Vec::new();
-    for _ in 0..3 {
+    for _ in 0..4 {
         let meter = Meter::new(Some(cap), used);
         let result = fetch_with(&s, &meter);
         used += meter.used_now();
-        assert!(used <= cap, "spent {used} of {cap}");
-        assert!(served.load(Ordering::SeqCst) <= cap);
+        assert!(used <= cap, "counted {used} of {cap}");
+        assert!(
+            billed.load(Ordering::SeqCst) <= cap,
+            "X billed past the cap"
+        );
+        assert_eq!(
+            used,
+            billed.load(Ordering::SeqCst),
+            "what is counted is what X billed"
+        );
         if let Ok(out) = &result {
             s.row.state = out.state.clone();
         }
         outcomes.push(result);
     }
+    // Each page is sized as if every post brought a new author: a third of
+    // what is left, at most 100, at least X's 10. The first poll stops after
+    // three pages; the next reads one more and then stops at the cap.
     let sizes: Vec<String> = searches(&server)
         .iter()
         .map(|r| r.query("max_results").unwrap())
         .collect();
-    assert_eq!(sizes, ["100", "50"]);
-    assert_eq!(outcomes[0].as_ref().unwrap().mentions.len(), 150);
-    assert_eq!(used, 150);
-    for later in &outcomes[1..] {
+    assert_eq!(sizes, ["50", "32", "20", "12"]);
+    assert_eq!(outcomes[0].as_ref().unwrap().mentions.len(), 102);
+    assert_eq!(outcomes[1].as_ref().unwrap().mentions.len(), 12);
+    assert_eq!(used, 130);
+    for later in &outcomes[2..] {
         let err = later.as_ref().unwrap_err();
         assert_eq!(err.code(), "budget_reached");
         assert_eq!(
@@ -593,15 +609,16 @@ fn spending_never_passes_the_monthly_cap_and_pages_shrink_to_fit() {
 }
 
 #[test]
-fn fewer_than_ten_posts_left_reads_nothing() {
+fn less_than_ten_posts_with_their_authors_left_reads_nothing() {
     let server = FakeServer::start(|_| Reply::json(200, &page(vec![], None)));
     let s = setup(&server, &[("monthly_cap_usd", "5")], &["pedalpine"]);
-    let meter = Meter::new(Some(1000), 991);
+    // Ten posts, each possibly with a new author, cost up to 30 units.
+    let meter = Meter::new(Some(1000), 971);
     let err = fetch_with(&s, &meter).unwrap_err();
     assert_eq!(err.code(), "budget_reached");
     assert!(err.to_string().contains("($5.00)"), "{err}");
     assert!(server.requests().is_empty());
-    let meter = Meter::new(Some(1000), 990);
+    let meter = Meter::new(Some(1000), 970);
     fetch_with(&s, &meter).unwrap();
     assert_eq!(
         server.requests()[0].query("max_results").as_deref(),

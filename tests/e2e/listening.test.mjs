@@ -131,7 +131,8 @@ describe('Listening on X, end to end', () => {
       message: 'the app to search the fake X',
     });
     const search = x.requests.find((r) => r.ok);
-    // The form's "Test" ran first and was allowed to read only ten posts (5 cents).
+    // The form's "Test" ran first and was allowed to read only ten posts,
+    // with their authors' profiles (at most 15 cents).
     assert.equal(search.query.max_results, '10', JSON.stringify(search));
     assert.match(search.query.query, /"Pedal & Pine"/, `the watch's phrase is searched: ${search.query.query}`);
     const texts = await waitUntil(
@@ -199,11 +200,15 @@ describe('Listening on X, end to end', () => {
     const row = await waitUntil(() => sourceRow(LABEL), { timeout: SHORT, message: 'the X row' });
     const usage = await waitUntil(async () => row.find(tid('source-usage')), { timeout: SHORT, message: 'source-usage' });
     const words = await usage.text();
-    // Every post X sent is billed, including the ones the form's "Test" read.
+    // Every post X sent is billed ($0.005), and every author profile sent
+    // with them ($0.010), including what the form's "Test" read.
     const read = x.requests.reduce((n, r) => n + r.returned, 0);
-    assert.ok(read >= 2, `posts served: ${read}`);
-    assert.match(words, /of your \$1\.00 cap/, words);
-    assert.match(words, new RegExp(`\\(${read} posts read\\)`), words);
+    const profiles = x.requests.reduce((n, r) => n + r.profiles, 0);
+    assert.ok(read >= 2 && profiles >= 1, `posts served: ${read}, profiles: ${profiles}`);
+    const millis = 5 * read + 10 * profiles;
+    const spent = `$${(Math.ceil(millis / 10) / 100).toFixed(2)}`;
+    assert.match(words, /of your \$1\.00 cap spent this month, on posts and their authors' profiles/, words);
+    assert.ok(words.startsWith(`${spent} of your`), `${words} (expected ${spent} for ${read} posts, ${profiles} profiles)`);
   });
 
   it('a revoked token asks for a new key, and "Replace key" puts it right', STEP, async (t) => {

@@ -45,7 +45,7 @@ export async function startXServer({ token }) {
     const url = new URL(req.url, 'http://127.0.0.1');
     const auth = req.headers.authorization ?? '';
     const ok = auth === `Bearer ${accepted}`;
-    const seen = { path: url.pathname, query: Object.fromEntries(url.searchParams), ok, returned: 0 };
+    const seen = { path: url.pathname, query: Object.fromEntries(url.searchParams), ok, returned: 0, profiles: 0 };
     requests.push(seen);
     const reset = String(Math.floor(Date.now() / 1000) + 900);
     const headers = {
@@ -74,6 +74,7 @@ export async function startXServer({ token }) {
     const max = Number(url.searchParams.get('max_results') ?? '10');
     const newer = posts.filter((p) => !since || BigInt(p.id) > BigInt(since)).slice(0, max);
     seen.returned = newer.length;
+    seen.profiles = USERS.filter((u) => newer.some((p) => p.author_id === u.id)).length;
     const body =
       newer.length === 0
         ? { meta: { result_count: 0 } }

@@ -9,10 +9,10 @@ export type SourceUsage = {
  */
 period: string, used: number, limit: number | null, 
 /**
- * What a unit is: "posts read", "quota units".
+ * What a unit is: "$0.005 units (…)" for X, "quota units" for YouTube.
  */
 unit: string, 
 /**
- * In plain words, e.g. "$1.25 of your $5.00 cap spent this month (250 posts read)".
+ * In plain words, e.g. "$1.25 of your $5.00 cap spent this month, on posts and their authors' profiles".
  */
 summary: string, };
