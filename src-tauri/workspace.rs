@@ -717,7 +717,7 @@ fn check_platform_settings(
     settings: &std::collections::BTreeMap<String, String>,
 ) -> Result<()> {
     if platform == crate::model::Platform::X {
-        crate::sources::x::cap_posts(settings).map_err(Error::invalid)?;
+        crate::sources::x::cap_units(settings).map_err(Error::invalid)?;
     }
     Ok(())
 }

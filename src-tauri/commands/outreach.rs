@@ -173,13 +173,19 @@ pub async fn remind_follow_ups_every(app: AppHandle, tick: Duration) {
         let Some(ws) = app.try_state::<AppState>().and_then(|s| s.ready()) else {
             continue;
         };
+        // The settings are read only when a follow-up became due, not every tick.
         let (found, settings) = match tauri::async_runtime::spawn_blocking(move || {
             let found = ws.remind_follow_ups()?;
-            Ok::<_, crate::error::Error>((found, ws.store.read(crate::store::settings::load)?))
+            if found.newly_due <= 0 {
+                return Ok(None);
+            }
+            let settings = ws.store.read(crate::store::settings::load)?;
+            Ok::<_, crate::error::Error>(Some((found, settings)))
         })
         .await
         {
-            Ok(Ok(found)) => found,
+            Ok(Ok(Some(found))) => found,
+            Ok(Ok(None)) => continue,
             Ok(Err(e)) => {
                 tracing::warn!("couldn't check for due follow-ups: {e}");
                 continue;
@@ -189,9 +195,6 @@ pub async fn remind_follow_ups_every(app: AppHandle, tick: Duration) {
                 continue;
             }
         };
-        if found.newly_due <= 0 {
-            continue;
-        }
         // The desktop notification as the owner's settings say; the
         // Outreach screen hears of it either way.
         if let Some((title, body)) =

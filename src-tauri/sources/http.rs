@@ -171,8 +171,6 @@ pub struct Spooled {
     pub status: u16,
     pub headers: HeaderMap,
     pub body: std::fs::File,
-    /// The body's length in bytes.
-    pub len: u64,
 }
 
 impl Spooled {
@@ -303,7 +301,6 @@ impl HttpClient {
             status,
             headers,
             body,
-            len,
         }))
     }
 

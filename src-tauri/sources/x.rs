@@ -90,7 +90,7 @@ pub fn fields() -> Vec<SettingField> {
 
 /// The monthly cap in $0.005 units (the price of a post read), or plain
 /// words on what is wrong with it.
-pub fn cap_posts(settings: &BTreeMap<String, String>) -> Result<i64, String> {
+pub fn cap_units(settings: &BTreeMap<String, String>) -> Result<i64, String> {
     let raw = settings
         .get("monthly_cap_usd")
         .map(|v| v.trim())
@@ -126,7 +126,7 @@ pub fn cap_posts(settings: &BTreeMap<String, String>) -> Result<i64, String> {
 pub fn usage_policy(settings: &BTreeMap<String, String>) -> Option<UsagePolicy> {
     Some(UsagePolicy {
         period: UsagePeriod::Month,
-        limit: Some(cap_posts(settings).unwrap_or(0)),
+        limit: Some(cap_units(settings).unwrap_or(0)),
         unit: "$0.005 units (a post read, or half an author profile)",
         describe,
     })
@@ -216,7 +216,7 @@ async fn fetch(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
             "X needs its Bearer token: paste it in Sources → X (\"Replace key\").".into(),
         )
     })?;
-    let cap = cap_posts(&ctx.source.settings).map_err(FetchError::NeedsSetup)?;
+    let cap = cap_units(&ctx.source.settings).map_err(FetchError::NeedsSetup)?;
     let user_id = match ctx.setting("user_id") {
         Some(id) if id.bytes().all(|b| b.is_ascii_digit()) && id.len() <= 20 => Some(id),
         Some(_) => {
@@ -834,16 +834,16 @@ mod tests {
 
     #[test]
     fn the_cap_in_dollars_becomes_posts_at_half_a_cent_each() {
-        assert_eq!(cap_posts(&settings("5")), Ok(1000));
-        assert_eq!(cap_posts(&settings("5.00")), Ok(1000));
-        assert_eq!(cap_posts(&settings(" $12.50 ")), Ok(2500));
-        assert_eq!(cap_posts(&settings("0.1")), Ok(20));
+        assert_eq!(cap_units(&settings("5")), Ok(1000));
+        assert_eq!(cap_units(&settings("5.00")), Ok(1000));
+        assert_eq!(cap_units(&settings(" $12.50 ")), Ok(2500));
+        assert_eq!(cap_units(&settings("0.1")), Ok(20));
         for bad in [
             "", "0", "-5", "five", "5,00", "1.2.3", "NaN", "inf", "0.001",
         ] {
-            assert!(cap_posts(&settings(bad)).is_err(), "{bad}");
+            assert!(cap_units(&settings(bad)).is_err(), "{bad}");
         }
-        assert!(cap_posts(&BTreeMap::new())
+        assert!(cap_units(&BTreeMap::new())
             .unwrap_err()
             .contains("monthly spending cap"));
     }
