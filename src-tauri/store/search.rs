@@ -76,14 +76,43 @@ impl Search {
     /// The FTS5 query: every token inside double quotes (which hold only
     /// letters and digits, so nothing in them is syntax), phrases ANDed.
     pub fn fts_query(&self) -> String {
+        self.query(None)
+    }
+
+    /// The word being typed, in lower case, if the owner is typing one of
+    /// ASCII letters and digits only (which the index folds to lower case
+    /// and nothing else: no question of folding it differently).
+    pub fn typing_ascii(&self) -> Option<&str> {
+        let p = self.phrases.iter().find(|p| p.prefix)?;
+        let raw = p.raw.last()?;
+        raw.bytes()
+            .all(|b| b.is_ascii_alphanumeric())
+            .then(|| p.folded.last().map(String::as_str))
+            .flatten()
+    }
+
+    /// The FTS5 query with the word being typed spelled out as `words`, the
+    /// index's words that start with it: their phrases ORed, each an exact
+    /// match (none: the word as typed, which then matches nothing).
+    pub fn fts_query_spelled(&self, words: &[String]) -> String {
+        self.query(Some(words))
+    }
+
+    fn query(&self, spelled: Option<&[String]>) -> String {
+        let quote = |tokens: &[String]| format!("\"{}\"", tokens.join(" ").replace('"', "\"\""));
         self.phrases
             .iter()
-            .map(|p| {
-                let words = p.raw.join(" ").replace('"', "\"\"");
-                if p.prefix {
-                    format!("\"{words}\"*")
-                } else {
-                    format!("\"{words}\"")
+            .map(|p| match (p.prefix, spelled) {
+                (false, _) => quote(&p.raw),
+                (true, None) => format!("{}*", quote(&p.raw)),
+                (true, Some([])) => quote(&p.raw),
+                (true, Some(words)) => {
+                    let head = &p.raw[..p.raw.len() - 1];
+                    let each: Vec<String> = words
+                        .iter()
+                        .map(|w| quote(&[head, std::slice::from_ref(w)].concat()))
+                        .collect();
+                    format!("({})", each.join(" OR "))
                 }
             })
             .collect::<Vec<_>>()
@@ -243,6 +272,30 @@ mod tests {
         // Punctuation inside a word keeps its parts together as a phrase.
         let s = Search::parse("won't e-bike").unwrap();
         assert_eq!(s.fts_query(), "\"won t\" AND \"e bike\"*");
+    }
+
+    #[test]
+    fn the_word_being_typed_is_spelled_out_as_the_words_it_starts() {
+        let s = Search::parse("late Deliv").unwrap();
+        assert_eq!(s.typing_ascii(), Some("deliv"));
+        let words = ["delivered".to_string(), "delivery".to_string()];
+        assert_eq!(
+            s.fts_query_spelled(&words),
+            "\"late\" AND (\"delivered\" OR \"delivery\")"
+        );
+        // No word starts with it: the word as typed, which matches nothing.
+        assert_eq!(s.fts_query_spelled(&[]), "\"late\" AND \"Deliv\"");
+        // In a phrase, only its last token is spelled out.
+        let s = Search::parse("e-bi").unwrap();
+        assert_eq!(s.typing_ascii(), Some("bi"));
+        assert_eq!(
+            s.fts_query_spelled(&["bike".to_string(), "bikes".to_string()]),
+            "(\"e bike\" OR \"e bikes\")"
+        );
+        // A finished word is not being typed.
+        assert_eq!(Search::parse("late ").unwrap().typing_ascii(), None);
+        // Nor is a word with letters beyond ASCII, even ones folded to it.
+        assert_eq!(Search::parse("Café").unwrap().typing_ascii(), None);
     }
 
     #[test]
