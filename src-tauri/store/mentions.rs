@@ -258,6 +258,9 @@ pub fn store_scored(
             .execute(params![id, m.text, m.author_name, m.author_handle])
             .db()?;
     }
+    if stored.added > 0 {
+        super::facets::catch_up(tx)?;
+    }
     Ok(stored)
 }
 

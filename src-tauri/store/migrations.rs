@@ -646,6 +646,59 @@ pub const MIGRATIONS: &[&str] = &[
     r#"
     CREATE VIRTUAL TABLE mentions_words USING fts5vocab(mentions_fts, row);
     "#,
+    // 10 — "most unhappy first" for a common word: each mention's unhappiness,
+    // status, label and platform packed three bytes an id in blocks of 256
+    // ids (see store::facets). `through` is the last id packed: newer ones
+    // are packed by `store::facets::catch_up` where mentions are stored (no
+    // trigger on inserting, as in 7), changes to packed ones by the triggers
+    // here (whose entry must match facets::REBUILD's). Ids at or below
+    // `through` are never reused, so deleting the newest lowers it. A
+    // database with mentions is packed when it is opened after upgrading.
+    r#"
+    CREATE TABLE facet_codes (
+        kind TEXT NOT NULL,
+        value TEXT NOT NULL,
+        code INTEGER NOT NULL,
+        PRIMARY KEY (kind, value)
+    ) WITHOUT ROWID;
+    INSERT INTO facet_codes (kind, value, code) VALUES
+        ('status', 'new', 0), ('status', 'needs_reply', 1), ('status', 'contacted', 2),
+        ('status', 'resolved', 3), ('status', 'ignored', 4),
+        ('label', 'complaint', 1), ('label', 'negative', 2), ('label', 'neutral', 3),
+        ('label', 'positive', 4),
+        ('platform', 'rss', 1), ('platform', 'google_alerts', 2), ('platform', 'x', 3),
+        ('platform', 'facebook', 4), ('platform', 'instagram', 5), ('platform', 'youtube', 6),
+        ('platform', 'reddit', 7), ('platform', 'mastodon', 8), ('platform', 'bluesky', 9),
+        ('platform', 'hacker_news', 10), ('platform', 'google_reviews', 11),
+        ('platform', 'trustpilot', 12), ('platform', 'yelp', 13);
+
+    CREATE TABLE facet_blocks (block INTEGER PRIMARY KEY, keys BLOB NOT NULL);
+    CREATE TABLE facet_blocks_through (through INTEGER NOT NULL);
+    INSERT INTO facet_blocks_through (through) VALUES (0);
+
+    CREATE TRIGGER facet_blocks_update AFTER UPDATE OF concern, status, label, platform ON mentions
+    WHEN new.id <= (SELECT through FROM facet_blocks_through) BEGIN
+        INSERT OR IGNORE INTO facet_blocks (block, keys) VALUES (new.id >> 8, zeroblob(768));
+        UPDATE facet_blocks SET keys = CAST(substr(keys, 1, 3 * (new.id & 255)) || unhex(printf('%02x%02x%02x',
+            CASE WHEN new.concern IS NULL THEN 0
+                 ELSE 1 + CAST(max(0.0, min(1.0, new.concern)) * 254 AS INTEGER) END,
+            128 | coalesce((SELECT code FROM facet_codes WHERE kind = 'status' AND value = new.status), 7)
+                | (CASE WHEN new.label IS NULL THEN 0
+                        ELSE coalesce((SELECT code FROM facet_codes WHERE kind = 'label' AND value = new.label), 7)
+                   END << 3),
+            coalesce((SELECT code FROM facet_codes WHERE kind = 'platform' AND value = new.platform), 0)
+        )) || substr(keys, 3 * (new.id & 255) + 4) AS BLOB)
+        WHERE block = new.id >> 8;
+    END;
+
+    CREATE TRIGGER facet_blocks_delete AFTER DELETE ON mentions
+    WHEN old.id <= (SELECT through FROM facet_blocks_through) BEGIN
+        UPDATE facet_blocks SET keys = CAST(substr(keys, 1, 3 * (old.id & 255)) || x'000000'
+            || substr(keys, 3 * (old.id & 255) + 4) AS BLOB)
+        WHERE block = old.id >> 8;
+        UPDATE facet_blocks_through SET through = min(through, (SELECT coalesce(max(id), 0) FROM mentions));
+    END;
+    "#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;

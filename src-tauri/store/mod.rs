@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod dashboard;
 pub mod dnc;
+pub mod facets;
 pub mod inbox;
 pub mod mentions;
 pub mod migrations;
@@ -71,15 +72,24 @@ impl Store {
             )
             .map_err(|e| db_error(e, path))?;
         // Reading the schema is the first thing that notices a damaged file.
-        migrations::version(&writer).map_err(|e| db_error(e, path))?;
-        migrations::migrate_to(&mut writer, migrations::LATEST).map_err(|e| match e {
+        let found = migrations::version(&writer).map_err(|e| db_error(e, path))?;
+        let read_only = |e| match e {
             Error::Database(msg) if msg.contains("readonly") || msg.contains("read-only") => {
                 Error::DatabaseReadOnly {
                     path: path.to_path_buf(),
                 }
             }
             other => other,
-        })?;
+        };
+        migrations::migrate_to(&mut writer, migrations::LATEST).map_err(read_only)?;
+        // Upgraded past 10: pack the mentions already stored (2 s for a
+        // million), rather than in the first poll's write.
+        if (1..10).contains(&found) {
+            let tx = writer.transaction().map_err(|e| db_error(e, path))?;
+            facets::catch_up(&tx)
+                .and_then(|()| tx.commit().map_err(|e| db_error(e, path)))
+                .map_err(read_only)?;
+        }
         Ok(Store {
             inner: Arc::new(Inner {
                 path: path.to_path_buf(),
