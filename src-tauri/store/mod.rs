@@ -82,8 +82,8 @@ impl Store {
             other => other,
         };
         migrations::migrate_to(&mut writer, migrations::LATEST).map_err(read_only)?;
-        // Upgraded past 10: pack the mentions already stored (2 s for a
-        // million), rather than in the first poll's write.
+        // Upgraded past 10: pack the mentions already stored (a row read
+        // each), here rather than in the first poll's write.
         if (1..10).contains(&found) {
             let tx = writer.transaction().map_err(|e| db_error(e, path))?;
             facets::catch_up(&tx)
