@@ -277,8 +277,7 @@ fn find(
     // matches are read once, here, and never asked of the index again.
     let mut prefix_set = match (&fts, prefix) {
         (Some(q), true) => {
-            let mut set = IdSet::new(SEARCH_IN_RANGE, Value::Text(q.clone()), true);
-            set.cover(conn, i64::MIN, i64::MAX)?;
+            let set = IdSet::search_whole(conn, q)?;
             note(format!("prefix read: {} ids", set.read));
             Some(set)
         }
@@ -420,23 +419,24 @@ fn find(
                 Instead::Filtered => "gave up: collect filtered",
             });
             let keys = match instead {
-                Instead::Search => match &sets.search {
-                    Some(set) if set.whole && set.lo <= set.hi => {
-                        let ids = not_ruled_out(conn, filter, set.ids().collect())?;
-                        collect_ids(conn, filter, ids.into_iter())?
+                Instead::Search => {
+                    let q = fts.as_deref().unwrap_or_default();
+                    let whole = match sets.search.take() {
+                        Some(set) if set.whole && set.lo <= set.hi => Some(set),
+                        // At most `fallback` matches (that is why collecting
+                        // them won): their ids read whole (0.2 µs each) let
+                        // the facets rule most out before their rows are read.
+                        _ if filter.has_facets() => Some(IdSet::search_whole(conn, q)?),
+                        _ => None,
+                    };
+                    match whole {
+                        Some(set) => {
+                            let ids = not_ruled_out(conn, filter, set.ids().collect())?;
+                            collect_ids(conn, filter, ids.into_iter())?
+                        }
+                        None => collect_search(conn, filter, q)?,
                     }
-                    // At most `fallback` matches (that is why collecting
-                    // them won): their ids read whole (0.2 µs each) let
-                    // the facets rule most out before their rows are read.
-                    _ if filter.has_facets() => {
-                        let q = fts.as_deref().unwrap_or_default();
-                        let mut set = IdSet::new(SEARCH_IN_RANGE, Value::Text(q.to_string()), true);
-                        set.cover(conn, i64::MIN, i64::MAX)?;
-                        let ids = not_ruled_out(conn, filter, set.ids().collect())?;
-                        collect_ids(conn, filter, ids.into_iter())?
-                    }
-                    _ => collect_search(conn, filter, fts.as_deref().unwrap_or_default())?,
-                },
+                }
                 Instead::Filtered => {
                     let sql = match costs.filtered_sql.take() {
                         Some(sql) => sql,
@@ -478,7 +478,7 @@ fn find(
 /// Most unhappy first, a search matching more than a few: its matches are
 /// read whole, filtered and bucketed by unhappiness from the packed facets
 /// (see `facets`), and their rows read bucket by bucket from the unhappiest
-/// until the page is full. Matches ids don't follow unhappiness, so a walk
+/// until the page is full. Match ids don't follow unhappiness, so a walk
 /// would meet a search for praise ("great advice") only near the end of
 /// the order, and reading every match's row costs 1.5 µs each.
 ///
@@ -501,11 +501,7 @@ fn unhappiest_matches(
     };
     let set = match prefix_set.take() {
         Some(set) => set,
-        None => {
-            let mut set = IdSet::new(SEARCH_IN_RANGE, Value::Text(fts.to_string()), true);
-            set.cover(conn, i64::MIN, i64::MAX)?;
-            set
-        }
+        None => IdSet::search_whole(conn, fts)?,
     };
     let ids: Vec<i64> = set.ids().collect();
     let (Some(&lo), Some(&hi)) = (ids.iter().min(), ids.iter().max()) else {
@@ -878,6 +874,13 @@ struct IdSet {
 }
 
 impl IdSet {
+    /// Every match of the search `fts`, read now.
+    fn search_whole(conn: &Connection, fts: &str) -> Result<IdSet> {
+        let mut set = IdSet::new(SEARCH_IN_RANGE, Value::Text(fts.to_string()), true);
+        set.cover(conn, i64::MIN, i64::MAX)?;
+        Ok(set)
+    }
+
     fn new(select: &'static str, param: Value, whole: bool) -> IdSet {
         IdSet {
             select,
