@@ -1,17 +1,24 @@
-//! Each mention's unhappiness, status, label and platform, packed three
-//! bytes an id in blocks of 256 ids (`facet_blocks`, migration 10), so that
-//! the matches of a common word can be filtered and put in "most unhappy
-//! first" order from a few thousand small rows, where reading each match's
-//! row costs 1.5 µs (100 ms for the 60,000 matches of "price" on a million
+//! Each mention's unhappiness, status, label, platform and time, packed
+//! seven bytes an id in blocks of 256 ids (`facet_blocks`, migrations 10
+//! and 11), so that the matches of a common word can be filtered and put in
+//! order from a few thousand small rows, where reading each match's row
+//! costs 1.5 µs (100 ms for the 60,000 matches of "price" on a million
 //! mentions).
 //!
-//! An entry is three bytes:
+//! An entry is seven bytes:
 //! - the unhappiness bucket: 0 for an unscored mention (sorted last), else
 //!   `1 + trunc(concern × 254)`, so a higher bucket always means a higher
 //!   `concern` (the buckets only rank: the order within one is read from the
 //!   mentions themselves);
 //! - 128 (the mention exists) | status code | label code << 3 (label 0: none);
-//! - the platform code (0: a platform without a code).
+//! - the platform code (0: a platform without a code);
+//! - the time, seconds since 1970 in four bytes (big-endian), or
+//!   [`UNKNOWN_TIME`]. Stored times are whole seconds in UTC, so this orders
+//!   as `created_at` does.
+//!
+//! Each block also keeps the newest and oldest time of its entries (bounds
+//! that hold every entry, not always tight), so "newest first" can visit
+//! blocks newest first and stop at the first too old for the page.
 //!
 //! Codes are in `facet_codes`; a value without one never matches a filter
 //! with codes (a status or label without one is 7). Ids up to
@@ -29,27 +36,45 @@ use crate::error::Result;
 /// Ids per block.
 pub const BLOCK: i64 = 256;
 /// Bytes per id.
-const ENTRY: usize = 3;
+const ENTRY: usize = 7;
+/// A time outside what four bytes of seconds since 1970 hold: the row
+/// says.
+pub const UNKNOWN_TIME: u32 = u32::MAX;
 /// The mention exists (the second byte).
 const PRESENT: u8 = 128;
 
-/// Rebuilds every block holding an id above ?1 from the mentions.
-/// The entry here and in migration 10's trigger must agree (a test checks).
-const REBUILD: &str = "
-    WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 255),
-    touched(block) AS (SELECT DISTINCT id >> 8 FROM mentions WHERE id > ?1)
-    INSERT OR REPLACE INTO facet_blocks (block, keys)
-    SELECT t.block, CAST(group_concat(CASE WHEN m.id IS NULL THEN x'000000' ELSE unhex(printf('%02x%02x%02x',
-        CASE WHEN m.concern IS NULL THEN 0
-             ELSE 1 + CAST(max(0.0, min(1.0, m.concern)) * 254 AS INTEGER) END,
-        128 | coalesce((SELECT code FROM facet_codes WHERE kind = 'status' AND value = m.status), 7)
-            | (CASE WHEN m.label IS NULL THEN 0
-                    ELSE coalesce((SELECT code FROM facet_codes WHERE kind = 'label' AND value = m.label), 7)
-               END << 3),
-        coalesce((SELECT code FROM facet_codes WHERE kind = 'platform' AND value = m.platform), 0)
-    )) END, '' ORDER BY n.i) AS BLOB)
-    FROM touched t CROSS JOIN n LEFT JOIN mentions m ON m.id = (t.block << 8) + n.i
-    GROUP BY t.block";
+/// A mention's time as packed: seconds since 1970, or [`UNKNOWN_TIME`].
+/// The same expression is in migration 11's trigger.
+const TIME_OF_M: &str = "coalesce(CASE WHEN unixepoch(m.created_at) BETWEEN 0 AND 4294967294
+    THEN unixepoch(m.created_at) END, 4294967295)";
+
+/// Rebuilds every block holding an id above ?1 from the mentions, with
+/// its bounds. The entry here and in migration 11's trigger must agree (a
+/// test checks).
+fn rebuild_sql() -> String {
+    format!(
+        "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 255),
+        touched(block) AS (SELECT DISTINCT id >> 8 FROM mentions WHERE id > ?1),
+        entries(block, i, e, t) AS (
+            SELECT t.block, n.i,
+                CASE WHEN m.id IS NOT NULL THEN printf('%02x%02x%02x',
+                    CASE WHEN m.concern IS NULL THEN 0
+                         ELSE 1 + CAST(max(0.0, min(1.0, m.concern)) * 254 AS INTEGER) END,
+                    128 | coalesce((SELECT code FROM facet_codes WHERE kind = 'status' AND value = m.status), 7)
+                        | (CASE WHEN m.label IS NULL THEN 0
+                                ELSE coalesce((SELECT code FROM facet_codes WHERE kind = 'label' AND value = m.label), 7)
+                           END << 3),
+                    coalesce((SELECT code FROM facet_codes WHERE kind = 'platform' AND value = m.platform), 0))
+                END,
+                CASE WHEN m.id IS NOT NULL THEN {TIME_OF_M} END
+            FROM touched t CROSS JOIN n LEFT JOIN mentions m ON m.id = (t.block << 8) + n.i)
+        INSERT OR REPLACE INTO facet_blocks (block, keys, newest, oldest)
+        SELECT block, CAST(group_concat(CASE WHEN e IS NULL THEN x'00000000000000'
+                                             ELSE unhex(e || printf('%08x', t)) END, '' ORDER BY i) AS BLOB),
+            max(t), min(t)
+        FROM entries GROUP BY block"
+    )
+}
 
 /// Packs the mentions stored since the last catch-up (rebuilding the
 /// blocks they fall in). Cheap when nothing is new: run it in every write
@@ -65,7 +90,10 @@ pub fn catch_up(tx: &Transaction<'_>) -> Result<()> {
     if newest <= through {
         return Ok(());
     }
-    tx.prepare_cached(REBUILD).db()?.execute([through]).db()?;
+    tx.prepare_cached(&rebuild_sql())
+        .db()?
+        .execute([through])
+        .db()?;
     tx.prepare_cached("UPDATE facet_blocks_through SET through = ?1")
         .db()?
         .execute([newest])
@@ -162,11 +190,7 @@ pub enum Facet {
 impl Packed {
     /// The blocks holding ids `lo..=hi`.
     pub fn read(conn: &Connection, lo: i64, hi: i64) -> Result<Packed> {
-        let through: i64 = conn
-            .prepare_cached("SELECT through FROM facet_blocks_through")
-            .db()?
-            .query_row([], |r| r.get(0))
-            .db()?;
+        let through = through(conn)?;
         let first = lo.max(0) / BLOCK;
         let last = hi.min(through).max(-1) / BLOCK;
         let mut blocks: Vec<Option<Vec<u8>>> = Vec::new();
@@ -206,24 +230,61 @@ impl Packed {
                 let at = (id % BLOCK) as usize * ENTRY;
                 b.get(at..at + ENTRY)
             });
-        let Some(&[unhappy, facets, platform]) = entry else {
+        match entry {
+            Some(e) if wanted.allows(e) => Facet::In(e[0]),
             // A packed id without a block: no mention was there.
-            return Facet::Out;
+            _ => Facet::Out,
+        }
+    }
+}
+
+impl Wanted {
+    /// Whether the packed entry `e` (one id's `ENTRY` bytes) is a mention
+    /// this lets through.
+    pub fn allows(&self, e: &[u8]) -> bool {
+        let (Some(&facets), Some(&platform)) = (e.get(1), e.get(2)) else {
+            return false;
         };
         if facets & PRESENT == 0 {
-            return Facet::Out;
+            return false;
         }
         let status = (facets & 7) as usize;
         let label = ((facets >> 3) & 7) as usize;
-        let ok = wanted.statuses.is_none_or(|m| m[status])
-            && wanted.labels.is_none_or(|m| m[label])
-            && wanted.platforms.is_none_or(|m| m[platform as usize]);
-        if ok {
-            Facet::In(unhappy)
-        } else {
-            Facet::Out
-        }
+        self.statuses.is_none_or(|m| m[status])
+            && self.labels.is_none_or(|m| m[label])
+            && self.platforms.is_none_or(|m| m[platform as usize])
     }
+}
+
+/// The packed time of `created_at` (stored times: RFC 3339, whole seconds).
+pub fn time_of(created_at: &str) -> u32 {
+    crate::clock::parse(created_at)
+        .map(|t| t.unix_timestamp())
+        .and_then(|t| u32::try_from(t).ok())
+        .filter(|&t| t != UNKNOWN_TIME)
+        .unwrap_or(UNKNOWN_TIME)
+}
+
+/// The blocks that may hold a mention with a time from ?1 to ?2, newest
+/// (by their bounds) first: number, newest time, entries.
+pub const BLOCKS_NEWEST_FIRST: &str = "SELECT block, newest, keys FROM facet_blocks
+    INDEXED BY facet_blocks_newest WHERE newest >= ?1 AND oldest <= ?2 ORDER BY newest DESC";
+
+/// The entry of the `i`th id of a block's `keys`, if `wanted` lets it
+/// through: its packed time.
+pub fn wanted_time(keys: &[u8], i: usize, wanted: &Wanted) -> Option<u32> {
+    let e = keys.get(i * ENTRY..(i + 1) * ENTRY)?;
+    wanted
+        .allows(e)
+        .then(|| u32::from_be_bytes([e[3], e[4], e[5], e[6]]))
+}
+
+/// The last id packed: higher ones must be read from their rows.
+pub fn through(conn: &Connection) -> Result<i64> {
+    conn.prepare_cached("SELECT through FROM facet_blocks_through")
+        .db()?
+        .query_row([], |r| r.get(0))
+        .db()
 }
 
 #[cfg(test)]
@@ -269,17 +330,20 @@ mod tests {
             .unwrap();
     }
 
-    fn blocks(store: &Store) -> (i64, Vec<(i64, Vec<u8>)>) {
+    /// `through`, and each block: number, entries, newest, oldest.
+    type Blocks = Vec<(i64, Vec<u8>, Option<u32>, Option<u32>)>;
+
+    fn blocks(store: &Store) -> (i64, Blocks) {
         store
             .read(|c| {
                 let through: i64 = c
                     .query_row("SELECT through FROM facet_blocks_through", [], |r| r.get(0))
                     .db()?;
                 let mut stmt = c
-                    .prepare("SELECT block, keys FROM facet_blocks ORDER BY block")
+                    .prepare("SELECT block, keys, newest, oldest FROM facet_blocks ORDER BY block")
                     .db()?;
                 let rows = stmt
-                    .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
                     .db()?
                     .collect::<rusqlite::Result<Vec<_>>>()
                     .db()?;
@@ -289,15 +353,20 @@ mod tests {
     }
 
     /// The entry of `id` in `blocks` (absent: zeros).
-    fn entry(blocks: &[(i64, Vec<u8>)], id: i64) -> [u8; 3] {
+    fn entry(blocks: &Blocks, id: i64) -> [u8; ENTRY] {
         blocks
             .iter()
-            .find(|(b, _)| *b == id / BLOCK)
-            .map(|(_, k)| {
+            .find(|b| b.0 == id / BLOCK)
+            .map(|b| {
                 let at = (id % BLOCK) as usize * ENTRY;
-                [k[at], k[at + 1], k[at + 2]]
+                b.1[at..at + ENTRY].try_into().unwrap()
             })
-            .unwrap_or([0; 3])
+            .unwrap_or([0; ENTRY])
+    }
+
+    /// The packed time of an entry.
+    fn time(e: [u8; ENTRY]) -> u32 {
+        u32::from_be_bytes([e[3], e[4], e[5], e[6]])
     }
 
     #[test]
@@ -316,6 +385,9 @@ mod tests {
                      UPDATE mentions SET concern = 0.0 WHERE id % 13 = 0;
                      UPDATE mentions SET platform = 'x' WHERE id % 17 = 0;
                      UPDATE mentions SET label = 'somewhere_new' WHERE id = 9;
+                     UPDATE mentions SET created_at = '2026-07-04T12:30:05Z' WHERE id = 300;
+                     UPDATE mentions SET created_at = '1969-12-31T23:59:59Z' WHERE id = 301;
+                     UPDATE mentions SET created_at = '2025-01-01T00:00:00Z' WHERE id = 302;
                      DELETE FROM mentions WHERE id % 19 = 0;
                      DELETE FROM mentions WHERE id >= 690;",
                 )
@@ -345,23 +417,66 @@ mod tests {
         for id in 0..689 {
             assert_eq!(entry(&after_changes, id), entry(&rebuilt, id), "id {id}");
         }
+        // The bounds hold every entry: exactly after a rebuild, widened by
+        // changes of time, left by deletes.
+        for (b, keys, newest, oldest) in rebuilt.iter().chain(&packed) {
+            let times: Vec<u32> = keys
+                .chunks_exact(ENTRY)
+                .filter(|e| e[1] & PRESENT != 0)
+                .map(|e| time(e.try_into().unwrap()))
+                .collect();
+            assert!(
+                times
+                    .iter()
+                    .all(|t| Some(*t) <= *newest && Some(*t) >= *oldest),
+                "block {b}"
+            );
+        }
+        for (b, keys, newest, oldest) in &rebuilt {
+            let times = keys
+                .chunks_exact(ENTRY)
+                .filter(|e| e[1] & PRESENT != 0)
+                .map(|e| time(e.try_into().unwrap()));
+            assert_eq!(
+                (times.clone().max(), times.min()),
+                (*newest, *oldest),
+                "block {b}"
+            );
+        }
+        assert_eq!(packed[1].3, Some(1_735_689_600), "widened to 2025-01-01");
         // Spot checks of what the entries say.
-        let (status, platform) = store
+        let (status, platform, at) = store
             .read(|c| {
                 c.query_row(
-                    "SELECT status, platform FROM mentions WHERE id = 595",
+                    "SELECT status, platform, created_at FROM mentions WHERE id = 595",
                     [],
-                    |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)),
+                    |r| {
+                        Ok((
+                            r.get::<_, String>(0)?,
+                            r.get::<_, String>(1)?,
+                            r.get::<_, String>(2)?,
+                        ))
+                    },
                 )
                 .db()
             })
             .unwrap();
         assert_eq!((status.as_str(), platform.as_str()), ("resolved", "x"));
-        assert_eq!(entry(&packed, 595), [255, 128 | 3 | (1 << 3), 3]);
+        let t = time_of(&at).to_be_bytes();
+        assert_eq!(
+            entry(&packed, 595),
+            [255, 128 | 3 | (1 << 3), 3, t[0], t[1], t[2], t[3]]
+        );
+        assert_eq!(
+            time(entry(&packed, 300)),
+            1_783_168_205,
+            "2026-07-04T12:30:05Z"
+        );
+        assert_eq!(time(entry(&packed, 301)), UNKNOWN_TIME, "before 1970");
         assert_eq!(entry(&packed, 22)[0], 0, "unscored sorts last");
         assert_eq!((entry(&packed, 9)[1] >> 3) & 7, 7, "a label without a code");
-        assert_eq!(entry(&packed, 38), [0; 3], "deleted");
-        assert_eq!(entry(&packed, 0), [0; 3], "no mention 0");
+        assert_eq!(entry(&packed, 38), [0; ENTRY], "deleted");
+        assert_eq!(entry(&packed, 0), [0; ENTRY], "no mention 0");
     }
 
     #[test]

@@ -699,6 +699,56 @@ pub const MIGRATIONS: &[&str] = &[
         UPDATE facet_blocks_through SET through = min(through, (SELECT coalesce(max(id), 0) FROM mentions));
     END;
     "#,
+    // 11 — "newest first" for a common word: each packed entry also holds
+    // the mention's time (seconds since 1970, four bytes; 4294967295 when
+    // out of that range), so entries are seven bytes, and each block keeps
+    // the newest and oldest time of its mentions, so the blocks can be
+    // visited newest first and a block too old for the page (or outside the
+    // dates asked for) is never read. A change of time widens the bounds
+    // (they need only hold every mention, not be tight); a delete leaves
+    // them. The blocks are packed again when the database is next opened.
+    r#"
+    ALTER TABLE facet_blocks ADD COLUMN newest INTEGER;
+    ALTER TABLE facet_blocks ADD COLUMN oldest INTEGER;
+    CREATE INDEX facet_blocks_newest ON facet_blocks (newest, oldest);
+
+    DROP TRIGGER facet_blocks_update;
+    CREATE TRIGGER facet_blocks_update
+    AFTER UPDATE OF concern, status, label, platform, created_at ON mentions
+    WHEN new.id <= (SELECT through FROM facet_blocks_through) BEGIN
+        INSERT OR IGNORE INTO facet_blocks (block, keys) VALUES (new.id >> 8, zeroblob(1792));
+        UPDATE facet_blocks SET keys = CAST(substr(keys, 1, 7 * (new.id & 255)) || unhex(printf('%02x%02x%02x%08x',
+            CASE WHEN new.concern IS NULL THEN 0
+                 ELSE 1 + CAST(max(0.0, min(1.0, new.concern)) * 254 AS INTEGER) END,
+            128 | coalesce((SELECT code FROM facet_codes WHERE kind = 'status' AND value = new.status), 7)
+                | (CASE WHEN new.label IS NULL THEN 0
+                        ELSE coalesce((SELECT code FROM facet_codes WHERE kind = 'label' AND value = new.label), 7)
+                   END << 3),
+            coalesce((SELECT code FROM facet_codes WHERE kind = 'platform' AND value = new.platform), 0),
+            coalesce(CASE WHEN unixepoch(new.created_at) BETWEEN 0 AND 4294967294
+                          THEN unixepoch(new.created_at) END, 4294967295)
+        )) || substr(keys, 7 * (new.id & 255) + 8) AS BLOB)
+        WHERE block = new.id >> 8;
+        UPDATE facet_blocks SET
+            newest = max(coalesce(newest, 0), coalesce(CASE WHEN unixepoch(new.created_at) BETWEEN 0 AND 4294967294
+                                                           THEN unixepoch(new.created_at) END, 4294967295)),
+            oldest = min(coalesce(oldest, 4294967295), coalesce(CASE WHEN unixepoch(new.created_at) BETWEEN 0 AND 4294967294
+                                                                   THEN unixepoch(new.created_at) END, 4294967295))
+        WHERE block = new.id >> 8;
+    END;
+
+    DROP TRIGGER facet_blocks_delete;
+    CREATE TRIGGER facet_blocks_delete AFTER DELETE ON mentions
+    WHEN old.id <= (SELECT through FROM facet_blocks_through) BEGIN
+        UPDATE facet_blocks SET keys = CAST(substr(keys, 1, 7 * (old.id & 255)) || x'00000000000000'
+            || substr(keys, 7 * (old.id & 255) + 8) AS BLOB)
+        WHERE block = old.id >> 8;
+        UPDATE facet_blocks_through SET through = min(through, (SELECT coalesce(max(id), 0) FROM mentions));
+    END;
+
+    DELETE FROM facet_blocks;
+    UPDATE facet_blocks_through SET through = 0;
+    "#,
 ];
 
 pub const LATEST: i64 = MIGRATIONS.len() as i64;
@@ -902,6 +952,49 @@ mod tests {
             .query_row("SELECT through FROM tallied", [], |r| r.get(0))
             .unwrap();
         assert_eq!(through, 0);
+    }
+
+    #[test]
+    fn migration_11_packs_times_when_a_database_made_by_version_10_is_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(crate::store::DB_FILE);
+        {
+            let mut conn = Connection::open(&path).unwrap();
+            migrate_to(&mut conn, 10).unwrap();
+            for (i, at) in ["2026-03-01T10:00:00Z", "2026-05-02T08:00:00Z"]
+                .iter()
+                .enumerate()
+            {
+                conn.execute(
+                    "INSERT INTO mentions (platform, external_id, text, created_at, fetched_at, status)
+                     VALUES ('x', ?1, 'No refund yet', ?2, 't', 'new')",
+                    rusqlite::params![i.to_string(), at],
+                )
+                .unwrap();
+            }
+            // Version 10 packed three bytes an id, without times.
+            conn.execute_batch(
+                "INSERT INTO facet_blocks (block, keys) VALUES (0, zeroblob(768));
+                 UPDATE facet_blocks_through SET through = 2;",
+            )
+            .unwrap();
+        }
+        let store = crate::store::Store::open_in(dir.path()).unwrap();
+        let (keys, newest, oldest, through): (Vec<u8>, i64, i64, i64) = store
+            .read(|c| {
+                c.query_row(
+                    "SELECT keys, newest, oldest, (SELECT through FROM facet_blocks_through)
+                     FROM facet_blocks WHERE block = 0",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+                )
+                .map_err(|e| Error::Database(e.to_string()))
+            })
+            .unwrap();
+        assert_eq!((keys.len(), through), (256 * 7, 2));
+        // 2026-03-01T10:00:00Z and 2026-05-02T08:00:00Z.
+        assert_eq!((oldest, newest), (1_772_359_200, 1_777_708_800));
+        assert_eq!(&keys[7..14], &[0, 128, 3, 0x69, 0xa4, 0x0e, 0x20]);
     }
 
     #[test]

@@ -82,9 +82,9 @@ impl Store {
             other => other,
         };
         migrations::migrate_to(&mut writer, migrations::LATEST).map_err(read_only)?;
-        // Upgraded past 10: pack the mentions already stored (a row read
-        // each), here rather than in the first poll's write.
-        if (1..10).contains(&found) {
+        // Upgraded past 10 or 11: pack the mentions already stored (a row
+        // read each), here rather than in the first poll's write.
+        if (1..11).contains(&found) {
             let tx = writer.transaction().map_err(|e| db_error(e, path))?;
             facets::catch_up(&tx)
                 .and_then(|()| tx.commit().map_err(|e| db_error(e, path)))
