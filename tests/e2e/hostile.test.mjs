@@ -458,6 +458,7 @@ const SCAN = `
       nameInner: name.innerText,
       handle: handle ? handle.textContent : null,
       link: !!row.querySelector('[data-testid="row-open-original"]'),
+      showMore: Array.from(row.querySelectorAll('button')).some((b) => b.textContent.trim() === 'Show more'),
       marks: Array.from(text.querySelectorAll('mark')).map((m) => m.textContent),
     });
   }
@@ -750,7 +751,13 @@ describe('Untrusted text from strangers, end to end', () => {
         assertRowShows(row, c, 'the list');
         // X posts link to https://x.com/…: the guard does not refuse everything.
         if (c.platform === 'x') assert.ok(row.link, `${c.id}: its https link can be opened from the row`);
+        // The row's size, measured once laid out, says a long text is cut off.
+        if (c.text.length > 10_000) assert.ok(row.showMore, `${c.id}: a clamped long text offers "Show more"`);
       }
+      assert.ok(
+        rows.some((row) => caseOf(row, 'the list').text.length > 10_000),
+        'the list has a long text to clamp',
+      );
       assertLayout(await layout(), 'the Inbox scrolled to the end');
       await S.screenshot(join(SCREENS, 'hostile-inbox-end.png'));
       await assertNothingRan('after scrolling through every payload');

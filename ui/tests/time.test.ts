@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { formatAbsolute, formatDay, formatRelative } from '../src/lib/time';
+import { formatAbsolute, formatClock, formatDay, formatRelative } from '../src/lib/time';
 
 const now = new Date('2025-06-15T12:00:00Z');
 const ago = (seconds: number) => new Date(now.getTime() - seconds * 1000).toISOString();
@@ -32,6 +32,25 @@ describe('relative times', () => {
 
   test('the absolute time names the year', () => {
     expect(formatAbsolute('2025-06-15T12:00:00Z')).toMatch(/2025/);
+  });
+
+  test('formatters made once read the same as toLocaleString, call after call', () => {
+    const iso = '2023-05-01T09:00:00Z';
+    const d = new Date(iso);
+    for (let i = 0; i < 2; i++) {
+      expect(formatRelative(iso, now)).toBe(
+        d.toLocaleDateString(undefined, { day: 'numeric', month: 'short', year: 'numeric' }),
+      );
+      expect(formatRelative('2025-05-01T09:00:00Z', now)).toBe(
+        new Date('2025-05-01T09:00:00Z').toLocaleDateString(undefined, { day: 'numeric', month: 'short' }),
+      );
+      expect(formatAbsolute(iso)).toBe(d.toLocaleString(undefined, { dateStyle: 'full', timeStyle: 'short' }));
+      const time = d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+      expect(formatClock(iso, d)).toBe(time);
+      expect(formatClock(iso, now)).toBe(
+        `${d.toLocaleDateString(undefined, { weekday: 'short', day: 'numeric', month: 'short' })} ${time}`,
+      );
+    }
   });
 });
 

@@ -4,6 +4,24 @@ const MINUTE = 60;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
+/**
+ * One formatter per set of options, made once: `toLocaleString` with options
+ * builds a new `Intl.DateTimeFormat` on every call, which in the app's web
+ * view costs milliseconds each (two per Inbox row, so most of the first
+ * page's build time).
+ */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatWith(date: Date, options: Intl.DateTimeFormatOptions): string {
+  const key = JSON.stringify(options);
+  let format = formatters.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(undefined, options);
+    formatters.set(key, format);
+  }
+  return format.format(date);
+}
+
 function parse(iso: string): Date | null {
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? null : date;
@@ -30,7 +48,7 @@ export function formatRelative(iso: string, now: Date = new Date()): string {
   if (days <= 1) return future ? 'tomorrow' : 'yesterday';
   if (days < 7) return future ? `in ${days} days` : `${days} days ago`;
   const sameYear = date.getFullYear() === now.getFullYear();
-  return date.toLocaleDateString(undefined, {
+  return formatWith(date, {
     day: 'numeric',
     month: 'short',
     ...(sameYear ? {} : { year: 'numeric' }),
@@ -41,7 +59,7 @@ export function formatRelative(iso: string, now: Date = new Date()): string {
 export function formatAbsolute(iso: string): string {
   const date = parse(iso);
   if (!date) return iso;
-  return date.toLocaleString(undefined, { dateStyle: 'full', timeStyle: 'short' });
+  return formatWith(date, { dateStyle: 'full', timeStyle: 'short' });
 }
 
 /** The owner's offset from UTC now, in minutes east (what the core's days are cut by). */
@@ -64,7 +82,7 @@ export function formatDay(ymd: string): string {
 export function formatClock(iso: string, now: Date = new Date()): string {
   const date = parse(iso);
   if (!date) return iso;
-  const time = date.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  const time = formatWith(date, { hour: '2-digit', minute: '2-digit' });
   if (date.toDateString() === now.toDateString()) return time;
-  return `${date.toLocaleDateString(undefined, { weekday: 'short', day: 'numeric', month: 'short' })} ${time}`;
+  return `${formatWith(date, { weekday: 'short', day: 'numeric', month: 'short' })} ${time}`;
 }

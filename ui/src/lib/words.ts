@@ -93,9 +93,11 @@ export const STEP_STATUS_WORDS: Record<StepStatus, string> = {
 /** What the guides say in `where_web` when the website has the same menus as the app. */
 export const SAME_AS_APP = 'Same as the app';
 
+const COUNT = new Intl.NumberFormat('en-US');
+
 /** "1,234" or "10,000+" when the core stopped counting. */
 export function formatCount(n: number, capped = false): string {
-  return `${n.toLocaleString('en-US')}${capped ? '+' : ''}`;
+  return `${COUNT.format(n)}${capped ? '+' : ''}`;
 }
 
 /** "1 mention", "1,234 mentions", "10,000+ mentions". */

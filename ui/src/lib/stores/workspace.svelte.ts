@@ -1,4 +1,6 @@
+import { tick } from 'svelte';
 import { onCoreEvents, onOutreachEvents } from '../api';
+import { markStep } from '../steps';
 import { AppState } from './app.svelte';
 import { DashboardState } from './dashboard.svelte';
 import { GuideState } from './guide.svelte';
@@ -42,7 +44,11 @@ export class Workspace {
       return false;
     }
     await Promise.race([page, new Promise((resolve) => setTimeout(resolve, FIRST_PAGE_WAIT_MS))]);
+    markStep('shown');
     this.shown = true;
+    await tick();
+    // The screen built, and (the list reads its height) styled and laid out.
+    markStep('built');
     await page;
     void Promise.all([
       this.inbox.refreshCounts(),
