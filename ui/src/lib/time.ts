@@ -6,9 +6,8 @@ const DAY = 24 * HOUR;
 
 /**
  * One formatter per set of options, made once: `toLocaleString` with options
- * builds a new `Intl.DateTimeFormat` on every call, which in the app's web
- * view costs milliseconds each (two per Inbox row, so most of the first
- * page's build time).
+ * builds a new `Intl.DateTimeFormat` on every call, and the Inbox formats two
+ * dates a row. (A change of the system's language shows after a restart.)
  */
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
