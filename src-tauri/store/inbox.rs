@@ -2309,7 +2309,6 @@ mod tests {
     fn every_filter_narrows_and_they_combine() {
         let (_d, store) = store();
         let rows = fixture(&store, 120);
-        type Check = Box<dyn Fn(&Row) -> bool>;
         let cases: Vec<(InboxQuery, Check)> = vec![
             (
                 InboxQuery {
@@ -2443,26 +2442,12 @@ mod tests {
         }
     }
 
-    #[test]
-    fn most_unhappy_matches_are_ranked_from_the_packed_facets_packed_or_not() {
-        let (_d, store) = store();
-        let rows = fixture(&store, 90);
-        // Mentions stored without a catch-up (ids above `through`) are read
-        // from their rows; changes to packed ones reach the entries.
-        store
-            .write(|tx| {
-                tx.execute_batch(
-                    "UPDATE mentions SET concern = 0.9, label = 'complaint' WHERE id = 5;
-                     UPDATE facet_blocks_through SET through = 60;",
-                )
-                .db()
-            })
-            .unwrap();
-        let mut rows = rows;
-        rows[4].concern = Some(0.9);
-        rows[4].label = Some(Label::Complaint);
-        type Check = Box<dyn Fn(&Row) -> bool>;
-        let cases: Vec<(InboxQuery, Check)> = vec![
+    type Check = Box<dyn Fn(&Row) -> bool>;
+
+    /// A common word alone, and a word with statuses, labels and platforms,
+    /// with what they should find in the fixture.
+    fn search_cases() -> Vec<(InboxQuery, Check)> {
+        vec![
             (
                 InboxQuery {
                     search: "refund".into(),
@@ -2485,21 +2470,42 @@ mod tests {
                         && matches!(r.platform, Platform::X | Platform::Facebook)
                 }),
             ),
-            (
-                // Dates and a watch are checked on the rows read.
-                InboxQuery {
-                    search: "refund ".into(),
-                    watch_id: Some(1),
-                    from: Some("2026-02-01".into()),
-                    ..Default::default()
-                },
-                Box::new(|r| {
-                    r.text.contains("refund")
-                        && r.watches.contains(&1)
-                        && r.created_at.as_str() >= "2026-02-01"
-                }),
-            ),
-        ];
+        ]
+    }
+
+    #[test]
+    fn most_unhappy_matches_are_ranked_from_the_packed_facets_packed_or_not() {
+        let (_d, store) = store();
+        let rows = fixture(&store, 90);
+        // Mentions stored without a catch-up (ids above `through`) are read
+        // from their rows; changes to packed ones reach the entries.
+        store
+            .write(|tx| {
+                tx.execute_batch(
+                    "UPDATE mentions SET concern = 0.9, label = 'complaint' WHERE id = 5;
+                     UPDATE facet_blocks_through SET through = 60;",
+                )
+                .db()
+            })
+            .unwrap();
+        let mut rows = rows;
+        rows[4].concern = Some(0.9);
+        rows[4].label = Some(Label::Complaint);
+        let mut cases = search_cases();
+        cases.extend::<[(InboxQuery, Check); _]>([(
+            // Dates and a watch are checked on the rows read.
+            InboxQuery {
+                search: "refund ".into(),
+                watch_id: Some(1),
+                from: Some("2026-02-01".into()),
+                ..Default::default()
+            },
+            Box::new(|r| {
+                r.text.contains("refund")
+                    && r.watches.contains(&1)
+                    && r.created_at.as_str() >= "2026-02-01"
+            }),
+        )]);
         for (mut q, check) in cases {
             q.sort = InboxSort::MostUnhappy;
             let mut want: Vec<Row> = rows.iter().filter(|r| check(r)).cloned().collect();
@@ -2555,30 +2561,8 @@ mod tests {
             rows.iter_mut().find(|r| r.id == id).unwrap().created_at = at.into();
         }
         rows.retain(|r| r.id % 23 != 0);
-        type Check = Box<dyn Fn(&Row) -> bool>;
-        let cases: Vec<(InboxQuery, Check)> = vec![
-            (
-                InboxQuery {
-                    search: "refund".into(),
-                    ..Default::default()
-                },
-                Box::new(|r| r.text.contains("refund")),
-            ),
-            (
-                InboxQuery {
-                    search: "pedal".into(),
-                    statuses: vec![MentionStatus::New, MentionStatus::Resolved],
-                    labels: vec![Label::Complaint, Label::Neutral],
-                    platforms: vec![Platform::X, Platform::Facebook],
-                    ..Default::default()
-                },
-                Box::new(|r| {
-                    r.text.contains("Pedal")
-                        && matches!(r.status, MentionStatus::New | MentionStatus::Resolved)
-                        && matches!(r.label, Some(Label::Complaint | Label::Neutral))
-                        && matches!(r.platform, Platform::X | Platform::Facebook)
-                }),
-            ),
+        let mut cases = search_cases();
+        cases.extend::<[(InboxQuery, Check); _]>([
             (
                 InboxQuery {
                     search: "refund ".into(),
@@ -2603,7 +2587,7 @@ mod tests {
                 },
                 Box::new(|r| r.text.contains("great") && r.watches.contains(&2)),
             ),
-        ];
+        ]);
         for (q, check) in cases {
             let mut want: Vec<Row> = rows.iter().filter(|r| check(r)).cloned().collect();
             newest_first(&mut want);
