@@ -6,6 +6,7 @@ pub mod cli;
 pub mod clock;
 pub mod commands;
 pub mod demo;
+pub mod desktop_font;
 pub mod error;
 pub mod guide;
 pub mod logging;
@@ -163,6 +164,9 @@ pub fn run_gui(data_dir: Option<PathBuf>) {
         .manage(state)
         .setup(move |app| {
             startup::stage("window set up");
+            // GTK has started: read its font setting for the window's text.
+            app.state::<AppState>()
+                .set_ui_font(desktop_font::desktop_family());
             // Where the desktop has no tray the icon simply isn't seen.
             if let Err(e) = tray::install(app.handle()) {
                 tracing::warn!("no tray icon: {e}");

@@ -564,6 +564,9 @@ pub struct AppInfo {
     pub outreach_count: i64,
     pub sample_loaded: bool,
     pub settings: Settings,
+    /// The desktop's interface font family, for the window's text (see
+    /// `desktop_font`); None where the desktop sets none.
+    pub ui_font: Option<String>,
 }
 
 /// What loading the sample workspace added.

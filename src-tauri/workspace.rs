@@ -101,6 +101,7 @@ impl Workspace {
                 sample_loaded: store::settings::get_value(c, store::settings::SAMPLE_LOADED)?
                     .is_some(),
                 settings: store::settings::load(c)?,
+                ui_font: None,
             })
         })
     }

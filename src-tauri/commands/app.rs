@@ -7,7 +7,10 @@ use crate::model::{AppInfo, DemoSummary, MentionsAdded, Settings};
 pub async fn app_info(state: State<'_, AppState>) -> CmdResult<AppInfo> {
     crate::startup::stage("app_info asked");
     let ws = state.workspace()?;
-    let info = blocking(move || ws.app_info()).await;
+    let info = blocking(move || ws.app_info()).await.map(|info| AppInfo {
+        ui_font: state.ui_font(),
+        ..info
+    });
     crate::startup::stage("app_info answered");
     info
 }

@@ -22,6 +22,7 @@ pub struct AppState {
     data_dir: std::path::PathBuf,
     workspace: std::sync::Mutex<Result<Workspace, CommandError>>,
     on_open: std::sync::OnceLock<OnOpen>,
+    ui_font: std::sync::OnceLock<Option<String>>,
 }
 
 impl AppState {
@@ -30,7 +31,17 @@ impl AppState {
             data_dir,
             workspace: std::sync::Mutex::new(workspace),
             on_open: std::sync::OnceLock::new(),
+            ui_font: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The desktop's interface font family (read once, at start-up).
+    pub fn set_ui_font(&self, family: Option<String>) {
+        let _ = self.ui_font.set(family);
+    }
+
+    pub fn ui_font(&self) -> Option<String> {
+        self.ui_font.get().cloned().flatten()
     }
 
     /// Runs `start` for the workspace now if it is open, or else as soon as

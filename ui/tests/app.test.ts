@@ -3,6 +3,7 @@ import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import { describe, expect, test } from 'vitest';
 import App from '../src/App.svelte';
 import { FIRST_PAGE_WAIT_MS } from '../src/lib/stores/workspace.svelte';
+import { fontStack } from '../src/lib/theme';
 import { appInfo, FakeWatches, fakeCore, mention, page, refuse, watch } from './backend';
 import { FakePrivacy } from './privacyBackend';
 
@@ -49,6 +50,40 @@ describe('starting Hearken', () => {
     expect(order.indexOf('asked')).toBeLessThan(order.indexOf('info'));
     expect(order.indexOf('asked')).toBeLessThan(order.indexOf('page'));
     expect(order.at(-1)).toBe('painted');
+  });
+});
+
+describe('the desktop font', () => {
+  test('the screens are built in the font the desktop uses, when the core names one', async () => {
+    document.documentElement.style.removeProperty('--ui-font');
+    let fontWhenBuilt: string | null = null;
+    // The Inbox screen's first appearance: the font must already be set.
+    const observer = new MutationObserver(() => {
+      if (fontWhenBuilt === null && document.querySelector('[data-testid="screen-inbox"]'))
+        fontWhenBuilt = document.documentElement.style.getPropertyValue('--ui-font');
+    });
+    observer.observe(document.body, { childList: true, subtree: true });
+    fakeCore({ app_info: () => appInfo({ ui_font: 'Cantarell' }) });
+    render(App);
+    expect(await screen.findByTestId('screen-inbox')).toBeTruthy();
+    observer.disconnect();
+    expect(fontWhenBuilt).toBe('"Cantarell", sans-serif');
+  });
+
+  test('without a desktop font the stack is sans-serif alone', async () => {
+    document.documentElement.style.setProperty('--ui-font', '"Old", sans-serif');
+    fakeCore({ app_info: () => appInfo({ ui_font: null }) });
+    render(App);
+    expect(await screen.findByTestId('screen-inbox')).toBeTruthy();
+    expect(document.documentElement.style.getPropertyValue('--ui-font')).toBe('sans-serif');
+  });
+
+  test('a family name cannot end its CSS string', () => {
+    expect(fontStack('Noto Sans')).toBe('"Noto Sans", sans-serif');
+    expect(fontStack('Evil", serif; x: "')).toBe('"Evil, serif; x:", sans-serif');
+    expect(fontStack('Back\\slash\nline')).toBe('"Backslashline", sans-serif');
+    expect(fontStack('  ')).toBe('sans-serif');
+    expect(fontStack(null)).toBe('sans-serif');
   });
 });
 

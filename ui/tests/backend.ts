@@ -80,6 +80,7 @@ export function appInfo(overrides: Partial<AppInfo> = {}): AppInfo {
     source_count: 0,
     outreach_count: 0,
     sample_loaded: false,
+    ui_font: null,
     settings: { theme: 'system', business_name: 'Corner Bakery', business_contact: '01234 567890', notify_complaints: true, notify_negative: true, notify_new_mentions: false, tray_unread: true, notify_follow_ups: true },
     ...overrides,
   };

@@ -43,6 +43,7 @@ export const slug = (s) =>
  * Start tauri-driver on free ports, wait until it answers, and open a session
  * on the app with a fresh data folder. Returns { session, dataDir, stop() }.
  * `env` adds variables to the app's environment (null removes one).
+ * `prepare(dataDir, configDir)` runs before the app starts.
  */
 export async function startApp({ name = 'e2e', prepare = null, env: extraEnv = {} } = {}) {
   const app = appBinary();
@@ -54,9 +55,10 @@ export async function startApp({ name = 'e2e', prepare = null, env: extraEnv = {
   const dataDir = join(tmp, 'data');
   const home = join(tmp, 'xdg');
   mkdirSync(dataDir, { recursive: true });
-  // Lets a test lay out the data folder first (for example, a damaged database).
-  if (prepare) prepare(dataDir);
   for (const d of ['config', 'cache', 'share']) mkdirSync(join(home, d), { recursive: true });
+  // Lets a test lay out the data folder (for example, a damaged database) or
+  // the app's config folder (XDG_CONFIG_HOME) first.
+  if (prepare) prepare(dataDir, join(home, 'config'));
   mkdirSync(ARTIFACTS, { recursive: true });
 
   const port = await freePort();

@@ -12,6 +12,23 @@ export function applyTheme(theme: Theme): void {
 }
 
 /**
+ * The font stack for the window's text: the desktop's interface font family
+ * (from the core, which reads GTK's setting), then `sans-serif`. Nothing
+ * else: WebKitGTK looks up every family named before one it finds, for each
+ * size and weight on screen, and those lookups made the Inbox's first layout
+ * four times slower (see src-tauri/desktop_font.rs).
+ */
+export function fontStack(family: string | null): string {
+  const name = family?.replace(/[\u0000-\u001f\u007f"\\]/g, '').trim();
+  return name ? `"${name}", sans-serif` : 'sans-serif';
+}
+
+/** Sets the window's text in the desktop's interface font (app.css reads --ui-font). */
+export function applyFont(family: string | null): void {
+  document.documentElement.style.setProperty('--ui-font', fontStack(family));
+}
+
+/**
  * Calls `callback` whenever the colours may have changed: the owner picked
  * another theme, or (with "system") the computer switched between light and
  * dark. Things drawn on a canvas, which CSS cannot restyle, redraw then.

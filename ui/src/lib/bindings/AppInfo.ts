@@ -8,4 +8,9 @@ export type AppInfo = { version: string, data_dir: string, database_path: string
 /**
  * False when the OS keyring could not be reached; the message says why.
  */
-keyring_available: boolean, keyring_message: string | null, mention_count: number, source_count: number, outreach_count: number, sample_loaded: boolean, settings: Settings, };
+keyring_available: boolean, keyring_message: string | null, mention_count: number, source_count: number, outreach_count: number, sample_loaded: boolean, settings: Settings, 
+/**
+ * The desktop's interface font family, for the window's text (see
+ * `desktop_font`); None where the desktop sets none.
+ */
+ui_font: string | null, };

@@ -2,7 +2,7 @@ import { api, toAppError, type AppError } from '../api';
 import type { AppInfo } from '../bindings/AppInfo';
 import type { Settings } from '../bindings/Settings';
 import type { Theme } from '../bindings/Theme';
-import { applyTheme } from '../theme';
+import { applyFont, applyTheme } from '../theme';
 import { markStep } from '../steps';
 
 /** The settings that are plain on/off switches. */
@@ -31,6 +31,7 @@ export class AppState {
       this.info = info;
       this.startupError = null;
       applyTheme(info.settings.theme);
+      applyFont(info.ui_font);
       return true;
     } catch (err) {
       this.startupError = toAppError(err);
