@@ -6,22 +6,21 @@
 //! (benches/startup): with the stack `system-ui, -apple-system, 'Segoe UI',
 //! Cantarell, 'Noto Sans', Ubuntu, Roboto, sans-serif` the Inbox's first
 //! layout took about 160 ms, nearly all of it in those lookups; with one
-//! installed family named first it took about 40 ms. (`system-ui` is not
-//! one of them: WebKitGTK does not find it.) So the window asks for the one
-//! family the desktop itself uses, GTK's font setting, then `sans-serif`.
+//! installed family named first it took about 40 ms. (WebKitGTK does not
+//! resolve `system-ui` either, even with a GTK font set.) So the window asks
+//! for the one family the desktop itself uses, GTK's font setting, then
+//! `sans-serif`; elsewhere than Linux, `sans-serif` alone.
 
 /// The family a GTK font setting names ("Cantarell 11" → "Cantarell"), or
 /// None when it names a generic family ("Sans 10", fontconfig's alias, as on
 /// a display without a desktop) or one that could not be written safely
 /// into a CSS string.
+#[cfg(target_os = "linux")]
 pub fn family_of(setting: &str) -> Option<String> {
-    #[cfg(target_os = "linux")]
     let family = gtk::pango::FontDescription::from_string(setting)
         .family()
         .map(|f| f.to_string())
         .unwrap_or_default();
-    #[cfg(not(target_os = "linux"))]
-    let family = setting.to_string();
     // Pango keeps a list ("Cantarell,Noto Sans 11") as one family string.
     let first = family.split(',').next().unwrap_or("").trim();
     let generic = [
@@ -56,7 +55,7 @@ pub fn desktop_family() -> Option<String> {
     None
 }
 
-#[cfg(test)]
+#[cfg(all(test, target_os = "linux"))]
 mod tests {
     use super::family_of;
 
