@@ -2101,6 +2101,16 @@ mod tests {
         }
     }
 
+    /// Stores `ms` in one batch, none of them caught by a watch.
+    fn store_unwatched(store: &Store, ms: &[NewMention]) {
+        store
+            .write(|tx| {
+                let batch: Vec<_> = ms.iter().map(|m| (m, &[][..])).collect();
+                store_batch(tx, None, &batch, "t")
+            })
+            .unwrap();
+    }
+
     /// Stores `n` mentions with every field varied and ties in both sort
     /// keys (three share each timestamp, concern repeats, some unscored).
     fn fixture(store: &Store, n: usize) -> Vec<Row> {
@@ -2615,40 +2625,46 @@ mod tests {
         }
     }
 
-    #[test]
-    fn newest_first_reads_no_block_too_old_for_the_page() {
-        let (_d, store) = store();
-        // Ids 1-255 from June, 256-511 from March, 512-767 from January but
-        // one from December: blocks in id order are not in time order.
-        store
-            .write(|tx| {
-                let ms: Vec<NewMention> = (0..767)
-                    .map(|i| {
-                        let id = i + 1;
-                        let month = match id {
-                            600 => 12,
-                            1..=255 => 6,
-                            256..=511 => 3,
-                            _ => 1,
-                        };
-                        let at = format!("2026-{month:02}-{:02}T10:00:00Z", 1 + i % 28);
-                        new_mention(i, Platform::X, &at, &format!("refund #{id}"))
-                    })
-                    .collect();
-                let batch: Vec<_> = ms.iter().map(|m| (m, &[][..])).collect();
-                store_batch(tx, None, &batch, "t")
-            })
-            .unwrap();
+    /// The first page of 4 for "refund", newest first, with `limits` but
+    /// never collecting the matches first (so the blocks are read).
+    fn newest_refunds(store: &Store, limits: &Limits) -> MentionPage {
         let limits = Limits {
             few_search: 0,
-            walk_count: 5,
-            ..LIMITS
+            ..*limits
         };
         let q = InboxQuery {
             search: "refund".into(),
             ..Default::default()
         };
-        let page = store.read(|c| query_with(c, &q, None, 4, &limits)).unwrap();
+        store.read(|c| query_with(c, &q, None, 4, &limits)).unwrap()
+    }
+
+    #[test]
+    fn newest_first_reads_no_block_too_old_for_the_page() {
+        let (_d, store) = store();
+        // Ids 1-255 from June, 256-511 from March, 512-767 from January but
+        // one from December: blocks in id order are not in time order.
+        let ms: Vec<NewMention> = (0..767)
+            .map(|i| {
+                let id = i + 1;
+                let month = match id {
+                    600 => 12,
+                    1..=255 => 6,
+                    256..=511 => 3,
+                    _ => 1,
+                };
+                let at = format!("2026-{month:02}-{:02}T10:00:00Z", 1 + i % 28);
+                new_mention(i, Platform::X, &at, &format!("refund #{id}"))
+            })
+            .collect();
+        store_unwatched(&store, &ms);
+        let page = newest_refunds(
+            &store,
+            &Limits {
+                walk_count: 5,
+                ..LIMITS
+            },
+        );
         // December, then the newest of June (the 28th: ids 252, 224, 196).
         assert_eq!(ids(&page.mentions), vec![600, 252, 224, 196]);
         assert_eq!((page.total, page.total_capped), (5, true));
@@ -2668,33 +2684,20 @@ mod tests {
         // from January; block 1 ten from June. Unranked, the fifth found
         // (December) would look like the page's last and June's block too
         // old to read.
-        store
-            .write(|tx| {
-                let ms: Vec<NewMention> = (0..300)
-                    .map(|i| {
-                        let id = i + 1;
-                        let (at, text) = match id {
-                            1..=7 if id == 5 => ("2026-12-01T10:00:00Z".to_string(), "refund"),
-                            1..=7 => (format!("2026-01-0{id}T10:00:00Z"), "refund"),
-                            280..=289 => (format!("2026-06-{:02}T10:00:00Z", id - 279), "refund"),
-                            _ => ("2026-01-01T09:00:00Z".to_string(), "lovely"),
-                        };
-                        new_mention(i, Platform::X, &at, &format!("{text} #{id}"))
-                    })
-                    .collect();
-                let batch: Vec<_> = ms.iter().map(|m| (m, &[][..])).collect();
-                store_batch(tx, None, &batch, "t")
+        let ms: Vec<NewMention> = (0..300)
+            .map(|i| {
+                let id = i + 1;
+                let (at, text) = match id {
+                    1..=7 if id == 5 => ("2026-12-01T10:00:00Z".to_string(), "refund"),
+                    1..=7 => (format!("2026-01-0{id}T10:00:00Z"), "refund"),
+                    280..=289 => (format!("2026-06-{:02}T10:00:00Z", id - 279), "refund"),
+                    _ => ("2026-01-01T09:00:00Z".to_string(), "lovely"),
+                };
+                new_mention(i, Platform::X, &at, &format!("{text} #{id}"))
             })
-            .unwrap();
-        let limits = Limits {
-            few_search: 0,
-            ..LIMITS
-        };
-        let q = InboxQuery {
-            search: "refund".into(),
-            ..Default::default()
-        };
-        let page = store.read(|c| query_with(c, &q, None, 4, &limits)).unwrap();
+            .collect();
+        store_unwatched(&store, &ms);
+        let page = newest_refunds(&store, &LIMITS);
         assert!(last_plan().contains("blocks newest"), "{}", last_plan());
         assert_eq!(ids(&page.mentions), vec![5, 289, 288, 287]);
         assert_eq!((page.total, page.total_capped), (17, false));
@@ -2703,18 +2706,13 @@ mod tests {
     #[test]
     fn dates_are_the_owners_whole_days_and_bad_ones_are_refused_in_plain_words() {
         let (_d, store) = store();
-        store
-            .write(|tx| {
-                let ms = [
-                    new_mention(1, Platform::X, "2026-03-09T23:59:59Z", "before"),
-                    new_mention(2, Platform::X, "2026-03-10T00:00:00Z", "first second"),
-                    new_mention(3, Platform::X, "2026-03-11T23:59:59Z", "last second"),
-                    new_mention(4, Platform::X, "2026-03-12T00:00:00Z", "after"),
-                ];
-                let batch: Vec<_> = ms.iter().map(|m| (m, &[][..])).collect();
-                store_batch(tx, None, &batch, "t")
-            })
-            .unwrap();
+        let ms = [
+            new_mention(1, Platform::X, "2026-03-09T23:59:59Z", "before"),
+            new_mention(2, Platform::X, "2026-03-10T00:00:00Z", "first second"),
+            new_mention(3, Platform::X, "2026-03-11T23:59:59Z", "last second"),
+            new_mention(4, Platform::X, "2026-03-12T00:00:00Z", "after"),
+        ];
+        store_unwatched(&store, &ms);
         let run = |from: Option<&str>, to: Option<&str>| {
             let q = InboxQuery {
                 from: from.map(Into::into),
@@ -2797,27 +2795,22 @@ mod tests {
     }
 
     fn store_texts(store: &Store, items: &[(&str, &str, &str)]) {
-        store
-            .write(|tx| {
-                let ms: Vec<NewMention> = items
-                    .iter()
-                    .enumerate()
-                    .map(|(i, (text, name, handle))| {
-                        let mut m = new_mention(
-                            i,
-                            Platform::Mastodon,
-                            &format!("2026-01-01T00:00:{i:02}Z"),
-                            text,
-                        );
-                        m.author_name = Some(name.to_string());
-                        m.author_handle = Some(handle.to_string());
-                        m
-                    })
-                    .collect();
-                let batch: Vec<_> = ms.iter().map(|m| (m, &[][..])).collect();
-                store_batch(tx, None, &batch, "t")
+        let ms: Vec<NewMention> = items
+            .iter()
+            .enumerate()
+            .map(|(i, (text, name, handle))| {
+                let mut m = new_mention(
+                    i,
+                    Platform::Mastodon,
+                    &format!("2026-01-01T00:00:{i:02}Z"),
+                    text,
+                );
+                m.author_name = Some(name.to_string());
+                m.author_handle = Some(handle.to_string());
+                m
             })
-            .unwrap();
+            .collect();
+        store_unwatched(store, &ms);
     }
 
     fn search(store: &Store, words: &str) -> MentionPage {
@@ -3018,15 +3011,10 @@ mod tests {
     #[test]
     fn a_broad_search_stops_counting_at_the_cap() {
         let (_d, store) = store();
-        store
-            .write(|tx| {
-                let ms: Vec<NewMention> = (0..(COUNT_CAP as usize + 5))
-                    .map(|i| new_mention(i, Platform::X, "2026-01-01T00:00:00Z", "same words"))
-                    .collect();
-                let batch: Vec<_> = ms.iter().map(|m| (m, &[][..])).collect();
-                store_batch(tx, None, &batch, "t")
-            })
-            .unwrap();
+        let ms: Vec<NewMention> = (0..(COUNT_CAP as usize + 5))
+            .map(|i| new_mention(i, Platform::X, "2026-01-01T00:00:00Z", "same words"))
+            .collect();
+        store_unwatched(&store, &ms);
         let page = search(&store, "same");
         assert_eq!((page.total, page.total_capped), (WALK_COUNT_CAP, true));
         assert_eq!(page.mentions.len(), 50);
