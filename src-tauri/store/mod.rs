@@ -3,6 +3,7 @@
 //! Calls block: async callers run them in `spawn_blocking`.
 
 pub mod audit;
+mod checkpoint;
 pub mod dashboard;
 pub mod dnc;
 pub mod facets;
@@ -37,6 +38,17 @@ struct Inner {
     path: PathBuf,
     writer: Mutex<Connection>,
     readers: Mutex<Vec<Connection>>,
+    /// Checkpoints the WAL on a thread of its own (None: the writer does,
+    /// as SQLite does by default).
+    checkpointer: Option<checkpoint::Checkpointer>,
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        if let Some(c) = self.checkpointer.take() {
+            c.stop(&lock(&self.writer));
+        }
+    }
 }
 
 impl Store {
@@ -90,17 +102,25 @@ impl Store {
                 .and_then(|()| tx.commit().map_err(|e| db_error(e, path)))
                 .map_err(read_only)?;
         }
+        let checkpointer = checkpoint::Checkpointer::start(&writer, path);
         Ok(Store {
             inner: Arc::new(Inner {
                 path: path.to_path_buf(),
                 writer: Mutex::new(writer),
                 readers: Mutex::new(Vec::new()),
+                checkpointer,
             }),
         })
     }
 
     pub fn path(&self) -> &Path {
         &self.inner.path
+    }
+
+    /// How many checkpoints the checkpoint thread has made (None: it isn't
+    /// running, and the writer checkpoints as SQLite does by default).
+    pub fn background_checkpoints(&self) -> Option<u64> {
+        self.inner.checkpointer.as_ref().map(|c| c.done())
     }
 
     /// Runs `f` in one write transaction: all of it commits, or none of it.
@@ -281,6 +301,61 @@ mod tests {
             .unwrap();
         assert_eq!(mode, "wal");
         assert_eq!(value, "v");
+    }
+
+    fn file_len(path: &Path) -> u64 {
+        std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
+    }
+
+    #[test]
+    fn the_checkpoint_thread_copies_a_full_wal_into_the_database_and_small_commits_leave_it_idle() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_in(dir.path()).unwrap();
+        let db = dir.path().join(DB_FILE);
+        let put = |key: &str, bytes: usize| {
+            store
+                .write(|tx| {
+                    tx.execute(
+                        "INSERT INTO settings (key, value) VALUES (?1, ?2)",
+                        rusqlite::params![key, "x".repeat(bytes)],
+                    )
+                    .db()?;
+                    Ok(())
+                })
+                .unwrap()
+        };
+        put("small", 100);
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        assert_eq!(store.background_checkpoints(), Some(0));
+        let before = file_len(&db);
+        // About 1,500 pages: past the wake-up, far below the backstop.
+        put("big", 6_000_000);
+        let waited = std::time::Instant::now();
+        while store.background_checkpoints() == Some(0) && waited.elapsed().as_secs() < 20 {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        assert_eq!(store.background_checkpoints(), Some(1));
+        assert!(
+            file_len(&db) > before + 6_000_000,
+            "{} bytes, {before} before",
+            file_len(&db)
+        );
+        // Closing ends the thread and its connection: the last one to close
+        // removes the WAL, as before.
+        drop(store);
+        assert!(!dir.path().join(format!("{DB_FILE}-wal")).exists());
+        let store = Store::open_in(dir.path()).unwrap();
+        let n: i64 = store
+            .read(|c| {
+                c.query_row(
+                    "SELECT length(value) FROM settings WHERE key = 'big'",
+                    [],
+                    |r| r.get(0),
+                )
+                .db()
+            })
+            .unwrap();
+        assert_eq!(n, 6_000_000);
     }
 
     #[test]
