@@ -499,19 +499,13 @@ impl Poller {
             // The mentions and the cursor they came with commit together:
             // a crash leaves either both or neither.
             let stored = match rest {
-                // An ordinary answer: scored on a reader first, so the
-                // single writer is held only for the inserts.
+                // An ordinary answer: scored on readers, so the single
+                // writer is held only for the inserts.
                 None => {
                     let matched = match_with(&matcher, mentions);
                     let batch: Vec<(&NewMention, &[i64])> =
                         matched.iter().map(|(m, w)| (m, w.as_slice())).collect();
-                    let scores = store.read(|c| store::mentions::score_unseen(c, &batch))?;
-                    store.write(|tx| {
-                        let stored =
-                            store::mentions::store_scored(tx, Some(id), &batch, &scores, &now)?;
-                        record(tx)?;
-                        Ok(stored)
-                    })?
+                    store::mentions::score_and_store(&store, Some(id), &batch, &now, record)?.0
                 }
                 // A long feed (issue #3): read, scored and stored a chunk at
                 // a time inside the one transaction, so memory stays bounded

@@ -135,6 +135,95 @@ pub fn store_scored(
     scores: &[Option<Triage>],
     fetched_at: &str,
 ) -> Result<Stored> {
+    store_scored_with(
+        tx,
+        source_id,
+        batch,
+        |i| Ok(scores.get(i).cloned().flatten()),
+        fetched_at,
+    )
+}
+
+/// [`score_and_store`] scores this many before the write, and then chunks
+/// twice as big each time up to [`SCORE_CHUNK`]: storing a mention takes
+/// about twice as long as scoring one, so the scorer keeps ahead of the
+/// writer from the first chunk, and the writer waits only for the first.
+const FIRST_SCORED: usize = 32;
+const SCORE_CHUNK: usize = 256;
+
+/// Scores and stores a batch in one write transaction, then runs `then` in
+/// it (the source's cursor goes with its mentions). The first few are
+/// scored on a reader before the write; the rest are scored on another
+/// thread (also on a reader) while the writer stores the chunks before,
+/// so scoring costs the writer no time and a second core does it (issue
+/// #3: scoring was a quarter of ingesting). Same result as
+/// [`score_unseen`] then [`store_scored`].
+pub fn score_and_store<T>(
+    store: &super::Store,
+    source_id: Option<i64>,
+    batch: &[(&NewMention, &[i64])],
+    fetched_at: &str,
+    then: impl FnOnce(&Transaction<'_>) -> Result<T>,
+) -> Result<(Stored, T)> {
+    let (first, mut rest) = batch.split_at(batch.len().min(FIRST_SCORED));
+    let mut scores = store.read(|c| score_unseen(c, first))?;
+    let mut chunks = Vec::new();
+    let mut size = FIRST_SCORED;
+    while !rest.is_empty() {
+        size = (size * 2).min(SCORE_CHUNK);
+        let (chunk, after) = rest.split_at(rest.len().min(size));
+        chunks.push(chunk);
+        rest = after;
+    }
+    store.write(|tx| {
+        let stored = std::thread::scope(|s| {
+            // At most two chunks scored ahead of the writer.
+            let (send, scored) = std::sync::mpsc::sync_channel(2);
+            let reader = store.clone();
+            s.spawn(move || {
+                for chunk in chunks {
+                    // The writer has stopped (an error) once this fails.
+                    if send.send(reader.read(|c| score_unseen(c, chunk))).is_err() {
+                        break;
+                    }
+                }
+            });
+            store_scored_with(
+                tx,
+                source_id,
+                batch,
+                |i| {
+                    while scores.len() <= i {
+                        match scored.recv() {
+                            Ok(chunk) => scores.extend(chunk?),
+                            Err(_) => {
+                                return Err(crate::error::Error::internal(
+                                    "scoring stopped before the batch was scored",
+                                ))
+                            }
+                        }
+                    }
+                    Ok(scores[i].take())
+                },
+                fetched_at,
+            )
+            // `scored` is dropped here, before the scorer is joined: a
+            // scorer still sending stops.
+        })?;
+        let value = then(tx)?;
+        Ok((stored, value))
+    })
+}
+
+/// [`store_scored`] with `score_of(i)`: the triage of `batch[i]` if it was
+/// scored before the write, asked for each new mention in batch order.
+fn store_scored_with(
+    tx: &Transaction<'_>,
+    source_id: Option<i64>,
+    batch: &[(&NewMention, &[i64])],
+    mut score_of: impl FnMut(usize) -> Result<Option<Triage>>,
+    fetched_at: &str,
+) -> Result<Stored> {
     let mut insert = tx
         .prepare_cached(
             "INSERT INTO mentions (source_id, platform, external_id, url, author_id, author_handle,
@@ -181,14 +270,11 @@ pub fn store_scored(
             .db()?;
         let id = match existing {
             None => {
-                let scored;
-                let t = match scores.get(i) {
-                    Some(Some(t)) => t,
-                    _ => {
-                        scored = triage::score(&m.text);
-                        &scored
-                    }
+                let scored = match score_of(i)? {
+                    Some(t) => t,
+                    None => triage::score(&m.text),
                 };
+                let t = &scored;
                 let inserted = insert
                     .execute(params![
                         source_id,
@@ -645,6 +731,132 @@ mod tests {
             assert_eq!(complaint, Some(expected.complaint), "{id}");
             assert_eq!(version.as_deref(), Some(triage::model_version()));
         }
+    }
+
+    /// Every stored mention's text, scores and watches, by external id.
+    fn everything(store: &Store) -> Vec<(String, String, Scores, Option<String>, String)> {
+        store
+            .read(|c| {
+                let mut stmt = c
+                    .prepare(
+                        "SELECT external_id, text, label, model_label, complaint, reasons,
+                             scored_with, edited_at,
+                             (SELECT group_concat(watch_id) FROM mention_watches WHERE mention_id = id)
+                         FROM mentions ORDER BY external_id",
+                    )
+                    .db()?;
+                let rows = stmt
+                    .query_map([], |r| {
+                        Ok((
+                            r.get(0)?,
+                            r.get(1)?,
+                            (r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?),
+                            r.get(7)?,
+                            r.get::<_, Option<String>>(8)?.unwrap_or_default(),
+                        ))
+                    })
+                    .db()?;
+                rows.collect::<rusqlite::Result<Vec<_>>>().db()
+            })
+            .unwrap()
+    }
+
+    #[test]
+    fn scoring_beside_the_writer_stores_what_scoring_first_does() {
+        let texts = [
+            "no refund, no reply, never again",
+            "What a lovely shop, thank you!",
+            "Still waiting for my order, 3 weeks now",
+            "Do you open on Sundays?",
+        ];
+        // Several chunks; one post comes twice in different chunks (the
+        // second time edited), and two were stored by an earlier poll.
+        let mut batch: Vec<NewMention> = (0..1_000)
+            .map(|i| {
+                mention(
+                    &format!("m{i:04}"),
+                    "2026-01-01T10:00:00Z",
+                    &format!("{} #{i}", texts[i % texts.len()]),
+                )
+            })
+            .collect();
+        batch[700] = mention("m0010", "2026-01-01T10:00:00Z", "no refund yet, edited");
+        let watches: Vec<Vec<i64>> = (0..batch.len())
+            .map(|i| if i % 3 == 0 { vec![1] } else { vec![] })
+            .collect();
+        let pairs: Vec<(&NewMention, &[i64])> = batch
+            .iter()
+            .zip(&watches)
+            .map(|(m, w)| (m, w.as_slice()))
+            .collect();
+        let open = || {
+            let dir = tempfile::tempdir().unwrap();
+            let store = Store::open_in(dir.path()).unwrap();
+            store
+                .write(|tx| {
+                    tx.execute(
+                        "INSERT INTO watches (id, name, terms, purpose, created_at)
+                         VALUES (1, 'Shop', '[]', 'care', 't')",
+                        [],
+                    )
+                    .db()?;
+                    insert_new(tx, None, &[batch[5].clone(), batch[600].clone()], "t0")
+                })
+                .unwrap();
+            (dir, store)
+        };
+        let (_a, first) = open();
+        let scores = first.read(|c| score_unseen(c, &pairs)).unwrap();
+        let expected = first
+            .write(|tx| store_scored(tx, None, &pairs, &scores, "t1"))
+            .unwrap();
+        let (_b, beside) = open();
+        let (stored, then) = score_and_store(&beside, None, &pairs, "t1", |tx| {
+            // Runs in the same transaction, after the mentions.
+            tx.query_row("SELECT count(*) FROM mentions", [], |r| r.get::<_, i64>(0))
+                .db()
+        })
+        .unwrap();
+        assert_eq!(stored, expected);
+        assert_eq!((stored.added, stored.edited), (997, 1));
+        assert_eq!(then, 999);
+        let rows = everything(&beside);
+        assert_eq!(rows.len(), 999);
+        assert_eq!(rows, everything(&first));
+        // Each new post was scored once, by the current model, from its text.
+        for (id, text, (label, _, complaint, _, version), _, _) in &rows {
+            let t = triage::score(text);
+            assert_eq!(label.as_deref(), Some(t.label.as_str()), "{id}");
+            assert_eq!(*complaint, Some(t.complaint), "{id}");
+            assert_eq!(version.as_deref(), Some(triage::model_version()), "{id}");
+        }
+        let searched: i64 = beside
+            .read(|c| {
+                c.query_row(
+                    "SELECT count(*) FROM mentions_fts WHERE mentions_fts MATCH 'edited'",
+                    [],
+                    |r| r.get(0),
+                )
+                .db()
+            })
+            .unwrap();
+        assert_eq!(searched, 1);
+    }
+
+    #[test]
+    fn when_the_rest_of_the_write_fails_no_mention_of_the_batch_is_stored() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_in(dir.path()).unwrap();
+        let batch: Vec<NewMention> = (0..700)
+            .map(|i| mention(&format!("m{i}"), "2026-01-01T10:00:00Z", "no refund"))
+            .collect();
+        let pairs: Vec<(&NewMention, &[i64])> = batch.iter().map(|m| (m, &[][..])).collect();
+        let err = score_and_store(&store, None, &pairs, "t", |_| -> Result<()> {
+            Err(crate::error::Error::invalid("the cursor couldn't be saved"))
+        })
+        .unwrap_err();
+        assert!(err.to_string().contains("cursor"), "{err}");
+        assert_eq!(store.read(count).unwrap(), 0);
     }
 
     #[test]
