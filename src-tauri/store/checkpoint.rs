@@ -40,6 +40,9 @@ pub(super) struct Checkpointer {
     wake: Box<SyncSender<()>>,
     thread: JoinHandle<()>,
     done: Arc<AtomicU64>,
+    /// Tests hold this to keep the thread from checkpointing.
+    #[cfg(test)]
+    pub(super) held: Arc<std::sync::Mutex<()>>,
 }
 
 impl Checkpointer {
@@ -62,10 +65,16 @@ impl Checkpointer {
         let (wake, woken) = sync_channel::<()>(1);
         let done = Arc::new(AtomicU64::new(0));
         let counted = done.clone();
+        #[cfg(test)]
+        let held = Arc::new(std::sync::Mutex::new(()));
+        #[cfg(test)]
+        let holder = held.clone();
         let thread = std::thread::Builder::new()
             .name("hearken-checkpoint".into())
             .spawn(move || {
                 while woken.recv().is_ok() {
+                    #[cfg(test)]
+                    let _held = holder.lock();
                     match conn
                         .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get::<_, i64>(0))
                     {
@@ -96,7 +105,13 @@ impl Checkpointer {
                 &*wake as *const SyncSender<()> as *mut c_void,
             );
         }
-        Some(Checkpointer { wake, thread, done })
+        Some(Checkpointer {
+            wake,
+            thread,
+            done,
+            #[cfg(test)]
+            held,
+        })
     }
 
     /// How many checkpoints the thread has finished.

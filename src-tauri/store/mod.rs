@@ -359,6 +359,34 @@ mod tests {
     }
 
     #[test]
+    fn while_the_checkpointer_is_busy_the_writer_keeps_the_wal_to_the_backstop_and_a_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_in(dir.path()).unwrap();
+        // 64 MB in 1 MB commits while the checkpointer can't run (in a
+        // burst of polls it is copying beside them and rarely catches up
+        // with the last).
+        let checkpointer = store.inner.checkpointer.as_ref().unwrap();
+        let held = checkpointer.held.lock().unwrap();
+        for i in 0..64 {
+            store
+                .write(|tx| {
+                    tx.execute(
+                        "INSERT OR REPLACE INTO settings (key, value) VALUES (?1, ?2)",
+                        rusqlite::params![format!("k{i}"), "x".repeat(1 << 20)],
+                    )
+                    .db()?;
+                    Ok(())
+                })
+                .unwrap();
+        }
+        // SQLite reuses the WAL file from the start: its size is its peak.
+        let wal = file_len(&dir.path().join(format!("{DB_FILE}-wal")));
+        let bound = (checkpoint::BACKSTOP_AT as u64 + 300) * 4_200;
+        assert!(wal <= bound, "{wal} bytes, at most {bound}");
+        drop(held);
+    }
+
+    #[test]
     fn a_failed_write_rolls_back_everything_in_it() {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open_in(dir.path()).unwrap();
