@@ -185,6 +185,9 @@ struct Stages {
     matching: f64,
     /// Scoring, on a thread beside the writer, and storing.
     storing: f64,
+    /// The WAL file's size at the end: its largest, as SQLite reuses the
+    /// file from the start rather than shrink it.
+    wal_bytes: u64,
 }
 
 impl Stages {
@@ -229,6 +232,9 @@ fn pipeline(items: &[Raw]) -> (Stages, i64) {
             .added;
         st.storing += t.elapsed().as_secs_f64();
     }
+    st.wal_bytes = std::fs::metadata(dir.path().join("hearken.sqlite3-wal"))
+        .map(|m| m.len())
+        .unwrap_or(0);
     (st, stored)
 }
 
@@ -541,8 +547,11 @@ fn main() {
             rate(p)
         ));
         say(format!(
-            "    of which normalise {:.2} s, match {:.2} s, score + store + FTS {:.2} s (scored beside the writer)",
-            stages.normalise, stages.matching, stages.storing
+            "    of which normalise {:.2} s, match {:.2} s, score + store + FTS {:.2} s (scored beside the writer); WAL file at its largest {:.1} MB",
+            stages.normalise,
+            stages.matching,
+            stages.storing,
+            stages.wal_bytes as f64 / 1e6
         ));
         say(format!(
             "  the same, two sources polled at once    : {:>9.0} mentions/s ({two:.2} s; one thread each, one writer)",
