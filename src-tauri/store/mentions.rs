@@ -155,9 +155,9 @@ const SCORE_CHUNK: usize = 256;
 /// it (the source's cursor goes with its mentions). The first few are
 /// scored on a reader before the write; the rest are scored on another
 /// thread (also on a reader) while the writer stores the chunks before,
-/// so scoring costs the writer no time and a second core does it (issue
-/// #3: scoring was a quarter of ingesting). Same result as
-/// [`score_unseen`] then [`store_scored`].
+/// so the writer waits for scoring only at the start and a second core
+/// does the rest (issue #3: scoring was a quarter of ingesting). Same
+/// result as [`score_unseen`] then [`store_scored`].
 pub fn score_and_store<T>(
     store: &super::Store,
     source_id: Option<i64>,
