@@ -152,10 +152,20 @@ pub fn run_gui(data_dir: Option<PathBuf>) {
     let result = tauri::Builder::default()
         // First, so a second launch hands over before doing anything else.
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
-            if let Some(window) = app.get_webview_window("main") {
-                let _ = window.unminimize();
-                let _ = window.show();
-                let _ = window.set_focus();
+            // Runs on the plugin's D-Bus thread, and the second launch
+            // waits for it to return: the window is raised on the main
+            // thread without waiting there (a window call from this thread
+            // would block until the main thread is free).
+            let handle = app.clone();
+            let raised = app.run_on_main_thread(move || {
+                if let Some(window) = handle.get_webview_window("main") {
+                    let _ = window.unminimize();
+                    let _ = window.show();
+                    let _ = window.set_focus();
+                }
+            });
+            if let Err(e) = raised {
+                tracing::warn!("couldn't raise the window for a second launch: {e}");
             }
         }))
         .plugin(tauri_plugin_window_state::Builder::default().build())
