@@ -65,23 +65,7 @@ pub fn catch_up(tx: &Transaction<'_>) -> Result<()> {
     if newest <= through {
         return Ok(());
     }
-    let mut codes: [HashMap<String, u8>; 3] = Default::default();
-    {
-        let mut stmt = tx
-            .prepare_cached("SELECT kind, value, code FROM facet_codes")
-            .db()?;
-        let mut rows = stmt.query([]).db()?;
-        while let Some(r) = rows.next().db()? {
-            let kind = match r.get_ref(0).db()?.as_str().unwrap_or("") {
-                "status" => 0,
-                "label" => 1,
-                "platform" => 2,
-                _ => continue,
-            };
-            codes[kind].insert(r.get(1).db()?, r.get(2).db()?);
-        }
-    }
-    let code = |kind: usize, value: &str| codes[kind].get(value).copied();
+    let codes = Codes::read(tx)?;
     let mut rows_stmt = tx
         .prepare_cached(&format!(
             "SELECT m.id, m.concern, m.status, m.label, m.platform, {TIME_OF_M}
@@ -136,16 +120,18 @@ pub fn catch_up(tx: &Transaction<'_>) -> Result<()> {
         let label = r.get_ref(3).db()?.as_str_or_null().unwrap_or(None);
         let platform = r.get_ref(4).db()?.as_str().unwrap_or("");
         let time = u32::try_from(r.get::<_, i64>(5).db()?).unwrap_or(UNKNOWN_TIME);
+        // As the trigger packs it: a stored concern below 0 is bucket 1
+        // (`bucket` takes -1 for "none").
         let unhappy = match concern {
             None => 0,
             Some(c) => 1 + (c.clamp(0.0, 1.0) * 254.0) as u8,
         };
-        let label_code = label.map_or(0, |l| code(1, l).unwrap_or(7));
-        let facets = PRESENT | code(0, status).unwrap_or(7) | (label_code << 3);
+        let label_code = label.map_or(0, |l| codes.get("label", l).unwrap_or(7));
+        let facets = PRESENT | codes.get("status", status).unwrap_or(7) | (label_code << 3);
         let at = (id % BLOCK) as usize * ENTRY;
         p.keys[at] = unhappy;
         p.keys[at + 1] = facets;
-        p.keys[at + 2] = code(2, platform).unwrap_or(0);
+        p.keys[at + 2] = codes.get("platform", platform).unwrap_or(0);
         p.keys[at + 3..at + ENTRY].copy_from_slice(&time.to_be_bytes());
         p.newest = p.newest.max(Some(time));
         p.oldest = Some(p.oldest.map_or(time, |o| o.min(time)));
@@ -171,6 +157,30 @@ pub fn bucket(unhappy: f64) -> u8 {
     }
 }
 
+/// The codes of `facet_codes`, by kind and value.
+struct Codes(HashMap<String, HashMap<String, u8>>);
+
+impl Codes {
+    fn read(conn: &Connection) -> Result<Codes> {
+        let mut codes: HashMap<String, HashMap<String, u8>> = HashMap::new();
+        let mut stmt = conn
+            .prepare_cached("SELECT kind, value, code FROM facet_codes")
+            .db()?;
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .db()?;
+        for row in rows {
+            let (kind, value, code): (String, String, u8) = row.db()?;
+            codes.entry(kind).or_default().insert(value, code);
+        }
+        Ok(Codes(codes))
+    }
+
+    fn get(&self, kind: &str, value: &str) -> Option<u8> {
+        self.0.get(kind)?.get(value).copied()
+    }
+}
+
 /// Which codes a filter lets through.
 #[derive(Debug, Clone)]
 pub struct Wanted {
@@ -188,19 +198,9 @@ impl Wanted {
         labels: &[&str],
         platforms: &[&str],
     ) -> Result<Option<Wanted>> {
-        let mut codes: HashMap<(String, String), u8> = HashMap::new();
-        let mut stmt = conn
-            .prepare_cached("SELECT kind, value, code FROM facet_codes")
-            .db()?;
-        let rows = stmt
-            .query_map([], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))
-            .db()?;
-        for row in rows {
-            let (k, c) = row.db()?;
-            codes.insert(k, c);
-        }
+        let codes = Codes::read(conn)?;
         fn mask<const N: usize>(
-            codes: &HashMap<(String, String), u8>,
+            codes: &Codes,
             kind: &str,
             values: &[&str],
         ) -> Option<Option<[bool; N]>> {
@@ -209,7 +209,7 @@ impl Wanted {
             }
             let mut m = [false; N];
             for v in values {
-                let c = *codes.get(&(kind.to_string(), v.to_string()))? as usize;
+                let c = codes.get(kind, v)? as usize;
                 *m.get_mut(c)? = true;
             }
             Some(Some(m))

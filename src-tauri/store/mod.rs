@@ -303,6 +303,20 @@ mod tests {
         assert_eq!(value, "v");
     }
 
+    /// A setting of `bytes` bytes, in a commit of its own.
+    fn put(store: &Store, key: &str, bytes: usize) {
+        store
+            .write(|tx| {
+                tx.execute(
+                    "INSERT INTO settings (key, value) VALUES (?1, ?2)",
+                    rusqlite::params![key, "x".repeat(bytes)],
+                )
+                .db()?;
+                Ok(())
+            })
+            .unwrap()
+    }
+
     fn file_len(path: &Path) -> u64 {
         std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
     }
@@ -312,24 +326,12 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open_in(dir.path()).unwrap();
         let db = dir.path().join(DB_FILE);
-        let put = |key: &str, bytes: usize| {
-            store
-                .write(|tx| {
-                    tx.execute(
-                        "INSERT INTO settings (key, value) VALUES (?1, ?2)",
-                        rusqlite::params![key, "x".repeat(bytes)],
-                    )
-                    .db()?;
-                    Ok(())
-                })
-                .unwrap()
-        };
-        put("small", 100);
+        put(&store, "small", 100);
         std::thread::sleep(std::time::Duration::from_millis(300));
         assert_eq!(store.background_checkpoints(), Some(0));
         let before = file_len(&db);
         // About 1,500 pages: past the wake-up, far below the backstop.
-        put("big", 6_000_000);
+        put(&store, "big", 6_000_000);
         let waited = std::time::Instant::now();
         while store.background_checkpoints() == Some(0) && waited.elapsed().as_secs() < 20 {
             std::thread::sleep(std::time::Duration::from_millis(20));
@@ -368,16 +370,7 @@ mod tests {
         let checkpointer = store.inner.checkpointer.as_ref().unwrap();
         let held = checkpointer.held.lock().unwrap();
         for i in 0..64 {
-            store
-                .write(|tx| {
-                    tx.execute(
-                        "INSERT OR REPLACE INTO settings (key, value) VALUES (?1, ?2)",
-                        rusqlite::params![format!("k{i}"), "x".repeat(1 << 20)],
-                    )
-                    .db()?;
-                    Ok(())
-                })
-                .unwrap();
+            put(&store, &format!("k{i}"), 1 << 20);
         }
         // SQLite reuses the WAL file from the start: its size is its peak.
         let wal = file_len(&dir.path().join(format!("{DB_FILE}-wal")));
