@@ -491,6 +491,25 @@ fn poll_feed_child(n: usize, port: u16) {
     );
 }
 
+fn quick() {
+    let items = raw_items(N, 0, Times::Stream);
+    let rows: Vec<NewMention> = items.iter().map(normalise).collect();
+    let _ = pipeline(&raw_items(5_000, 7, Times::Stream));
+    for _ in 0..3 {
+        let (stages, stored) = pipeline(&items);
+        assert_eq!(stored, N as i64);
+        let plain = plain_insert(&rows);
+        println!(
+            "pipeline {:>6.0}/s (store {:.2} s, WAL {:.1} MB)  plain {:>6.0}/s  ratio {:.0}%",
+            N as f64 / stages.total(),
+            stages.storing,
+            stages.wal_bytes as f64 / 1e6,
+            N as f64 / plain,
+            100.0 * plain / stages.total()
+        );
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if let Some(i) = args.iter().position(|a| a == "--poll-child") {
@@ -506,6 +525,13 @@ fn main() {
     // `cargo bench` passes --bench; `cargo test --all-targets` runs this as a
     // quick smoke test instead, and leaves bench-results/ alone.
     let bench = args.iter().any(|a| a == "--bench");
+    // `cargo bench --bench ingest -- --quick`: one source against the plain
+    // insert, three times, each run printed; for trying a change to the
+    // write path. Leaves bench-results/ alone.
+    if bench && args.iter().any(|a| a == "--quick") {
+        quick();
+        return;
+    }
     let n = if bench { N } else { 2_000 };
     if !args.iter().any(|a| a == "--memory-only") {
         let items = raw_items(n, 0, Times::Stream);
