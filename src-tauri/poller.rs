@@ -510,6 +510,8 @@ impl Poller {
                 // A long feed (issue #3): read, scored and stored a chunk at
                 // a time inside the one transaction, so memory stays bounded
                 // by the chunk; a chunk that can't be read rolls back all.
+                // Each chunk but its first few mentions is scored on a
+                // reader beside the writer, as an ordinary answer is.
                 Some(mut rest) => store.write(|tx| {
                     let mut total = store::mentions::Stored::default();
                     let mut chunk = mentions;
@@ -517,9 +519,16 @@ impl Poller {
                         let matched = match_with(&matcher, chunk);
                         let batch: Vec<(&NewMention, &[i64])> =
                             matched.iter().map(|(m, w)| (m, w.as_slice())).collect();
-                        let scores = store::mentions::score_unseen(tx, &batch)?;
-                        let stored =
-                            store::mentions::store_scored(tx, Some(id), &batch, &scores, &now)?;
+                        let first = &batch[..batch.len().min(store::mentions::FIRST_SCORED)];
+                        let scores = store::mentions::score_unseen(tx, first)?;
+                        let stored = store::mentions::store_scoring_beside(
+                            &store,
+                            tx,
+                            Some(id),
+                            &batch,
+                            scores,
+                            &now,
+                        )?;
                         add_stored(&mut total, stored);
                         if rest.is_done() {
                             break;

@@ -109,9 +109,9 @@ fn score_where(batch: &[(&NewMention, &[i64])], wanted: &[bool]) -> Vec<Option<T
     })
 }
 
-/// Stores a batch, scoring it inside the write transaction. The poller
-/// scores first with [`score_unseen`] and calls [`store_scored`]; this is
-/// the same for callers with a handful of mentions.
+/// Stores a batch, scoring it inside the write transaction: for callers
+/// with a handful of mentions. The poller scores beside the writer
+/// instead ([`score_and_store`], [`store_scoring_beside`]).
 pub fn store_batch(
     tx: &Transaction<'_>,
     source_id: Option<i64>,
@@ -128,7 +128,7 @@ pub fn store_batch(
 /// platform and id) is never duplicated, but if its text changed it is
 /// updated, scored again and marked edited, and any further watches that
 /// now catch it are recorded. Only new and edited texts are scored.
-pub fn store_scored(
+fn store_scored(
     tx: &Transaction<'_>,
     source_id: Option<i64>,
     batch: &[(&NewMention, &[i64])],
@@ -148,7 +148,7 @@ pub fn store_scored(
 /// twice as big each time up to [`SCORE_CHUNK`]: storing a mention takes
 /// about twice as long as scoring one, so the scorer keeps ahead of the
 /// writer from the first chunk, and the writer waits only for the first.
-const FIRST_SCORED: usize = 32;
+pub const FIRST_SCORED: usize = 32;
 const SCORE_CHUNK: usize = 256;
 
 /// Scores and stores a batch in one write transaction, then runs `then` in
@@ -165,53 +165,71 @@ pub fn score_and_store<T>(
     fetched_at: &str,
     then: impl FnOnce(&Transaction<'_>) -> Result<T>,
 ) -> Result<(Stored, T)> {
-    let (first, mut rest) = batch.split_at(batch.len().min(FIRST_SCORED));
-    let mut scores = store.read(|c| score_unseen(c, first))?;
+    let first = &batch[..batch.len().min(FIRST_SCORED)];
+    let scores = store.read(|c| score_unseen(c, first))?;
+    store.write(|tx| {
+        let stored = store_scoring_beside(store, tx, source_id, batch, scores, fetched_at)?;
+        let value = then(tx)?;
+        Ok((stored, value))
+    })
+}
+
+/// Stores a batch in the write transaction `tx`, as [`score_and_store`]
+/// does: `scores` are the verdicts of the batch's first mentions, known
+/// already (as [`score_unseen`] gives them; empty is fine), and the rest
+/// are scored on a reader thread while the writer stores the ones before.
+/// A reader doesn't see what `tx` has written yet: a post stored earlier
+/// in the same transaction is scored for nothing, but stored once.
+pub fn store_scoring_beside(
+    store: &super::Store,
+    tx: &Transaction<'_>,
+    source_id: Option<i64>,
+    batch: &[(&NewMention, &[i64])],
+    mut scores: Vec<Option<Triage>>,
+    fetched_at: &str,
+) -> Result<Stored> {
+    let mut rest = &batch[scores.len().min(batch.len())..];
     let mut chunks = Vec::new();
-    let mut size = FIRST_SCORED;
+    let mut size = scores.len().max(FIRST_SCORED);
     while !rest.is_empty() {
         size = (size * 2).min(SCORE_CHUNK);
         let (chunk, after) = rest.split_at(rest.len().min(size));
         chunks.push(chunk);
         rest = after;
     }
-    store.write(|tx| {
-        let stored = std::thread::scope(|s| {
-            // At most two chunks scored ahead of the writer.
-            let (send, scored) = std::sync::mpsc::sync_channel(2);
-            let reader = store.clone();
-            s.spawn(move || {
-                for chunk in chunks {
-                    // The writer has stopped (an error) once this fails.
-                    if send.send(reader.read(|c| score_unseen(c, chunk))).is_err() {
-                        break;
-                    }
+    std::thread::scope(|s| {
+        // At most two chunks scored ahead of the writer.
+        let (send, scored) = std::sync::mpsc::sync_channel(2);
+        let reader = store.clone();
+        s.spawn(move || {
+            for chunk in chunks {
+                // The writer has stopped (an error) once this fails.
+                if send.send(reader.read(|c| score_unseen(c, chunk))).is_err() {
+                    break;
                 }
-            });
-            store_scored_with(
-                tx,
-                source_id,
-                batch,
-                |i| {
-                    while scores.len() <= i {
-                        match scored.recv() {
-                            Ok(chunk) => scores.extend(chunk?),
-                            Err(_) => {
-                                return Err(crate::error::Error::internal(
-                                    "scoring stopped before the batch was scored",
-                                ))
-                            }
+            }
+        });
+        store_scored_with(
+            tx,
+            source_id,
+            batch,
+            |i| {
+                while scores.len() <= i {
+                    match scored.recv() {
+                        Ok(chunk) => scores.extend(chunk?),
+                        Err(_) => {
+                            return Err(crate::error::Error::internal(
+                                "scoring stopped before the batch was scored",
+                            ))
                         }
                     }
-                    Ok(scores[i].take())
-                },
-                fetched_at,
-            )
-            // `scored` is dropped here, before the scorer is joined: a
-            // scorer still sending stops.
-        })?;
-        let value = then(tx)?;
-        Ok((stored, value))
+                }
+                Ok(scores[i].take())
+            },
+            fetched_at,
+        )
+        // `scored` is dropped here, before the scorer is joined: a
+        // scorer still sending stops.
     })
 }
 
@@ -857,6 +875,59 @@ mod tests {
         .unwrap_err();
         assert!(err.to_string().contains("cursor"), "{err}");
         assert_eq!(store.read(count).unwrap(), 0);
+    }
+
+    #[test]
+    fn a_write_failing_mid_batch_stops_the_scorer_and_keeps_nothing_of_the_batch() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_in(dir.path()).unwrap();
+        let kept = mention("kept", "2026-01-01T09:00:00Z", "stored by an earlier poll");
+        store
+            .write(|tx| store_batch(tx, None, &[(&kept, &[][..])], "t"))
+            .unwrap();
+        // The writer fails at the 600th mention, while the scorer is still
+        // scoring (and blocked sending) the chunks after it.
+        store
+            .write(|tx| {
+                tx.execute_batch(
+                    "CREATE TRIGGER fail_mid_batch BEFORE INSERT ON mentions
+                     WHEN new.external_id = 'x600'
+                     BEGIN SELECT RAISE(ABORT, 'the disk is full'); END;",
+                )
+                .db()
+            })
+            .unwrap();
+        let batch: Vec<NewMention> = (0..1_000)
+            .map(|i| {
+                mention(
+                    &format!("x{i}"),
+                    "2026-01-01T10:00:00Z",
+                    "no refund, no reply",
+                )
+            })
+            .collect();
+        let pairs: Vec<(&NewMention, &[i64])> = batch.iter().map(|m| (m, &[][..])).collect();
+        let err = score_and_store(&store, None, &pairs, "t", |_| Ok(())).unwrap_err();
+        assert!(err.to_string().contains("disk is full"), "{err}");
+        assert_eq!(store.read(count).unwrap(), 1, "only the earlier poll's");
+        let indexed: i64 = store
+            .read(|c| {
+                c.query_row(
+                    "SELECT count(*) FROM mentions_fts WHERE mentions_fts MATCH 'refund'",
+                    [],
+                    |r| r.get(0),
+                )
+                .db()
+            })
+            .unwrap();
+        assert_eq!(indexed, 0);
+        // The store goes on: with the fault gone the same batch goes in.
+        store
+            .write(|tx| tx.execute_batch("DROP TRIGGER fail_mid_batch").db())
+            .unwrap();
+        let (stored, ()) = score_and_store(&store, None, &pairs, "t", |_| Ok(())).unwrap();
+        assert_eq!(stored.added, 1_000);
+        assert_eq!(store.read(count).unwrap(), 1_001);
     }
 
     #[test]
