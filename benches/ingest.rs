@@ -185,8 +185,9 @@ struct Stages {
     matching: f64,
     /// Scoring, on a thread beside the writer, and storing.
     storing: f64,
-    /// The WAL file's size at the end: its largest, as SQLite reuses the
-    /// file from the start rather than shrink it.
+    /// The WAL file's largest size, read after each batch's commit (the
+    /// file only grows within a commit; the first commit after a full
+    /// checkpoint cuts it back to the store's `journal_size_limit`).
     wal_bytes: u64,
 }
 
@@ -231,10 +232,9 @@ fn pipeline(items: &[Raw]) -> (Stages, i64) {
             .0
             .added;
         st.storing += t.elapsed().as_secs_f64();
+        let wal = std::fs::metadata(dir.path().join("hearken.sqlite3-wal"));
+        st.wal_bytes = st.wal_bytes.max(wal.map(|m| m.len()).unwrap_or(0));
     }
-    st.wal_bytes = std::fs::metadata(dir.path().join("hearken.sqlite3-wal"))
-        .map(|m| m.len())
-        .unwrap_or(0);
     (st, stored)
 }
 

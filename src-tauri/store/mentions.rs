@@ -602,20 +602,22 @@ mod tests {
             .unwrap();
         assert_eq!(text, "Rude staff, never again");
         assert_eq!(edited_at.as_deref(), Some("2026-01-03T00:00:00Z"));
-        let hits = |q: &str| -> i64 {
-            store
-                .read(|c| {
-                    c.query_row(
-                        "SELECT count(*) FROM mentions_fts WHERE mentions_fts MATCH ?1",
-                        [q],
-                        |r| r.get(0),
-                    )
-                    .db()
-                })
-                .unwrap()
-        };
-        assert_eq!(hits("rude"), 1);
-        assert_eq!(hits("lovely"), 0);
+        assert_eq!(hits(&store, "rude"), 1);
+        assert_eq!(hits(&store, "lovely"), 0);
+    }
+
+    /// How many mentions the full-text index finds for `q`.
+    fn hits(store: &Store, q: &str) -> i64 {
+        store
+            .read(|c| {
+                c.query_row(
+                    "SELECT count(*) FROM mentions_fts WHERE mentions_fts MATCH ?1",
+                    [q],
+                    |r| r.get(0),
+                )
+                .db()
+            })
+            .unwrap()
     }
 
     /// label, model_label, complaint, reasons, scored_with
@@ -848,17 +850,7 @@ mod tests {
             assert_eq!(*complaint, Some(t.complaint), "{id}");
             assert_eq!(version.as_deref(), Some(triage::model_version()), "{id}");
         }
-        let searched: i64 = beside
-            .read(|c| {
-                c.query_row(
-                    "SELECT count(*) FROM mentions_fts WHERE mentions_fts MATCH 'edited'",
-                    [],
-                    |r| r.get(0),
-                )
-                .db()
-            })
-            .unwrap();
-        assert_eq!(searched, 1);
+        assert_eq!(hits(&beside, "edited"), 1);
     }
 
     #[test]
@@ -910,17 +902,7 @@ mod tests {
         let err = score_and_store(&store, None, &pairs, "t", |_| Ok(())).unwrap_err();
         assert!(err.to_string().contains("disk is full"), "{err}");
         assert_eq!(store.read(count).unwrap(), 1, "only the earlier poll's");
-        let indexed: i64 = store
-            .read(|c| {
-                c.query_row(
-                    "SELECT count(*) FROM mentions_fts WHERE mentions_fts MATCH 'refund'",
-                    [],
-                    |r| r.get(0),
-                )
-                .db()
-            })
-            .unwrap();
-        assert_eq!(indexed, 0);
+        assert_eq!(hits(&store, "refund"), 0);
         // The store goes on: with the fault gone the same batch goes in.
         store
             .write(|tx| tx.execute_batch("DROP TRIGGER fail_mid_batch").db())
