@@ -8,7 +8,12 @@
 //! `--memory-only` measures just that).
 //!
 //! Run: `cargo bench --bench ingest` (release). Results are printed and
-//! written to bench-results/ingest.txt.
+//! written to bench-results/ingest.txt. `-- --quick`: one source against
+//! the plain insert, three runs, with the CPU time of the whole process and
+//! of the writer's thread (what the writer waited for shows as the gap
+//! between its CPU time and the storing time). `-- --profile N`: the
+//! pipeline once over N items, for a profiler (callgrind counts the same
+//! instructions each run: compare changes by those).
 
 use std::time::Instant;
 
@@ -491,16 +496,39 @@ fn poll_feed_child(n: usize, port: u16) {
     );
 }
 
+/// CPU seconds (user + system) used so far, from a /proc stat file: the
+/// whole process (`/proc/self/stat`) or the calling thread
+/// (`/proc/thread-self/stat`). Clock ticks of 10 ms.
+fn cpu_seconds(stat: &str) -> f64 {
+    let s = std::fs::read_to_string(stat).unwrap_or_default();
+    // Fields after the command name, which is in parentheses.
+    let after = s.rsplit_once(')').map(|(_, a)| a).unwrap_or("");
+    let f: Vec<f64> = after
+        .split_whitespace()
+        .map(|v| v.parse().unwrap_or(0.0))
+        .collect();
+    // utime and stime are fields 14 and 15; `after` starts at field 3.
+    (f.get(11).copied().unwrap_or(0.0) + f.get(12).copied().unwrap_or(0.0)) / 100.0
+}
+
 fn quick() {
     let items = raw_items(N, 0, Times::Stream);
     let rows: Vec<NewMention> = items.iter().map(normalise).collect();
     let _ = pipeline(&raw_items(5_000, 7, Times::Stream));
     for _ in 0..3 {
+        let (all, mine) = (
+            cpu_seconds("/proc/self/stat"),
+            cpu_seconds("/proc/thread-self/stat"),
+        );
         let (stages, stored) = pipeline(&items);
+        let all = cpu_seconds("/proc/self/stat") - all;
+        let mine = cpu_seconds("/proc/thread-self/stat") - mine;
         assert_eq!(stored, N as i64);
+        let plain_cpu = cpu_seconds("/proc/thread-self/stat");
         let plain = plain_insert(&rows);
+        let plain_cpu = cpu_seconds("/proc/thread-self/stat") - plain_cpu;
         println!(
-            "pipeline {:>6.0}/s (store {:.2} s, WAL {:.1} MB)  plain {:>6.0}/s  ratio {:.0}%",
+            "pipeline {:>6.0}/s (store {:.2} s, WAL {:.1} MB; CPU {all:.2} s, writer's thread {mine:.2} s)  plain {:>6.0}/s (CPU {plain_cpu:.2} s)  ratio {:.0}%",
             N as f64 / stages.total(),
             stages.storing,
             stages.wal_bytes as f64 / 1e6,
@@ -528,6 +556,17 @@ fn main() {
     // `cargo bench --bench ingest -- --quick`: one source against the plain
     // insert, three times, each run printed; for trying a change to the
     // write path. Leaves bench-results/ alone.
+    // `--profile N`: the pipeline once over N items, nothing printed: a
+    // run to look at under a profiler (callgrind counts the same each time).
+    if let Some(i) = args.iter().position(|a| a == "--profile") {
+        let n = args
+            .get(i + 1)
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(20_000);
+        let (_, stored) = pipeline(&raw_items(n, 0, Times::Stream));
+        assert_eq!(stored, n as i64);
+        return;
+    }
     if bench && args.iter().any(|a| a == "--quick") {
         quick();
         return;

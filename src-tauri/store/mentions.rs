@@ -145,9 +145,10 @@ fn store_scored(
 }
 
 /// [`score_and_store`] scores this many before the write, and then chunks
-/// twice as big each time up to [`SCORE_CHUNK`]: storing a mention takes
-/// about twice as long as scoring one, so the scorer keeps ahead of the
-/// writer from the first chunk, and the writer waits only for the first.
+/// twice as big each time up to [`SCORE_CHUNK`], so the writer starts
+/// early. Scoring a mention costs nearly as much CPU as storing it (the
+/// ingest bench's `--quick` and `--profile`), so the writer still waits
+/// for the scorer at times: about a fifth of the storing time there.
 pub const FIRST_SCORED: usize = 32;
 const SCORE_CHUNK: usize = 256;
 
@@ -155,9 +156,8 @@ const SCORE_CHUNK: usize = 256;
 /// it (the source's cursor goes with its mentions). The first few are
 /// scored on a reader before the write; the rest are scored on another
 /// thread (also on a reader) while the writer stores the chunks before,
-/// so the writer waits for scoring only at the start and a second core
-/// does the rest (issue #3: scoring was a quarter of ingesting). Same
-/// result as [`score_unseen`] then [`store_scored`].
+/// so a second core does the scoring (issue #3: scoring was a quarter of
+/// ingesting). Same result as [`score_unseen`] then [`store_scored`].
 pub fn score_and_store<T>(
     store: &super::Store,
     source_id: Option<i64>,
