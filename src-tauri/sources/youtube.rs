@@ -6,7 +6,9 @@
 //! `commentThreads` has no "since" parameter, so Hearken reads newest first
 //! and stops at the watermark kept in the cursor; replies come with their
 //! thread (`part=replies`, the few YouTube includes; the channel's own
-//! replies are not mentions); `textDisplay` is HTML
+//! replies are not mentions), and a thread with more replies than YouTube
+//! included has the rest read from `comments?parentId=` once per new
+//! reply count; `textDisplay` is HTML
 //! unless `textFormat=plainText` is asked for; search titles are
 //! entity-escaped (`&#39;`); a 403 `quotaExceeded` is the daily quota, not
 //! a bad key; every call spends quota units (a search 100), so searches run
@@ -50,6 +52,12 @@ const MAX_QUERY_CHARS: usize = 500;
 /// The first search looks back this far.
 const FIRST_SEARCH_DAYS: i64 = 7;
 const MAX_TEXT_CHARS: usize = 20_000;
+/// A check reads the left-out replies of at most this many threads...
+const MAX_REPLY_THREADS: usize = 20;
+/// ...and at most this many pages (of 100) of each thread's replies.
+const REPLY_PAGES: usize = 3;
+/// Threads whose reply count the cursor remembers as read in full.
+const REMEMBERED_THREADS: usize = 200;
 
 /// What this platform needs from the owner, in plain words.
 pub fn needs() -> super::catalog::Needs {
@@ -166,6 +174,10 @@ struct Cursor {
     searched_at: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     search_resume: Option<SearchResume>,
+    /// Threads whose replies were all read, with the reply count then,
+    /// latest last: read again only when the count changes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    replies_read: Vec<(String, i64)>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -200,6 +212,8 @@ struct Poll<'a> {
     key: String,
     found: FoundMentions,
     wait_secs: Option<u64>,
+    /// Threads whose left-out replies this check has read so far.
+    reply_threads: usize,
 }
 
 async fn fetch(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
@@ -236,6 +250,7 @@ async fn fetch(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
         key,
         found: FoundMentions::default(),
         wait_secs: None,
+        reply_threads: 0,
     };
     if let Some(channel) = &channel {
         if poll.comments(channel, &mut cursor).await? == Pass::Halted {
@@ -439,7 +454,14 @@ impl Poll<'_> {
                     }
                 }
             }
+            let quota_gone = self
+                .read_left_out_replies(&page, channel, cursor, &mut pending)
+                .await;
             token = page.next_page_token.filter(|t| !t.is_empty());
+            if quota_gone {
+                halted = true;
+                break;
+            }
             if reached_floor || token.is_none() {
                 done = true;
                 break;
@@ -461,6 +483,86 @@ impl Poll<'_> {
             }
         }
         Ok(if halted { Pass::Halted } else { Pass::Done })
+    }
+
+    /// Reads the replies YouTube left out of the page's threads (it
+    /// includes a few with each), for threads whose reply count is not the
+    /// one last read in full. Every reply read is kept, old ones too: the
+    /// store keeps each once, and one left out earlier may be older than
+    /// the watermark. A thread whose replies can't be read now is read on
+    /// a later check that finds it again. True when the quota or the meter
+    /// ran out (the check stops).
+    async fn read_left_out_replies(
+        &mut self,
+        page: &ThreadPage,
+        channel: &str,
+        cursor: &mut Cursor,
+        pending: &mut Option<Watermark>,
+    ) -> bool {
+        for thread in &page.items {
+            if self.reply_threads >= MAX_REPLY_THREADS {
+                return false;
+            }
+            let Some(total) = replies_left_out(thread, &cursor.replies_read) else {
+                continue;
+            };
+            self.reply_threads += 1;
+            match self.all_replies(&thread.id).await {
+                Ok((replies, all_read)) => {
+                    for reply in &replies {
+                        if let Some((mention, stamp)) = map_reply(thread, reply, channel) {
+                            Watermark::advance(pending, &stamp, &mention.external_id);
+                            self.found.keep(mention);
+                        }
+                    }
+                    if !all_read {
+                        // The meter is spent: the rest wait for a later check.
+                        return true;
+                    }
+                    remember_replies(&mut cursor.replies_read, &thread.id, total);
+                }
+                Err(CallError::QuotaUsedUp) => {
+                    self.wait_secs = Some(secs_until_pacific_midnight(clock::now()));
+                    return true;
+                }
+                // Named by host only: the key is never in an error.
+                Err(CallError::Fetch(e)) => {
+                    tracing::warn!("YouTube: a thread's replies weren't read: {e}");
+                    return false;
+                }
+                Err(CallError::BadPageToken) => return false,
+            }
+        }
+        false
+    }
+
+    /// A thread's replies, up to [`REPLY_PAGES`] pages (at most 300
+    /// replies are read), and whether they were read to the end of that:
+    /// false when the meter ran out first.
+    async fn all_replies(&mut self, thread_id: &str) -> Result<(Vec<Comment>, bool), CallError> {
+        let mut all = Vec::new();
+        let mut token: Option<String> = None;
+        for _ in 0..REPLY_PAGES {
+            if !self.ctx.meter.try_spend(COMMENT_PAGE_COST) {
+                return Ok((all, false));
+            }
+            let mut params = vec![
+                ("part", "snippet"),
+                ("parentId", thread_id),
+                ("textFormat", "plainText"),
+                ("maxResults", "100"),
+            ];
+            if let Some(t) = &token {
+                params.push(("pageToken", t.as_str()));
+            }
+            let replies: CommentPage = self.call("comments", &params).await?;
+            all.extend(replies.items);
+            token = replies.next_page_token.filter(|t| !t.is_empty());
+            if token.is_none() {
+                break;
+            }
+        }
+        Ok((all, true))
     }
 
     /// One search for new videos that mention the watches' terms, at most
@@ -716,6 +818,37 @@ struct Thread {
     replies: Option<Replies>,
 }
 
+/// A page of `comments?parentId=`: a thread's replies.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct CommentPage {
+    #[serde(default)]
+    items: Vec<Comment>,
+    #[serde(default)]
+    next_page_token: Option<String>,
+}
+
+/// The thread's reply count if YouTube left some of its replies out and
+/// they weren't all read at that count already.
+fn replies_left_out(thread: &Thread, read: &[(String, i64)]) -> Option<i64> {
+    let total = thread.snippet.as_ref()?.total_reply_count?;
+    let included = thread.replies.as_ref().map_or(0, |r| r.comments.len()) as i64;
+    let known = read
+        .iter()
+        .find(|(id, _)| *id == thread.id)
+        .map(|(_, n)| *n);
+    (total > included && known != Some(total)).then_some(total)
+}
+
+/// Notes that `thread`'s replies were all read at `total`, keeping the
+/// latest [`REMEMBERED_THREADS`].
+fn remember_replies(read: &mut Vec<(String, i64)>, thread: &str, total: i64) {
+    read.retain(|(id, _)| id != thread);
+    read.push((thread.to_string(), total));
+    let over = read.len().saturating_sub(REMEMBERED_THREADS);
+    read.drain(..over);
+}
+
 /// The replies YouTube includes with a thread (a few, not always all).
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -729,6 +862,8 @@ struct Replies {
 struct ThreadSnippet {
     #[serde(default)]
     video_id: Option<String>,
+    #[serde(default)]
+    total_reply_count: Option<i64>,
     #[serde(default)]
     top_level_comment: Option<Comment>,
 }
@@ -949,6 +1084,21 @@ fn map_video(result: &SearchResult) -> Option<(NewMention, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_cursor_remembers_the_latest_threads_read_in_full_and_no_more() {
+        let mut read = Vec::new();
+        for n in 0..REMEMBERED_THREADS + 5 {
+            remember_replies(&mut read, &format!("T{n}"), 6);
+        }
+        assert_eq!(read.len(), REMEMBERED_THREADS);
+        assert_eq!(read[0].0, "T5", "the oldest went first");
+        // Read again at a new count: moved to the end, not repeated.
+        remember_replies(&mut read, "T5", 7);
+        assert_eq!(read.len(), REMEMBERED_THREADS);
+        assert_eq!(read.last(), Some(&("T5".to_string(), 7)));
+        assert_eq!(read.iter().filter(|(id, _)| id == "T5").count(), 1);
+    }
 
     #[test]
     fn usage_reads_like_a_sentence_with_thousands_grouped() {

@@ -275,6 +275,164 @@ fn replies_in_a_thread_are_mentions_but_the_channels_own_are_not() {
     assert_eq!(server.requests().len(), 3, "one page a check");
 }
 
+/// A channel whose thread UgzT1 has more replies than commentThreads
+/// includes (it includes the first two): the replies, shared so a test can
+/// add one; `comments?parentId=` serves them three a page, or fails with
+/// 500 while `failing` is set.
+fn long_thread_server(
+    replies: std::sync::Arc<std::sync::Mutex<Vec<Value>>>,
+    failing: std::sync::Arc<std::sync::atomic::AtomicBool>,
+) -> FakeServer {
+    FakeServer::start(move |req| {
+        let all = replies.lock().unwrap().clone();
+        if req.route() == "/youtube/v3/comments" {
+            if failing.load(std::sync::atomic::Ordering::SeqCst) {
+                return Reply::json(500, &google_error(500, "backendError", "Backend Error"));
+            }
+            assert_eq!(req.query("parentId").as_deref(), Some("UgzT1"));
+            assert_eq!(req.query("part").as_deref(), Some("snippet"));
+            assert_eq!(req.query("textFormat").as_deref(), Some("plainText"));
+            assert_eq!(req.query("key").as_deref(), Some(KEY));
+            let from: usize = req
+                .query("pageToken")
+                .map(|t| t[1..].parse().unwrap())
+                .unwrap_or(0);
+            let mut v = json!({
+                "kind": "youtube#commentListResponse",
+                "items": all.iter().skip(from).take(3).cloned().collect::<Vec<_>>()
+            });
+            if from + 3 < all.len() {
+                v["nextPageToken"] = json!(format!("R{}", from + 3));
+            }
+            return Reply::json(200, &v);
+        }
+        assert_eq!(req.route(), "/youtube/v3/commentThreads");
+        let mut t1 = with_replies(
+            thread(
+                "UgzT1",
+                "Wheel buckled after a week",
+                "2026-05-01T10:00:00Z",
+                "2026-05-01T10:00:00Z",
+            ),
+            all.iter().take(2).cloned().collect(),
+        );
+        t1["snippet"]["totalReplyCount"] = json!(all.len());
+        let t0 = thread(
+            "UgzT0",
+            "Great video",
+            "2026-04-01T10:00:00Z",
+            "2026-04-01T10:00:00Z",
+        );
+        Reply::json(200, &page(vec![t1, t0], None))
+    })
+}
+
+fn numbered_reply(n: usize) -> Value {
+    let author = if n == 4 {
+        (CHANNEL, "@pedalpine")
+    } else {
+        ("UCjo0000000000000000000", "@jo_rides")
+    };
+    reply(
+        &format!("R{n}"),
+        "UgzT1",
+        &format!("Reply number {n}"),
+        &format!("2026-05-01T1{n}:00:00Z"),
+        author,
+    )
+}
+
+fn ids_of(out: &FetchOutcome) -> Vec<&str> {
+    out.mentions
+        .iter()
+        .map(|m| m.external_id.as_str())
+        .collect()
+}
+
+#[test]
+fn replies_youtube_left_out_are_read_once_per_new_reply_count() {
+    let replies = std::sync::Arc::new(std::sync::Mutex::new(
+        (1..=6).map(numbered_reply).collect::<Vec<_>>(),
+    ));
+    let failing = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let server = long_thread_server(replies.clone(), failing);
+    let mut row = comments_row(&server);
+    let meter = Meter::new(Some(10_000), 0);
+    let first = run(&row, &meter, &[]).unwrap();
+    // The two included, then the rest read from comments?parentId= (two
+    // pages of three), once each; the channel's own reply (R4) is not a
+    // mention.
+    assert_eq!(
+        ids_of(&first),
+        ["UgzT1", "UgzT1.R1", "UgzT1.R2", "UgzT0", "UgzT1.R3", "UgzT1.R5", "UgzT1.R6"]
+    );
+    let r5 = &first.mentions[5];
+    assert_eq!(r5.text, "Reply number 5");
+    assert_eq!(r5.created_at, "2026-05-01T15:00:00Z");
+    assert_eq!(
+        r5.url.as_deref(),
+        Some("https://www.youtube.com/watch?v=vid12345678&lc=UgzT1.R5")
+    );
+    assert_eq!(
+        server.requests().len(),
+        3,
+        "one thread page, two reply pages"
+    );
+    assert_eq!(meter.used_now(), 3, "a unit a page");
+    let cursor = first.state.cursor.clone().unwrap();
+    assert!(!cursor.contains(KEY));
+    row.state = first.state;
+
+    // Nothing new: the count was read in full, so no reply page is asked for.
+    let second = run(&row, &meter, &[]).unwrap();
+    assert!(second.mentions.is_empty(), "{:?}", ids_of(&second));
+    assert_eq!(server.requests().len(), 4);
+    row.state = second.state;
+
+    // A seventh reply: the thread's replies are read again (the store keeps
+    // each once), and the new one is among them.
+    replies.lock().unwrap().push(numbered_reply(7));
+    let third = run(&row, &meter, &[]).unwrap();
+    let ids = ids_of(&third);
+    assert!(ids.contains(&"UgzT1.R7"), "{ids:?}");
+    assert!(!ids.contains(&"UgzT1.R4"), "{ids:?}");
+    assert_eq!(server.requests().len(), 4 + 1 + 3, "three pages of three");
+}
+
+#[test]
+fn replies_that_fail_or_outrun_the_meter_are_read_on_a_later_check() {
+    let replies = std::sync::Arc::new(std::sync::Mutex::new(
+        (1..=6).map(numbered_reply).collect::<Vec<_>>(),
+    ));
+    let failing = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let server = long_thread_server(replies, failing.clone());
+    let mut row = comments_row(&server);
+    let meter = Meter::new(Some(10_000), 0);
+    // The replies can't be read: the thread and what was included still come.
+    let first = run(&row, &meter, &[]).unwrap();
+    assert_eq!(ids_of(&first), ["UgzT1", "UgzT1.R1", "UgzT1.R2", "UgzT0"]);
+    row.state = first.state;
+
+    // Two units left: the thread page and one page of replies, then the
+    // meter stops the check with what it read.
+    failing.store(false, std::sync::atomic::Ordering::SeqCst);
+    let short = Meter::new(Some(100), 98);
+    let second = run(&row, &short, &[]).unwrap();
+    assert_eq!(ids_of(&second), ["UgzT1.R1", "UgzT1.R2", "UgzT1.R3"]);
+    assert_eq!(short.remaining(), Some(0));
+    row.state = second.state;
+
+    // With units again, the thread's replies are read in full.
+    let third = run(&row, &meter, &[]).unwrap();
+    let ids = ids_of(&third);
+    for id in ["UgzT1.R3", "UgzT1.R5", "UgzT1.R6"] {
+        assert!(ids.contains(&id), "{id} in {ids:?}");
+    }
+    row.state = third.state;
+    let fourth = run(&row, &meter, &[]).unwrap();
+    assert!(fourth.mentions.is_empty(), "{:?}", ids_of(&fourth));
+}
+
 #[test]
 fn a_later_check_stops_at_the_watermark_and_returns_only_new_comments() {
     let server = FakeServer::start(|_| {
