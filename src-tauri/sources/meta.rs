@@ -277,6 +277,7 @@ async fn fetch_facebook(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchErr
         &cursor.feed,
     )
     .await;
+    graph.next_edge();
     if !graph.stop || tagged_top.is_some() {
         cursor.tagged = facebook_window(
             &mut graph,
@@ -288,6 +289,7 @@ async fn fetch_facebook(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchErr
         )
         .await;
     }
+    graph.next_edge();
     if !graph.stop || own_posts.is_some() {
         facebook_comments(
             &mut graph,
@@ -650,6 +652,7 @@ async fn fetch_instagram(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchEr
         found.keep(instagram_media(media));
     }
     cursor.tags = walked.stretch;
+    graph.next_edge();
     if !graph.stop || own_media.is_some() {
         instagram_comments(
             &mut graph,
@@ -1168,6 +1171,12 @@ struct Graph<'a> {
     wait_secs: Option<u64>,
     error: Option<FetchError>,
     stop: bool,
+    /// The poll stopped because Meta refused a field or edge (see
+    /// [`Refusal::names_a_field`]), not for usage or a failure that
+    /// stops every edge: the next edge may still be read.
+    field_refused: bool,
+    /// Meta's usage headers said to slow down.
+    throttled: bool,
 }
 
 impl<'a> Graph<'a> {
@@ -1189,6 +1198,8 @@ impl<'a> Graph<'a> {
             wait_secs: None,
             error: None,
             stop: false,
+            field_refused: false,
+            throttled: false,
         })
     }
 
@@ -1217,6 +1228,7 @@ impl<'a> Graph<'a> {
         if let Some(wait) = usage_wait(&fetched) {
             self.wait_secs = self.wait_secs.max(Some(wait));
             self.stop = true;
+            self.throttled = true;
         }
         if !(200..300).contains(&fetched.status) {
             return Err(Refusal {
@@ -1232,13 +1244,30 @@ impl<'a> Graph<'a> {
     async fn get<T: DeserializeOwned>(&mut self, url: &Url) -> Option<T> {
         match self.fetch(url).await {
             Ok(v) => Some(v),
-            Err(refusal) => self.fail(refusal.error),
+            Err(refusal) => {
+                let field = refusal.names_a_field();
+                self.fail::<()>(refusal.error);
+                self.field_refused = field;
+                None
+            }
         }
+    }
+
+    /// Before the next edge: an edge Meta refused (a missing permission)
+    /// stopped only itself, so the poll goes on with the others; usage
+    /// limits and other failures still stop it. The refusal is kept, and
+    /// is what the owner sees if nothing else is found.
+    fn next_edge(&mut self) {
+        if self.field_refused && !self.throttled {
+            self.stop = false;
+        }
+        self.field_refused = false;
     }
 
     fn fail<T>(&mut self, e: FetchError) -> Option<T> {
         self.error = Some(e);
         self.stop = true;
+        self.field_refused = false;
         None
     }
 

@@ -763,21 +763,42 @@ fn metas_own_error_message_is_passed_on() {
 
 #[test]
 fn a_refused_edge_is_read_apart_and_what_works_is_kept() {
-    // The token lacks the permission `tagged` needs: Meta refuses the
-    // combined request, and the edge alone.
+    // The token lacks the permission `feed` needs: Meta refuses the
+    // combined request, and the edge alone. The other edges are still
+    // read: posts tagging the Page, and comments on its own posts.
     let refused = || {
         Reply::json(
             403,
             &json!({"error": {"message": "(#10) This endpoint requires the 'pages_read_user_content' permission.", "type": "OAuthException", "code": 10}}),
         )
     };
+    let own = format!("{PAGE}_899");
+    let comments_route = format!("/v21.0/{own}/comments");
     let server = FakeServer::start(move |req| {
-        if req.route() == format!("/v21.0/{PAGE}") || req.route().ends_with("/tagged") {
+        let route = req.route();
+        if route == format!("/v21.0/{PAGE}") || route.ends_with("/feed") {
             refused()
-        } else if req.route().ends_with("/feed") {
+        } else if route.ends_with("/tagged") {
             Reply::json(
                 200,
-                &list(vec![post("1_2", "kept", "2026-09-06T10:00:00+0000", None)]),
+                &list(vec![post(
+                    "5550002_77",
+                    "Thanks @Pedal & Pine for the quick fix",
+                    "2026-09-05T10:00:00+0000",
+                    Some(("5550002", "Ashby Cycling Club")),
+                )]),
+            )
+        } else if route.ends_with("/published_posts") {
+            Reply::json(200, &list(vec![json!({"id": format!("{PAGE}_899")})]))
+        } else if route == comments_route {
+            Reply::json(
+                200,
+                &list(vec![post(
+                    &format!("{PAGE}_899_3001"),
+                    "Still waiting for my refund",
+                    "2026-09-06T16:05:00+0000",
+                    Some(("5550003", "Sam")),
+                )]),
             )
         } else {
             Reply::json(200, &list(vec![]))
@@ -796,15 +817,18 @@ fn a_refused_edge_is_read_apart_and_what_works_is_kept() {
             format!("/v21.0/{PAGE}"),
             format!("/v21.0/{PAGE}/feed"),
             format!("/v21.0/{PAGE}/tagged"),
+            format!("/v21.0/{PAGE}/published_posts"),
+            format!("/v21.0/{own}/comments"),
         ]
     );
-    assert_eq!(ids(&out), ["1_2"]);
+    let comment = format!("{PAGE}_899_3001");
+    assert_eq!(ids(&out), ["5550002_77", comment.as_str()]);
     let c = cursor(&out);
-    assert_eq!(c["feed"]["since"]["at"], unix("2026-09-06T10:00:00+0000"));
     assert!(
-        c["tagged"].get("since").is_none(),
-        "the failed edge stays where it was"
+        c["feed"].get("since").is_none(),
+        "the refused edge stays where it was"
     );
+    assert_eq!(c["tagged"]["since"]["at"], unix("2026-09-05T10:00:00+0000"));
     let until = c["separate_until"].as_i64().unwrap();
     let now = hearken_lib::clock::now().unix_timestamp();
     assert!(
@@ -813,15 +837,20 @@ fn a_refused_edge_is_read_apart_and_what_works_is_kept() {
     );
 
     // For a day the edges are asked for one by one, not combined first.
-    // With nothing new on the feed, the refusal is what the owner sees.
+    // With nothing new on the others, the refusal is what the owner sees.
     row.state = out.state;
     let before = server.requests().len();
     let err = run(&row).unwrap_err();
     assert_eq!(err.code(), "platform_error");
     assert!(err.to_string().contains("pages_read_user_content"), "{err}");
-    assert_eq!(
-        since(&server, before)[0].route(),
-        format!("/v21.0/{PAGE}/feed")
+    let again: Vec<String> = since(&server, before)
+        .iter()
+        .map(|r| r.route().to_string())
+        .collect();
+    assert_eq!(again[0], format!("/v21.0/{PAGE}/feed"));
+    assert!(
+        again.contains(&format!("/v21.0/{PAGE}/tagged")),
+        "{again:?}"
     );
 }
 
@@ -975,6 +1004,52 @@ fn account() -> Account {
         .unwrap()
         .insert("17800000000000001".into(), vec![first]);
     a
+}
+
+#[test]
+fn an_instagram_account_refused_its_tags_still_has_its_comments_read() {
+    // The token may not read tags: the combined request and /tags are
+    // refused, and the comments on the account's media are read all the same.
+    let a = account();
+    let server = FakeServer::start(|_| Reply::json(500, &json!({})));
+    let base = server.url("");
+    server.set(move |req| {
+        if req.route() == format!("/v21.0/{IG}") || req.route().ends_with("/tags") {
+            return Reply::json(
+                403,
+                &json!({"error": {"message": "(#10) Application does not have permission for this action", "type": "OAuthException", "code": 10}}),
+            );
+        }
+        let data = |n: &str, e: &str, _: &BTreeMap<String, String>| a.data(n, e);
+        graph::answer(
+            req,
+            &graph::Fake {
+                base: &base,
+                token: TOKEN,
+                max_page: 100,
+                data: &data,
+            },
+        )
+    });
+    let out = run(&ig_row(&server)).unwrap();
+    let routes: Vec<String> = server
+        .requests()
+        .iter()
+        .map(|r| r.route().to_string())
+        .collect();
+    assert_eq!(
+        routes[..2],
+        [format!("/v21.0/{IG}"), format!("/v21.0/{IG}/tags")]
+    );
+    assert!(routes.contains(&format!("/v21.0/{IG}/media")), "{routes:?}");
+    let found = ids(&out);
+    assert!(found.contains(&"18000000000000001"), "{found:?}");
+    assert!(found.contains(&"18000000000000003"), "{found:?}");
+    assert!(
+        !found.iter().any(|id| id.starts_with("179")),
+        "no tags: {found:?}"
+    );
+    assert!(cursor(&out)["separate_until"].as_i64().is_some());
 }
 
 #[test]
