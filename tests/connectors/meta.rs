@@ -70,6 +70,11 @@ fn find<'a>(reqs: &'a [SeenRequest], route: &str) -> Vec<&'a SeenRequest> {
     reqs.iter().filter(|r| r.route() == route).collect()
 }
 
+/// The routes of `reqs`, in order.
+fn routes(reqs: &[SeenRequest]) -> Vec<String> {
+    reqs.iter().map(|r| r.route().to_string()).collect()
+}
+
 /// The requests made since `before` (a count of earlier requests).
 fn since(server: &FakeServer, before: usize) -> Vec<SeenRequest> {
     server.requests().split_off(before)
@@ -806,13 +811,8 @@ fn a_refused_edge_is_read_apart_and_what_works_is_kept() {
     });
     let mut row = fb_row(&server);
     let out = run(&row).unwrap();
-    let routes: Vec<String> = server
-        .requests()
-        .iter()
-        .map(|r| r.route().to_string())
-        .collect();
     assert_eq!(
-        routes,
+        routes(&server.requests()),
         [
             format!("/v21.0/{PAGE}"),
             format!("/v21.0/{PAGE}/feed"),
@@ -843,10 +843,7 @@ fn a_refused_edge_is_read_apart_and_what_works_is_kept() {
     let err = run(&row).unwrap_err();
     assert_eq!(err.code(), "platform_error");
     assert!(err.to_string().contains("pages_read_user_content"), "{err}");
-    let again: Vec<String> = since(&server, before)
-        .iter()
-        .map(|r| r.route().to_string())
-        .collect();
+    let again = routes(&since(&server, before));
     assert_eq!(again[0], format!("/v21.0/{PAGE}/feed"));
     assert!(
         again.contains(&format!("/v21.0/{PAGE}/tagged")),
@@ -899,6 +896,9 @@ struct Account {
     comments: Arc<Mutex<BTreeMap<String, Vec<Value>>>>,
     /// A stored `after` cursor on /tags that Meta no longer accepts.
     expired: Arc<Mutex<Option<String>>>,
+    /// The token may not read tags: the combined request and /tags are
+    /// refused.
+    tags_refused: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Account {
@@ -934,6 +934,13 @@ impl Account {
         let base = server.url("");
         let a = self.clone();
         server.set(move |req| {
+            let refused = a.tags_refused.load(std::sync::atomic::Ordering::SeqCst);
+            if refused && (req.route() == format!("/v21.0/{IG}") || req.route().ends_with("/tags")) {
+                return Reply::json(
+                    403,
+                    &json!({"error": {"message": "(#10) Application does not have permission for this action", "type": "OAuthException", "code": 10}}),
+                );
+            }
             let expired = a.expired.lock().unwrap().clone();
             if req.route().ends_with("/tags") && expired.is_some() && req.query("after") == expired {
                 return Reply::json(
@@ -1011,32 +1018,11 @@ fn an_instagram_account_refused_its_tags_still_has_its_comments_read() {
     // The token may not read tags: the combined request and /tags are
     // refused, and the comments on the account's media are read all the same.
     let a = account();
-    let server = FakeServer::start(|_| Reply::json(500, &json!({})));
-    let base = server.url("");
-    server.set(move |req| {
-        if req.route() == format!("/v21.0/{IG}") || req.route().ends_with("/tags") {
-            return Reply::json(
-                403,
-                &json!({"error": {"message": "(#10) Application does not have permission for this action", "type": "OAuthException", "code": 10}}),
-            );
-        }
-        let data = |n: &str, e: &str, _: &BTreeMap<String, String>| a.data(n, e);
-        graph::answer(
-            req,
-            &graph::Fake {
-                base: &base,
-                token: TOKEN,
-                max_page: 100,
-                data: &data,
-            },
-        )
-    });
+    a.tags_refused
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    let server = a.start(100);
     let out = run(&ig_row(&server)).unwrap();
-    let routes: Vec<String> = server
-        .requests()
-        .iter()
-        .map(|r| r.route().to_string())
-        .collect();
+    let routes = routes(&server.requests());
     assert_eq!(
         routes[..2],
         [format!("/v21.0/{IG}"), format!("/v21.0/{IG}/tags")]
