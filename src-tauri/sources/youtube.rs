@@ -425,7 +425,7 @@ impl Poll<'_> {
                                     .into(),
                             })
                         }
-                        _ => {}
+                        e => self.wait_if_throttled(&e),
                     }
                     halted = true;
                     break;
@@ -485,13 +485,25 @@ impl Poll<'_> {
         Ok(if halted { Pass::Halted } else { Pass::Done })
     }
 
+    /// After mentions were kept, a throttled call ends the check with
+    /// them; the next waits as long as YouTube asked.
+    fn wait_if_throttled(&mut self, e: &CallError) {
+        if let CallError::Fetch(FetchError::RateLimited {
+            retry_after_secs: Some(secs),
+            ..
+        }) = e
+        {
+            self.wait_secs = self.wait_secs.max(Some(*secs));
+        }
+    }
+
     /// Reads the replies YouTube left out of the page's threads (it
     /// includes a few with each), for threads whose reply count is not the
     /// one last read in full. Every reply read is kept, old ones too: the
     /// store keeps each once, and one left out earlier may be older than
     /// the watermark. A thread whose replies can't be read now is read on
     /// a later check that finds it again. True when the quota or the meter
-    /// ran out (the check stops).
+    /// ran out, or YouTube asked to slow down (the check stops).
     async fn read_left_out_replies(
         &mut self,
         page: &ThreadPage,
@@ -523,6 +535,10 @@ impl Poll<'_> {
                 }
                 Err(CallError::QuotaUsedUp) => {
                     self.wait_secs = Some(secs_until_pacific_midnight(clock::now()));
+                    return true;
+                }
+                Err(e @ CallError::Fetch(FetchError::RateLimited { .. })) => {
+                    self.wait_if_throttled(&e);
                     return true;
                 }
                 // Named by host only: the key is never in an error.

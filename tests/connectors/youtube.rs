@@ -278,16 +278,16 @@ fn replies_in_a_thread_are_mentions_but_the_channels_own_are_not() {
 /// A channel whose thread UgzT1 has more replies than commentThreads
 /// includes (it includes the first two): the replies, shared so a test can
 /// add one; `comments?parentId=` serves them three a page, or fails with
-/// 500 while `failing` is set.
+/// `failing` while it is set.
 fn long_thread_server(
     replies: std::sync::Arc<std::sync::Mutex<Vec<Value>>>,
-    failing: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    failing: std::sync::Arc<std::sync::Mutex<Option<Reply>>>,
 ) -> FakeServer {
     FakeServer::start(move |req| {
         let all = replies.lock().unwrap().clone();
         if req.route() == "/youtube/v3/comments" {
-            if failing.load(std::sync::atomic::Ordering::SeqCst) {
-                return Reply::json(500, &google_error(500, "backendError", "Backend Error"));
+            if let Some(reply) = failing.lock().unwrap().clone() {
+                return reply;
             }
             assert_eq!(req.query("parentId").as_deref(), Some("UgzT1"));
             assert_eq!(req.query("part").as_deref(), Some("snippet"));
@@ -354,8 +354,7 @@ fn replies_youtube_left_out_are_read_once_per_new_reply_count() {
     let replies = std::sync::Arc::new(std::sync::Mutex::new(
         (1..=6).map(numbered_reply).collect::<Vec<_>>(),
     ));
-    let failing = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let server = long_thread_server(replies.clone(), failing);
+    let server = long_thread_server(replies.clone(), Default::default());
     let mut row = comments_row(&server);
     let meter = Meter::new(Some(10_000), 0);
     let first = run(&row, &meter, &[]).unwrap();
@@ -404,18 +403,32 @@ fn replies_that_fail_or_outrun_the_meter_are_read_on_a_later_check() {
     let replies = std::sync::Arc::new(std::sync::Mutex::new(
         (1..=6).map(numbered_reply).collect::<Vec<_>>(),
     ));
-    let failing = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let failing = std::sync::Arc::new(std::sync::Mutex::new(Some(Reply::json(
+        500,
+        &google_error(500, "backendError", "Backend Error"),
+    ))));
     let server = long_thread_server(replies, failing.clone());
     let mut row = comments_row(&server);
     let meter = Meter::new(Some(10_000), 0);
     // The replies can't be read: the thread and what was included still come.
     let first = run(&row, &meter, &[]).unwrap();
     assert_eq!(ids_of(&first), ["UgzT1", "UgzT1.R1", "UgzT1.R2", "UgzT0"]);
+    assert_eq!(first.wait_secs, None);
     row.state = first.state;
+
+    // Throttled: the same, and the next check waits as YouTube asked.
+    *failing.lock().unwrap() = Some(
+        Reply::json(429, &google_error(429, "rateLimitExceeded", "slow"))
+            .with_header("Retry-After", "120"),
+    );
+    let throttled = run(&row, &meter, &[]).unwrap();
+    assert_eq!(throttled.wait_secs, Some(120));
+    assert!(throttled.mentions.is_empty(), "{:?}", ids_of(&throttled));
+    row.state = throttled.state;
 
     // Two units left: the thread page and one page of replies, then the
     // meter stops the check with what it read.
-    failing.store(false, std::sync::atomic::Ordering::SeqCst);
+    *failing.lock().unwrap() = None;
     let short = Meter::new(Some(100), 98);
     let second = run(&row, &short, &[]).unwrap();
     assert_eq!(ids_of(&second), ["UgzT1.R1", "UgzT1.R2", "UgzT1.R3"]);
@@ -898,6 +911,30 @@ fn throttling_is_rate_limited_with_the_platforms_wait() {
     });
     let err = run(&comments_row(&server), &Meter::unlimited(), &[]).unwrap_err();
     assert_eq!(err.retry_after_secs(), Some(120));
+}
+
+#[test]
+fn throttled_after_a_first_page_keeps_it_and_waits_as_asked() {
+    let server = FakeServer::start(|req| match req.query("pageToken").as_deref() {
+        None => Reply::json(
+            200,
+            &page(
+                vec![thread(
+                    "UgyNew",
+                    "Still no reply about my order",
+                    "2026-05-02T10:00:00Z",
+                    "2026-05-02T10:00:00Z",
+                )],
+                Some("P2"),
+            ),
+        ),
+        _ => Reply::json(429, &google_error(429, "rateLimitExceeded", "slow"))
+            .with_header("Retry-After", "90"),
+    });
+    let out = run(&comments_row(&server), &Meter::unlimited(), &[]).unwrap();
+    assert_eq!(ids_of(&out), ["UgyNew"]);
+    assert_eq!(out.wait_secs, Some(90));
+    assert_eq!(server.requests().len(), 2);
 }
 
 #[test]
