@@ -1175,8 +1175,6 @@ struct Graph<'a> {
     /// [`Refusal::names_a_field`]), not for usage or a failure that
     /// stops every edge: the next edge may still be read.
     field_refused: bool,
-    /// Meta's usage headers said to slow down.
-    throttled: bool,
 }
 
 impl<'a> Graph<'a> {
@@ -1199,7 +1197,6 @@ impl<'a> Graph<'a> {
             error: None,
             stop: false,
             field_refused: false,
-            throttled: false,
         })
     }
 
@@ -1228,7 +1225,6 @@ impl<'a> Graph<'a> {
         if let Some(wait) = usage_wait(&fetched) {
             self.wait_secs = self.wait_secs.max(Some(wait));
             self.stop = true;
-            self.throttled = true;
         }
         if !(200..300).contains(&fetched.status) {
             return Err(Refusal {
@@ -1255,10 +1251,11 @@ impl<'a> Graph<'a> {
 
     /// Before the next edge: an edge Meta refused (a missing permission)
     /// stopped only itself, so the poll goes on with the others; usage
-    /// limits and other failures still stop it. The refusal is kept, and
-    /// is what the owner sees if nothing else is found.
+    /// limits (`wait_secs`, set only by Meta's usage headers) and other
+    /// failures still stop it. The refusal is kept, and is what the owner
+    /// sees if nothing else is found.
     fn next_edge(&mut self) {
-        if self.field_refused && !self.throttled {
+        if self.field_refused && self.wait_secs.is_none() {
             self.stop = false;
         }
         self.field_refused = false;

@@ -414,9 +414,6 @@ impl Poll<'_> {
                     let first_call = pages == 0 && self.found.is_empty();
                     match e {
                         CallError::QuotaUsedUp if first_call => return Err(quota_error()),
-                        CallError::QuotaUsedUp => {
-                            self.wait_secs = Some(secs_until_pacific_midnight(clock::now()));
-                        }
                         CallError::Fetch(err) if first_call => return Err(err),
                         CallError::BadPageToken if first_call => {
                             return Err(FetchError::Platform {
@@ -425,7 +422,7 @@ impl Poll<'_> {
                                     .into(),
                             })
                         }
-                        e => self.wait_if_throttled(&e),
+                        e => self.wait_as_asked(&e),
                     }
                     halted = true;
                     break;
@@ -485,15 +482,19 @@ impl Poll<'_> {
         Ok(if halted { Pass::Halted } else { Pass::Done })
     }
 
-    /// After mentions were kept, a throttled call ends the check with
-    /// them; the next waits as long as YouTube asked.
-    fn wait_if_throttled(&mut self, e: &CallError) {
-        if let CallError::Fetch(FetchError::RateLimited {
-            retry_after_secs: Some(secs),
-            ..
-        }) = e
-        {
-            self.wait_secs = self.wait_secs.max(Some(*secs));
+    /// After mentions were kept, a call refused for the daily quota or
+    /// throttled ends the check with them: the next waits for the quota's
+    /// reset at midnight Pacific time, or as long as YouTube asked.
+    fn wait_as_asked(&mut self, e: &CallError) {
+        match e {
+            CallError::QuotaUsedUp => {
+                self.wait_secs = Some(secs_until_pacific_midnight(clock::now()));
+            }
+            CallError::Fetch(FetchError::RateLimited {
+                retry_after_secs: Some(secs),
+                ..
+            }) => self.wait_secs = self.wait_secs.max(Some(*secs)),
+            _ => {}
         }
     }
 
@@ -533,12 +534,10 @@ impl Poll<'_> {
                     }
                     remember_replies(&mut cursor.replies_read, &thread.id, total);
                 }
-                Err(CallError::QuotaUsedUp) => {
-                    self.wait_secs = Some(secs_until_pacific_midnight(clock::now()));
-                    return true;
-                }
-                Err(e @ CallError::Fetch(FetchError::RateLimited { .. })) => {
-                    self.wait_if_throttled(&e);
+                Err(
+                    e @ (CallError::QuotaUsedUp | CallError::Fetch(FetchError::RateLimited { .. })),
+                ) => {
+                    self.wait_as_asked(&e);
                     return true;
                 }
                 // Named by host only: the key is never in an error.
@@ -635,8 +634,8 @@ impl Poll<'_> {
                 let nothing_yet = self.found.is_empty();
                 return match e {
                     CallError::QuotaUsedUp if nothing_yet => Err(quota_error()),
-                    CallError::QuotaUsedUp => {
-                        self.wait_secs = Some(secs_until_pacific_midnight(now));
+                    e @ CallError::QuotaUsedUp => {
+                        self.wait_as_asked(&e);
                         Ok(())
                     }
                     CallError::BadPageToken => {
