@@ -6,7 +6,9 @@
 #   3. Rust: rustfmt check, clippy with warnings as errors
 #   4. Rust unit + integration tests against a real gnome-keyring in a fresh
 #      D-Bus session
-#   5. the generated TypeScript bindings are the ones committed
+#   5. the tests of the patched vader-parity in vendor/ (casing sweep,
+#      frozen vectors), then: the generated TypeScript bindings are the
+#      ones committed
 #   6. a debug build of the app, then the end-to-end tests (tauri-driver +
 #      WebKitWebDriver under Xvfb, fresh D-Bus session + keyring); screenshots
 #      go to e2e-artifacts/
@@ -98,6 +100,8 @@ section "Rust: format (cargo fmt --check)" cargo fmt --all -- --check
 section "Rust: lint (cargo clippy -D warnings)" cargo clippy --all-targets -- -D warnings
 section "Rust: tests with a real keyring (cargo test)" \
   bash "$ROOT/scripts/with-keyring.sh" cargo test --all-targets
+section "Rust: the patched vader-parity's own tests (vendor/)" \
+  cargo test --release --manifest-path "$ROOT/vendor/vader-parity/Cargo.toml"
 section "Generated TypeScript bindings are current" check_bindings
 section "App: debug build for the end-to-end tests" cargo build
 section "End-to-end tests (tauri-driver, Xvfb, keyring)" run_e2e
