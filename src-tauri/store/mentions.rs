@@ -321,9 +321,9 @@ fn store_scored_with(
         let scored = score_of(i)?;
         // A mention scored before the write was not stored when a reader
         // looked, so it is inserted straight away; the insert finds it if
-        // it was stored since (the same post twice in this batch). Any
-        // other is looked for first, which spares scoring the posts a poll
-        // has already seen.
+        // this transaction stored it since (the same post twice in one
+        // poll). Any other is looked for first, which spares scoring the
+        // posts a poll has already seen.
         let mut existing: Option<i64> = match scored {
             Some(_) => None,
             None => find
