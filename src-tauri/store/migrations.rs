@@ -1071,6 +1071,16 @@ mod tests {
         assert_eq!(version(&conn).unwrap(), LATEST + 1);
     }
 
+    /// The stored definition of `mentions`.
+    fn mentions_sql(conn: &Connection) -> String {
+        conn.query_row(
+            "SELECT sql FROM sqlite_schema WHERE name = 'mentions'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+    }
+
     /// The opcodes SQLite runs for `sql`.
     fn opcodes(conn: &Connection, sql: &str) -> Vec<String> {
         let mut stmt = conn.prepare(&format!("EXPLAIN {sql}")).unwrap();
@@ -1114,13 +1124,7 @@ mod tests {
             }
         }
         // The stored definition has the new rule; the schema is read-only again.
-        let stored: String = conn
-            .query_row(
-                "SELECT sql FROM sqlite_schema WHERE name = 'mentions'",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
+        let stored = mentions_sql(&conn);
         assert!(stored.contains(STATUS_EQUALS) && !stored.contains("IN ("));
         assert!(!conn
             .query_row::<bool, _, _>("PRAGMA writable_schema", [], |r| r.get(0))
@@ -1160,13 +1164,7 @@ mod tests {
     #[test]
     fn migration_12_failing_leaves_version_11_whole_and_the_schema_read_only() {
         let mut conn = db_at(11);
-        let before: String = conn
-            .query_row(
-                "SELECT sql FROM sqlite_schema WHERE name = 'mentions'",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
+        let before = mentions_sql(&conn);
         // SQLite's defensive mode refuses edits to the schema table.
         conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_DEFENSIVE, true)
             .unwrap();
@@ -1180,13 +1178,7 @@ mod tests {
         assert!(!conn
             .query_row::<bool, _, _>("PRAGMA writable_schema", [], |r| r.get(0))
             .unwrap());
-        let after: String = conn
-            .query_row(
-                "SELECT sql FROM sqlite_schema WHERE name = 'mentions'",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
+        let after = mentions_sql(&conn);
         assert_eq!(after, before);
         // Once SQLite allows it, the upgrade goes through.
         conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_DEFENSIVE, false)
@@ -1198,13 +1190,7 @@ mod tests {
     #[test]
     fn migration_12_leaves_a_definition_it_does_not_recognise() {
         let mut conn = db_at(11);
-        let before: String = conn
-            .query_row(
-                "SELECT sql FROM sqlite_schema WHERE name = 'mentions'",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
+        let before = mentions_sql(&conn);
         // As if the CHECK had been changed by hand: written out twice.
         let tx = conn.transaction().unwrap();
         let doubled = before.replacen(STATUS_IN, &format!("{STATUS_IN} {STATUS_IN}"), 1);
@@ -1222,13 +1208,7 @@ mod tests {
         tx.commit().unwrap();
         migrate_to(&mut conn, 12).unwrap();
         assert_eq!(version(&conn).unwrap(), 12);
-        let after: String = conn
-            .query_row(
-                "SELECT sql FROM sqlite_schema WHERE name = 'mentions'",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
+        let after = mentions_sql(&conn);
         assert_eq!(after, doubled);
     }
 
