@@ -774,7 +774,7 @@ fn execute(command: Command, data_dir: &std::path::Path, json: bool) -> Result<i
                             format!("{:>4}  {}: nothing new (unchanged)", r.source_id, r.label)
                         }
                         (None, false) => format!(
-                            "{:>4}  {}: {} new of {} fetched{}",
+                            "{:>4}  {}: {} new of {} fetched{}{}",
                             r.source_id,
                             r.label,
                             r.new_mentions,
@@ -783,7 +783,11 @@ fn execute(command: Command, data_dir: &std::path::Path, json: bool) -> Result<i
                                 format!(", {} edited", r.edited)
                             } else {
                                 String::new()
-                            }
+                            },
+                            r.partial
+                                .as_ref()
+                                .map(|p| format!(" — but: {p}"))
+                                .unwrap_or_default()
                         ),
                     })
                     .collect::<Vec<_>>()

@@ -494,6 +494,8 @@ pub struct PollReport {
     pub offline: bool,
     /// Plain-words error, when `ok` is false.
     pub error: Option<String>,
+    /// What the check couldn't read although it worked (`ok`), in plain words.
+    pub partial: Option<String>,
 }
 
 /// What "Test" found: what the platform answered, in plain words.

@@ -310,6 +310,7 @@ impl Poller {
             edited: 0,
             offline: false,
             error: None,
+            partial: None,
         };
         let mut counts = NewCounts::default();
         if row.sample {
@@ -323,6 +324,7 @@ impl Poller {
         match fetched.result {
             Ok(outcome) => {
                 report.not_modified = outcome.not_modified;
+                report.partial = outcome.partial.clone();
                 match self
                     .store_outcome(&row, outcome, watches, usage.clone())
                     .await
@@ -479,6 +481,7 @@ impl Poller {
                 mentions,
                 state,
                 rest,
+                partial,
                 ..
             } = outcome;
             let mut fetched = mentions.len() as i64;
@@ -490,6 +493,7 @@ impl Poller {
                     &now,
                     &next,
                     limited_until.as_deref(),
+                    partial.as_deref(),
                 )?;
                 if let Some((period, units)) = &usage {
                     store::usage::add(tx, id, period, *units)?;
@@ -658,13 +662,14 @@ impl Poller {
                     .filter(|t| !t.is_empty())
                     .map(|t| format!("\"{t}\""))
                     .unwrap_or_else(|| "The source".into());
+                let items = format!("{n} item{}", if n == 1 { "" } else { "s" });
                 SourceTestReport {
                     source_id: id,
                     ok: true,
-                    message: format!(
-                        "It works. {name} answered with {n} item{}.",
-                        if n == 1 { "" } else { "s" }
-                    ),
+                    message: match &outcome.partial {
+                        None => format!("It works. {name} answered with {items}."),
+                        Some(p) => format!("It partly works. {name} answered with {items}. {p}"),
+                    },
                     title: outcome.title,
                     items: n,
                 }

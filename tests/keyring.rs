@@ -406,3 +406,117 @@ fn a_revoked_token_asks_for_a_new_one_and_the_other_sources_carry_on() {
         }
     }
 }
+
+/// A Page token without the permission one edge needs: the check reads the
+/// others, counts as done (no error counted, the next check at the usual
+/// time) and says on the source, in `poll --once` and in `source test` what
+/// it couldn't read and why. The token appears nowhere but the keyring.
+#[test]
+fn an_edge_the_token_may_not_read_is_said_on_the_source_and_the_check_still_counts() {
+    const TOKEN: &str = "HkPageToken3c9d2e71";
+    const PAGE: &str = "104857361234567";
+    let session = KeyringSession::start();
+    let env = [("DBUS_SESSION_BUS_ADDRESS", session.bus_address.as_str())];
+    let graph = FakeServer::start(move |req| {
+        assert_eq!(
+            req.header("authorization"),
+            Some(format!("Bearer {TOKEN}").as_str())
+        );
+        let route = req.route();
+        if route == format!("/v21.0/{PAGE}") || route.ends_with("/feed") {
+            return Reply::json(
+                403,
+                &serde_json::json!({"error": {"message": "(#10) This endpoint requires the 'pages_read_user_content' permission.", "type": "OAuthException", "code": 10}}),
+            );
+        }
+        let data = if route.ends_with("/tagged") {
+            serde_json::json!([{"id": "5550002_77", "message": "Thanks Pedal & Pine for the quick fix",
+                "created_time": "2026-11-28T10:00:00+0000", "from": {"id": "5550002", "name": "Ashby Cycling Club"},
+                "permalink_url": "https://www.facebook.com/5550002/posts/77"}])
+        } else {
+            serde_json::json!([])
+        };
+        Reply::json(200, &serde_json::json!({ "data": data }))
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let mut outputs = Vec::new();
+    let mut run = |args: &[&str], stdin: Option<&[u8]>| {
+        let (code, out, err) = hearken(data, args, stdin, &env);
+        outputs.push(format!("{args:?}\n{out}\n{err}"));
+        (code, out, err)
+    };
+    let (code, out, err) = run(
+        &[
+            "--json",
+            "source",
+            "add",
+            "--platform",
+            "facebook",
+            "--label",
+            "Shop page",
+            "--url",
+            &graph.url(""),
+            "--setting",
+            &format!("page_id={PAGE}"),
+            "--secret-stdin",
+        ],
+        Some(format!("{TOKEN}\n").as_bytes()),
+    );
+    assert_eq!(code, 0, "{err}");
+    let id = serde_json::from_str::<serde_json::Value>(&out).unwrap()["id"]
+        .as_i64()
+        .unwrap();
+
+    let (code, out, err) = run(&["--json", "poll", "--once"], None);
+    assert_eq!(
+        code, 0,
+        "a check that partly worked is not a failure: {out}{err}"
+    );
+    let report = serde_json::from_str::<serde_json::Value>(&out).unwrap()[0].clone();
+    assert_eq!(report["ok"], true);
+    assert_eq!(report["new_mentions"], 1);
+    let partial = report["partial"].as_str().unwrap().to_string();
+    assert!(
+        partial.starts_with("Facebook wouldn't let Hearken read the Page's feed"),
+        "{partial}"
+    );
+    assert!(partial.contains("pages_read_user_content"), "{partial}");
+
+    let first = |out: &str| serde_json::from_str::<serde_json::Value>(out).unwrap()[0].clone();
+    let row = first(&run(&["--json", "source", "list"], None).1);
+    assert_eq!(row["last_error"].as_str(), Some(partial.as_str()));
+    assert_eq!(row["error_count"], 0);
+    assert_eq!(row["credential"], "configured");
+    assert!(row["last_ok_at"].is_string(), "{row}");
+
+    // Nothing new on the other edges: still a check that worked, still said.
+    let (code, human, err) = run(&["poll", "--once"], None);
+    assert_eq!(code, 0, "{human}{err}");
+    assert!(human.contains("Shop page: 0 new of "), "{human}");
+    assert!(
+        human.contains(" — but: Facebook wouldn't let Hearken read the Page's feed"),
+        "{human}"
+    );
+    let row = first(&run(&["--json", "source", "list"], None).1);
+    assert_eq!(row["error_count"], 0);
+    assert!(row["last_error"]
+        .as_str()
+        .is_some_and(|e| e.contains("pages_read_user_content")));
+
+    let (code, human, err) = run(&["source", "test", &id.to_string()], None);
+    assert_eq!(code, 0, "{human}{err}");
+    assert!(human.contains("It partly works."), "{human}");
+    assert!(human.contains("the Page's feed"), "{human}");
+
+    for f in files_under(data) {
+        assert!(
+            !file_contains(&f, TOKEN.as_bytes()),
+            "token in {}",
+            f.display()
+        );
+    }
+    for o in &outputs {
+        assert!(!o.contains(TOKEN), "token in output: {o}");
+    }
+}

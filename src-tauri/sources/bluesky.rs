@@ -750,6 +750,7 @@ async fn fetch(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
         title: Some(format!("Bluesky (@{handle})")),
         wait_secs: client.wait_secs,
         rest: None,
+        partial: None,
     })
 }
 

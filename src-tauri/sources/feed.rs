@@ -107,6 +107,7 @@ async fn fetch(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
         state: new_state,
         not_modified: false,
         wait_secs: None,
+        partial: None,
     })
 }
 

@@ -256,6 +256,7 @@ async fn fetch(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
         title: None,
         wait_secs: None,
         rest: None,
+        partial: None,
     })
 }
 

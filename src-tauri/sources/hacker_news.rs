@@ -309,6 +309,7 @@ async fn fetch(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
         title: Some("Hacker News search".into()),
         wait_secs: None,
         rest: None,
+        partial: None,
     })
 }
 

@@ -497,6 +497,7 @@ async fn fetch(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
         title: Some(format!("Mastodon ({host})")),
         wait_secs: client.wait_secs,
         rest: None,
+        partial: None,
     })
 }
 

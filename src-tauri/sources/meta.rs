@@ -1165,6 +1165,8 @@ impl Refusal {
 /// wrong or told us to slow down.
 struct Graph<'a> {
     ctx: &'a FetchContext<'a>,
+    /// "Facebook" or "Instagram", for what the owner reads.
+    name: &'static str,
     /// `https://graph.facebook.com/v21.0/` (or the source's own address).
     root: Url,
     token: String,
@@ -1175,10 +1177,14 @@ struct Graph<'a> {
     /// [`Refusal::names_a_field`]), not for usage or a failure that
     /// stops every edge: the next edge may still be read.
     field_refused: bool,
+    /// The last edge Meta refused that way, and what it holds in words.
+    refused: Option<(FetchError, &'static str)>,
+    /// Meta answered at least one request of this poll.
+    answered: bool,
 }
 
 impl<'a> Graph<'a> {
-    fn new(ctx: &'a FetchContext<'a>, name: &str) -> Result<Self, FetchError> {
+    fn new(ctx: &'a FetchContext<'a>, name: &'static str) -> Result<Self, FetchError> {
         let token = ctx.secret_text().ok_or_else(|| {
             FetchError::NeedsSetup(format!(
                 "{name} needs its access token: paste it in Sources → {name} (\"Replace key\")."
@@ -1191,12 +1197,15 @@ impl<'a> Graph<'a> {
             })?;
         Ok(Graph {
             ctx,
+            name,
             root,
             token,
             wait_secs: None,
             error: None,
             stop: false,
             field_refused: false,
+            refused: None,
+            answered: false,
         })
     }
 
@@ -1232,28 +1241,32 @@ impl<'a> Graph<'a> {
                 error: graph_error(&fetched, &host),
             });
         }
-        api::parse_json::<T>(&fetched.body, &host).map_err(|error| Refusal { error, code: None })
+        let value = api::parse_json::<T>(&fetched.body, &host)
+            .map_err(|error| Refusal { error, code: None })?;
+        self.answered = true;
+        Ok(value)
     }
 
     /// GETs and parses one answer; on failure records the error, stops the
-    /// poll and returns None.
+    /// poll (an edge refused: only this edge) and returns None.
     async fn get<T: DeserializeOwned>(&mut self, url: &Url) -> Option<T> {
         match self.fetch(url).await {
             Ok(v) => Some(v),
-            Err(refusal) => {
-                let field = refusal.names_a_field();
-                self.fail::<()>(refusal.error);
-                self.field_refused = field;
+            Err(refusal) if refusal.names_a_field() => {
+                self.refused = Some((refusal.error, edge_words(url)));
+                self.stop = true;
+                self.field_refused = true;
                 None
             }
+            Err(refusal) => self.fail(refusal.error),
         }
     }
 
     /// Before the next edge: an edge Meta refused (a missing permission)
     /// stopped only itself, so the poll goes on with the others; usage
     /// limits (`wait_secs`, set only by Meta's usage headers) and other
-    /// failures still stop it. The refusal is kept, and is what the owner
-    /// sees if nothing else is found.
+    /// failures still stop it. The refusal is kept for the owner to see
+    /// (see [`finish`]).
     fn next_edge(&mut self) {
         if self.field_refused && self.wait_secs.is_none() {
             self.stop = false;
@@ -1292,12 +1305,38 @@ impl<'a> Graph<'a> {
     }
 }
 
+/// What an edge's requests read, in words, from the address's last part.
+fn edge_words(url: &Url) -> &'static str {
+    match url.path_segments().and_then(|mut s| s.next_back()) {
+        Some("feed") => "the Page's feed",
+        Some("tagged") => "posts the Page is tagged in",
+        Some("published_posts") => "the Page's own posts, for their comments",
+        Some("comments") => "comments",
+        Some("tags") => "posts the account is tagged in",
+        Some("media") => "the account's own posts, for their comments",
+        _ => "part of the account",
+    }
+}
+
+/// The poll's outcome. An edge Meta refused for a missing permission is a
+/// problem the owner should see, but the other edges were read: the check
+/// counts as done (the cursor moves on, no back-off) with the refusal as
+/// its `partial` note. Only when Meta answered nothing at all is it the
+/// poll's error.
 fn finish(
     graph: Graph<'_>,
     found: FoundMentions,
     cursor: Option<String>,
 ) -> Result<FetchOutcome, FetchError> {
     let mut wait_secs = graph.wait_secs;
+    let partial = match graph.refused {
+        Some((err, _)) if !graph.answered && graph.error.is_none() => return Err(err),
+        Some((err, what)) => Some(format!(
+            "{} wouldn't let Hearken read {what}; the rest was checked. {err} The token may lack a permission listed under “What this source needs”.",
+            graph.name
+        )),
+        None => None,
+    };
     if let Some(err) = graph.error {
         if found.is_empty() {
             return Err(err);
@@ -1320,6 +1359,7 @@ fn finish(
         title: None,
         wait_secs,
         rest: None,
+        partial,
     })
 }
 

@@ -107,6 +107,10 @@ pub struct FetchOutcome {
     /// A long feed's entries after `mentions`, still on disk: the poller
     /// stores them chunk by chunk in the same transaction (issue #3).
     pub rest: Option<feed::FeedStream>,
+    /// What this check couldn't read although the rest worked (an edge the
+    /// token has no permission for), in plain words: shown on the source
+    /// as its last problem, without counting the check as failed.
+    pub partial: Option<String>,
 }
 
 pub trait Connector: Send + Sync {

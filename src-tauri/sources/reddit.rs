@@ -685,6 +685,7 @@ async fn fetch(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
         title: Some(title),
         wait_secs,
         rest: None,
+        partial: None,
     })
 }
 

@@ -194,6 +194,7 @@ async fn fetch(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
         title,
         wait_secs: None,
         rest: None,
+        partial: None,
     })
 }
 

@@ -289,6 +289,7 @@ async fn fetch(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
         title: None,
         wait_secs: poll.wait_secs,
         rest: None,
+        partial: None,
     })
 }
 

@@ -165,6 +165,7 @@ async fn fetch(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
         title: None,
         wait_secs,
         rest: None,
+        partial: None,
     })
 }
 

@@ -336,6 +336,7 @@ impl Poll<'_> {
             title: None,
             wait_secs: self.wait_secs,
             rest: None,
+            partial: None,
         })
     }
 

@@ -246,6 +246,8 @@ pub fn delete(tx: &Transaction<'_>, id: i64) -> Result<()> {
 
 /// Records a successful poll: new state, health reset, next check
 /// scheduled; `rate_limited_until` when the platform said no calls remain.
+/// `partial` is what the check couldn't read although it worked: shown as
+/// the source's last problem, not counted as an error.
 pub fn record_success(
     tx: &Transaction<'_>,
     id: i64,
@@ -253,10 +255,11 @@ pub fn record_success(
     now: &str,
     next_check_at: &str,
     rate_limited_until: Option<&str>,
+    partial: Option<&str>,
 ) -> Result<()> {
     tx.execute(
         "UPDATE sources SET cursor = ?2, etag = ?3, last_modified = ?4, error_count = 0,
-             last_error = NULL, credential_rejected = 0, last_ok_at = ?5, last_checked_at = ?5,
+             last_error = ?8, credential_rejected = 0, last_ok_at = ?5, last_checked_at = ?5,
              next_check_at = ?6, rate_limited_until = ?7
          WHERE id = ?1",
         params![
@@ -266,7 +269,8 @@ pub fn record_success(
             state.last_modified,
             now,
             next_check_at,
-            rate_limited_until
+            rate_limited_until,
+            partial
         ],
     )
     .db()?;

@@ -823,6 +823,16 @@ fn a_refused_edge_is_read_apart_and_what_works_is_kept() {
     );
     let comment = format!("{PAGE}_899_3001");
     assert_eq!(ids(&out), ["5550002_77", comment.as_str()]);
+    // The owner is told what wasn't read, and why.
+    let partial = out.partial.clone().unwrap();
+    assert!(
+        partial.starts_with(
+            "Facebook wouldn't let Hearken read the Page's feed; the rest was checked."
+        ),
+        "{partial}"
+    );
+    assert!(partial.contains("pages_read_user_content"), "{partial}");
+    assert!(!partial.contains(TOKEN), "{partial}");
     let c = cursor(&out);
     assert!(
         c["feed"].get("since").is_none(),
@@ -837,17 +847,47 @@ fn a_refused_edge_is_read_apart_and_what_works_is_kept() {
     );
 
     // For a day the edges are asked for one by one, not combined first.
-    // With nothing new on the others, the refusal is what the owner sees.
+    // With nothing new on the others the check still worked (no back-off,
+    // the cursor moves on), and the refusal is still said.
     row.state = out.state;
     let before = server.requests().len();
-    let err = run(&row).unwrap_err();
-    assert_eq!(err.code(), "platform_error");
-    assert!(err.to_string().contains("pages_read_user_content"), "{err}");
+    let out = run(&row).unwrap();
+    assert!(out.mentions.is_empty(), "{:?}", ids(&out));
+    assert!(
+        out.partial
+            .as_deref()
+            .is_some_and(|p| p.contains("pages_read_user_content")),
+        "{:?}",
+        out.partial
+    );
     let again = routes(&since(&server, before));
     assert_eq!(again[0], format!("/v21.0/{PAGE}/feed"));
     assert!(
         again.contains(&format!("/v21.0/{PAGE}/tagged")),
         "{again:?}"
+    );
+}
+
+#[test]
+fn a_token_refused_every_edge_is_the_checks_error() {
+    let server = FakeServer::start(|_| {
+        Reply::json(
+            403,
+            &json!({"error": {"message": "(#200) Requires pages_read_engagement permission", "type": "OAuthException", "code": 200}}),
+        )
+    });
+    let err = run(&fb_row(&server)).unwrap_err();
+    assert_eq!(err.code(), "platform_error");
+    assert!(err.to_string().contains("pages_read_engagement"), "{err}");
+    // The combined request, then each edge on its own.
+    assert_eq!(
+        routes(&server.requests()),
+        [
+            format!("/v21.0/{PAGE}"),
+            format!("/v21.0/{PAGE}/feed"),
+            format!("/v21.0/{PAGE}/tagged"),
+            format!("/v21.0/{PAGE}/published_posts"),
+        ]
     );
 }
 
@@ -1036,6 +1076,13 @@ fn an_instagram_account_refused_its_tags_still_has_its_comments_read() {
         "no tags: {found:?}"
     );
     assert!(cursor(&out)["separate_until"].as_i64().is_some());
+    let partial = out.partial.unwrap();
+    assert!(
+        partial.starts_with(
+            "Instagram wouldn't let Hearken read posts the account is tagged in; the rest was checked."
+        ),
+        "{partial}"
+    );
 }
 
 #[test]

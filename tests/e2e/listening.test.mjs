@@ -9,6 +9,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:http';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { startApp, ARTIFACTS } from './lib/harness.mjs';
@@ -21,9 +22,60 @@ const STEP = { timeout: 5 * 60_000 };
 const OLD_TOKEN = `HkE2eOldToken${process.pid}`;
 const NEW_TOKEN = `HkE2eNewToken${process.pid}`;
 const LABEL = 'X: shop name';
+const FB_TOKEN = `HkE2eFbToken${process.pid}`;
+const FB_LABEL = 'Facebook: shop page';
+const FB_PAGE = '104857361234567';
+
+/**
+ * A fake Graph API whose Page token lacks the permission the Page's feed
+ * needs: the combined request and /feed are refused with Meta's (#10),
+ * /tagged holds one post, the rest is empty.
+ */
+async function startGraphServer() {
+  const requests = [];
+  const server = createServer((req, res) => {
+    const url = new URL(req.url, 'http://127.0.0.1');
+    requests.push(url.pathname);
+    const send = (status, body) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    };
+    if (req.headers.authorization !== `Bearer ${FB_TOKEN}`) {
+      return send(400, { error: { message: 'Invalid OAuth access token.', type: 'OAuthException', code: 190 } });
+    }
+    if (url.pathname === `/v21.0/${FB_PAGE}` || url.pathname.endsWith('/feed')) {
+      return send(403, {
+        error: {
+          message: "(#10) This endpoint requires the 'pages_read_user_content' permission.",
+          type: 'OAuthException',
+          code: 10,
+        },
+      });
+    }
+    const data = url.pathname.endsWith('/tagged')
+      ? [
+          {
+            id: '5550002_77',
+            message: 'Thanks Pedal & Pine for the quick Quillworth fix',
+            created_time: new Date(Date.now() - 5 * 60_000).toISOString().replace(/\.\d{3}Z$/, '+0000'),
+            from: { id: '5550002', name: 'Ashby Cycling Club' },
+            permalink_url: 'https://www.facebook.com/5550002/posts/77',
+          },
+        ]
+      : [];
+    send(200, { data });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${server.address().port}`,
+    requests,
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
 
 let app;
 let x;
+let graph;
 let S;
 let monitor; // dbus-monitor watching for desktop notifications
 let busLog = '';
@@ -62,6 +114,7 @@ function filesUnder(dir) {
 describe('Listening on X, end to end', () => {
   before(async () => {
     x = await startXServer({ token: OLD_TOKEN });
+    graph = await startGraphServer();
     // Every method call to the notification service on this session bus.
     monitor = spawn('dbus-monitor', ['--session', "type='method_call',interface='org.freedesktop.Notifications'"], {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -77,6 +130,7 @@ describe('Listening on X, end to end', () => {
     monitor?.kill();
     await app?.stop();
     await x?.close();
+    await graph?.close();
   });
 
   it('a watch is added on the Sources screen', STEP, async () => {
@@ -254,10 +308,56 @@ describe('Listening on X, end to end', () => {
     await S.screenshot(join(ARTIFACTS, 'screens', 'sources-x.png'));
   });
 
+  it('a Facebook token that may not read the feed: the rest is read, and the row says what was skipped', STEP, async (t) => {
+    if (!state.watch) return t.skip('no watch');
+    await openScreen('sources');
+    const platform = await S.waitFor(tid('source-platform'), { timeout: SHORT });
+    await platform.selectOption('facebook');
+    await (await S.waitFor(tid('source-label'), { timeout: SHORT })).fill(FB_LABEL);
+    await (await S.waitFor(tid('source-secret'), { timeout: SHORT })).fill(FB_TOKEN);
+    await (await S.waitFor(tid('source-field-page_id'), { timeout: SHORT })).fill(FB_PAGE);
+    if (!(await (await S.find(tid('source-advanced'))).property('open'))) await S.click(tid('source-advanced'));
+    await (await S.waitFor(tid('source-api-url'), { timeout: SHORT })).fill(graph.url);
+    await S.click(tid('source-submit'));
+    let row = await waitUntil(() => sourceRow(FB_LABEL), { timeout: SHORT, message: `a source-row labelled ${FB_LABEL}` });
+    await (await row.find(tid('source-poll'))).click();
+    const message = await waitUntil(
+      async () => {
+        const m = await (await sourceRow(FB_LABEL))?.find(tid('source-message'));
+        return m && /But: /.test(await m.text()) ? m : null;
+      },
+      { timeout: LONG, message: 'the check to say what it could not read' },
+    );
+    const words = await message.text();
+    assert.match(words, /^(1 new mention|Nothing new)/, words);
+    assert.match(words, /But: Facebook wouldn't let Hearken read the Page's feed; the rest was checked\./, words);
+    assert.match(words, /pages_read_user_content/, words);
+    assert.ok(graph.requests.some((p) => p.endsWith('/tagged')), graph.requests.join(' '));
+    // On the row: the problem in words, but no failed checks counted and no key to replace.
+    row = await waitUntil(
+      async () => {
+        const r = await sourceRow(FB_LABEL);
+        return r && (await r.find(tid('source-error'))) ? r : null;
+      },
+      { timeout: SHORT, message: "the row's last problem" },
+    );
+    assert.match(await (await row.find(tid('source-error'))).text(), /Last problem:.*the Page's feed/s);
+    assert.equal(await row.find(tid('source-error-count')), null);
+    assert.equal(await row.find(tid('source-needs-key')), null);
+    await settle();
+    await S.screenshot(join(ARTIFACTS, 'screens', 'sources-facebook-partly.png'));
+    // The tagged post reached the Inbox.
+    await openScreen('inbox');
+    await waitUntil(async () => (await mentionTexts()).some((t) => t.includes('Quillworth')), {
+      timeout: LONG,
+      message: 'the tagged post in the Inbox',
+    });
+  });
+
   it('neither token was written anywhere in the data folder', STEP, async () => {
     for (const f of filesUnder(app.dataDir)) {
       const bytes = readFileSync(f);
-      for (const token of [OLD_TOKEN, NEW_TOKEN]) {
+      for (const token of [OLD_TOKEN, NEW_TOKEN, FB_TOKEN]) {
         assert.ok(!bytes.includes(Buffer.from(token)), `${token} found in ${f}`);
       }
     }

@@ -155,6 +155,23 @@ describe('keeping the inbox current', () => {
     expect(core.called('mentions_query').length).toBeGreaterThanOrEqual(2);
   });
 
+  test('"Check now" names a source that could only partly be checked, and what it could not read', async () => {
+    const partial =
+      'Facebook wouldn’t let Hearken read posts the Page is tagged in; the rest was checked. graph.facebook.com said: (#10) permission.';
+    fakeCore({
+      mentions_query: () => page([mention()]),
+      poll_all: () => [
+        { source_id: 1, label: 'Blog', platform: 'rss', ok: true, fetched: 10, new_mentions: 3, not_modified: false, error: null, partial: null },
+        { source_id: 3, label: 'Facebook Page', platform: 'facebook', ok: true, fetched: 4, new_mentions: 1, not_modified: false, error: null, partial },
+      ],
+    });
+    await showInbox();
+    await fireEvent.click(screen.getByTestId('check-now'));
+
+    expect(await screen.findByText('Checked 2 sources: 4 new mentions. 1 source could only partly be checked.')).toBeTruthy();
+    expect(screen.getByText(partial).textContent).toBe(`Facebook Page: ${partial}`);
+  });
+
   test('"Check now" shows the error when the core refuses', async () => {
     fakeCore({
       mentions_query: () => page([mention()]),

@@ -42,6 +42,7 @@ function report(overrides: Partial<PollReport> = {}): PollReport {
     edited: 0,
     offline: false,
     error: null,
+    partial: null,
     ...overrides,
   };
 }
@@ -133,6 +134,21 @@ describe('checking one source now', () => {
       expect(within(theRow()).getByTestId('source-message').textContent).toBe('3 new mentions, 1 edited (12 items looked at).'),
     );
     expect(core.called('source_poll')[0]!.args).toEqual({ id: 1 });
+  });
+
+  test('a check that partly worked says what it found and what it could not read', async () => {
+    const partial =
+      'Facebook wouldn’t let Hearken read the Page’s feed; the rest was checked. graph.facebook.com said: (#10) permission.';
+    await showSources({
+      sources_list: () => [source()],
+      source_poll: () => report({ new_mentions: 2, partial }),
+    });
+    await fireEvent.click(within(theRow()).getByTestId('source-poll'));
+    await waitFor(() => {
+      const message = within(theRow()).getByTestId('source-message');
+      expect(message.textContent).toBe(`2 new mentions (12 items looked at). But: ${partial}`);
+      expect(message.className).toContain('problem');
+    });
   });
 
   test('offline is said calmly, not as a failure of the source', async () => {

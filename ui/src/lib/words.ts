@@ -31,13 +31,14 @@ export function pollReportWords(report: PollReport): string {
     return 'This computer seems to be offline, so nothing was checked. Hearken will try again by itself.';
   }
   if (!report.ok) return report.error ?? 'The check did not work. Please try again later.';
-  if (report.not_modified) return 'Nothing new since the last check.';
+  const but = report.partial ? ` But: ${report.partial}` : '';
+  if (report.not_modified) return `Nothing new since the last check.${but}`;
   const edited = report.edited > 0 ? `${report.edited} edited` : '';
   const looked = report.fetched === 0 ? '' : ` (${plural(report.fetched, 'item')} looked at)`;
   if (report.new_mentions === 0) {
-    return edited ? `No new mentions, ${edited}${looked}.` : `Nothing new${looked}.`;
+    return (edited ? `No new mentions, ${edited}${looked}.` : `Nothing new${looked}.`) + but;
   }
-  return `${plural(report.new_mentions, 'new mention')}${edited ? `, ${edited}` : ''}${looked}.`;
+  return `${plural(report.new_mentions, 'new mention')}${edited ? `, ${edited}` : ''}${looked}.${but}`;
 }
 
 export type CheckSummary = { headline: string; problems: { label: string; error: string }[] };
@@ -49,18 +50,21 @@ export function checkSummary(reports: PollReport[]): CheckSummary {
   }
   const newMentions = reports.reduce((sum, r) => sum + (r.ok ? r.new_mentions : 0), 0);
   const failed = reports.filter((r) => !r.ok);
+  const partly = reports.filter((r) => r.ok && r.partial);
   const checked = plural(reports.length, 'source');
   const found = newMentions === 0 ? 'nothing new' : plural(newMentions, 'new mention');
-  const headline =
-    failed.length === 0
-      ? `Checked ${checked}: ${found}.`
-      : `Checked ${checked}: ${found}. ${plural(failed.length, 'source')} could not be checked.`;
+  let headline = `Checked ${checked}: ${found}.`;
+  if (failed.length > 0) headline += ` ${plural(failed.length, 'source')} could not be checked.`;
+  if (partly.length > 0) headline += ` ${plural(partly.length, 'source')} could only partly be checked.`;
   return {
     headline,
-    problems: failed.map((r) => ({
-      label: r.label,
-      error: r.error ?? 'The check did not work. Please try again later.',
-    })),
+    problems: [
+      ...failed.map((r) => ({
+        label: r.label,
+        error: r.error ?? 'The check did not work. Please try again later.',
+      })),
+      ...partly.map((r) => ({ label: r.label, error: r.partial! })),
+    ],
   };
 }
 

@@ -28,4 +28,8 @@ offline: boolean,
 /**
  * Plain-words error, when `ok` is false.
  */
-error: string | null, };
+error: string | null, 
+/**
+ * What the check couldn't read although it worked (`ok`), in plain words.
+ */
+partial: string | null, };

@@ -48,7 +48,8 @@ export class SourcesState {
   async poll(id: number): Promise<void> {
     await this.run(id, 'poll', async () => {
       const report = await api.sourcePoll(id);
-      this.messages.set(id, { tone: report.ok ? 'ok' : 'problem', text: pollReportWords(report) });
+      const tone = report.ok && !report.partial ? 'ok' : 'problem';
+      this.messages.set(id, { tone, text: pollReportWords(report) });
       await this.refresh();
     });
   }
