@@ -8,7 +8,8 @@
 //! thread (`part=replies`, the few YouTube includes; the channel's own
 //! replies are not mentions), and a thread with more replies than YouTube
 //! included has the rest read from `comments?parentId=` once per new
-//! reply count; `textDisplay` is HTML
+//! reply count (a thread a check has no room for, or can't read, is owed
+//! to the next, wherever its page is by then); `textDisplay` is HTML
 //! unless `textFormat=plainText` is asked for; search titles are
 //! entity-escaped (`&#39;`); a 403 `quotaExceeded` is the daily quota, not
 //! a bad key; every call spends quota units (a search 100), so searches run
@@ -58,6 +59,9 @@ const MAX_REPLY_THREADS: usize = 20;
 const REPLY_PAGES: usize = 3;
 /// Threads whose reply count the cursor remembers as read in full.
 const REMEMBERED_THREADS: usize = 200;
+/// Threads whose left-out replies the cursor keeps to read on a later
+/// check (more than [`MAX_REPLY_THREADS`] a check would drain them).
+const OWED_THREADS: usize = 500;
 
 /// What this platform needs from the owner, in plain words.
 pub fn needs() -> super::catalog::Needs {
@@ -178,6 +182,46 @@ struct Cursor {
     /// latest last: read again only when the count changes.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     replies_read: Vec<(String, i64)>,
+    /// Threads whose left-out replies are still to be read, oldest first:
+    /// a check had no room for them, or reading them failed. Read on a
+    /// later check even when it doesn't reach the page they are on.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    replies_owed: Vec<Owed>,
+}
+
+/// A thread whose left-out replies are owed to a later check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Owed {
+    thread: String,
+    /// The video the thread is on, for the replies' links.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    video: Option<String>,
+    /// Its reply count when it was last listed.
+    total: i64,
+}
+
+impl Owed {
+    fn of(thread: &Thread, total: i64) -> Owed {
+        Owed {
+            thread: thread.id.clone(),
+            video: thread.snippet.as_ref().and_then(|s| s.video_id.clone()),
+            total,
+        }
+    }
+}
+
+/// How reading one thread's left-out replies ended.
+#[derive(Debug, PartialEq, Eq)]
+enum RepliesRead {
+    /// All read: the count is remembered and nothing is owed.
+    All,
+    /// The thread is gone (deleted): nothing is owed.
+    Gone,
+    /// Reading failed: owed, and this check reads no more threads.
+    Failed,
+    /// The quota, the meter or a throttle stopped it: owed, and the check
+    /// ends with what it found.
+    Stopped,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -202,6 +246,9 @@ enum CallError {
     QuotaUsedUp,
     /// YouTube no longer accepts a stored page token.
     BadPageToken,
+    /// 404 `commentNotFound`: the comment (a thread asked for its replies)
+    /// was deleted.
+    CommentGone,
     Fetch(FetchError),
 }
 
@@ -214,6 +261,8 @@ struct Poll<'a> {
     wait_secs: Option<u64>,
     /// Threads whose left-out replies this check has read so far.
     reply_threads: usize,
+    /// Reading a thread's replies failed: the rest are owed to a later check.
+    replies_failing: bool,
 }
 
 async fn fetch(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
@@ -243,6 +292,7 @@ async fn fetch(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
         cursor.channel = channel.clone();
         cursor.comments = None;
         cursor.comments_resume = None;
+        cursor.replies_owed.clear();
     }
     let mut poll = Poll {
         ctx,
@@ -251,9 +301,12 @@ async fn fetch(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchError> {
         found: FoundMentions::default(),
         wait_secs: None,
         reply_threads: 0,
+        replies_failing: false,
     };
     if let Some(channel) = &channel {
-        if poll.comments(channel, &mut cursor).await? == Pass::Halted {
+        if poll.comments(channel, &mut cursor).await? == Pass::Halted
+            || poll.read_owed_replies(channel, &mut cursor).await == Pass::Halted
+        {
             return poll.finish(cursor);
         }
     }
@@ -441,7 +494,7 @@ impl Poll<'_> {
                     .replies
                     .iter()
                     .flat_map(|r| r.comments.iter())
-                    .filter_map(|reply| map_reply(thread, reply, channel));
+                    .filter_map(|reply| map_reply(video_of(thread), reply, channel));
                 for (mention, stamp) in map_comment(thread).into_iter().chain(replies) {
                     if floor
                         .as_ref()
@@ -503,9 +556,10 @@ impl Poll<'_> {
     /// includes a few with each), for threads whose reply count is not the
     /// one last read in full. Every reply read is kept, old ones too: the
     /// store keeps each once, and one left out earlier may be older than
-    /// the watermark. A thread whose replies can't be read now is read on
-    /// a later check that finds it again. True when the quota or the meter
-    /// ran out, or YouTube asked to slow down (the check stops).
+    /// the watermark. A thread this check has no room for, or whose replies
+    /// can't be read now, is owed to a later check (`replies_owed`). True
+    /// when the quota or the meter ran out, or YouTube asked to slow down
+    /// (the check stops).
     async fn read_left_out_replies(
         &mut self,
         page: &ThreadPage,
@@ -513,43 +567,92 @@ impl Poll<'_> {
         cursor: &mut Cursor,
         pending: &mut Option<Watermark>,
     ) -> bool {
+        let mut stopped = false;
         for thread in &page.items {
-            if self.reply_threads >= MAX_REPLY_THREADS {
-                return false;
-            }
             let Some(total) = replies_left_out(thread, &cursor.replies_read) else {
                 continue;
             };
-            self.reply_threads += 1;
-            match self.all_replies(&thread.id).await {
-                Ok((replies, all_read)) => {
-                    for reply in &replies {
-                        if let Some((mention, stamp)) = map_reply(thread, reply, channel) {
-                            Watermark::advance(pending, &stamp, &mention.external_id);
-                            self.found.keep(mention);
-                        }
-                    }
-                    if !all_read {
-                        // The meter is spent: the rest wait for a later check.
-                        return true;
-                    }
-                    remember_replies(&mut cursor.replies_read, &thread.id, total);
-                }
-                Err(
-                    e @ (CallError::QuotaUsedUp | CallError::Fetch(FetchError::RateLimited { .. })),
-                ) => {
-                    self.wait_as_asked(&e);
-                    return true;
-                }
-                // Named by host only: the key is never in an error.
-                Err(CallError::Fetch(e)) => {
-                    tracing::warn!("YouTube: a thread's replies weren't read: {e}");
-                    return false;
-                }
-                Err(CallError::BadPageToken) => return false,
+            let owed = Owed::of(thread, total);
+            if stopped || self.replies_failing || self.reply_threads >= MAX_REPLY_THREADS {
+                owe(&mut cursor.replies_owed, owed);
+                continue;
+            }
+            stopped = self
+                .read_replies(owed, channel, cursor, Some(pending))
+                .await
+                == RepliesRead::Stopped;
+        }
+        stopped
+    }
+
+    /// Reads the threads earlier checks owe, oldest first, as far as this
+    /// check's room for threads allows. Halted when the quota, the meter or
+    /// a throttle stopped it.
+    async fn read_owed_replies(&mut self, channel: &str, cursor: &mut Cursor) -> Pass {
+        for owed in cursor.replies_owed.clone() {
+            if self.replies_failing || self.reply_threads >= MAX_REPLY_THREADS {
+                break;
+            }
+            // Read already, from a page of this check.
+            if !cursor.replies_owed.contains(&owed) {
+                continue;
+            }
+            if self.read_replies(owed, channel, cursor, None).await == RepliesRead::Stopped {
+                return Pass::Halted;
             }
         }
-        false
+        Pass::Done
+    }
+
+    /// Reads one thread's left-out replies and keeps them; owes the thread
+    /// to a later check unless all were read (or it is gone). Replies move
+    /// `pending` on, when given, as comments on the page do.
+    async fn read_replies(
+        &mut self,
+        owed: Owed,
+        channel: &str,
+        cursor: &mut Cursor,
+        pending: Option<&mut Option<Watermark>>,
+    ) -> RepliesRead {
+        self.reply_threads += 1;
+        let (replies, outcome) = match self.all_replies(&owed.thread).await {
+            Ok((replies, true)) => (replies, RepliesRead::All),
+            // The meter is spent: the rest wait for a later check.
+            Ok((replies, false)) => (replies, RepliesRead::Stopped),
+            Err(CallError::CommentGone) => (Vec::new(), RepliesRead::Gone),
+            Err(
+                e @ (CallError::QuotaUsedUp | CallError::Fetch(FetchError::RateLimited { .. })),
+            ) => {
+                self.wait_as_asked(&e);
+                (Vec::new(), RepliesRead::Stopped)
+            }
+            Err(e) => {
+                // Named by host only: the key is never in an error.
+                if let CallError::Fetch(e) = &e {
+                    tracing::warn!("YouTube: a thread's replies weren't read: {e}");
+                }
+                self.replies_failing = true;
+                (Vec::new(), RepliesRead::Failed)
+            }
+        };
+        let mut pending = pending;
+        for reply in &replies {
+            if let Some((mention, stamp)) = map_reply(owed.video.as_ref(), reply, channel) {
+                if let Some(pending) = pending.as_deref_mut() {
+                    Watermark::advance(pending, &stamp, &mention.external_id);
+                }
+                self.found.keep(mention);
+            }
+        }
+        match outcome {
+            RepliesRead::All => {
+                cursor.replies_owed.retain(|o| o.thread != owed.thread);
+                remember_replies(&mut cursor.replies_read, &owed.thread, owed.total);
+            }
+            RepliesRead::Gone => cursor.replies_owed.retain(|o| o.thread != owed.thread),
+            RepliesRead::Failed | RepliesRead::Stopped => owe(&mut cursor.replies_owed, owed),
+        }
+        outcome
     }
 
     /// A thread's replies, up to [`REPLY_PAGES`] pages (at most 300
@@ -646,7 +749,7 @@ impl Poll<'_> {
                     }
                     CallError::Fetch(err) if nothing_yet => Err(err),
                     // Keep the comments found; the search is tried again next time.
-                    CallError::Fetch(_) => Ok(()),
+                    CallError::Fetch(_) | CallError::CommentGone => Ok(()),
                 };
             }
         };
@@ -762,6 +865,9 @@ fn read_error(fetched: &Fetched, host: &str, key: &str) -> CallError {
     if has(&["invalidPageToken"]) {
         return CallError::BadPageToken;
     }
+    if has(&["commentNotFound"]) {
+        return CallError::CommentGone;
+    }
     if has(&["accessNotConfigured"]) {
         return CallError::Fetch(FetchError::Platform {
             host,
@@ -865,6 +971,18 @@ fn remember_replies(read: &mut Vec<(String, i64)>, thread: &str, total: i64) {
     read.drain(..over);
 }
 
+/// Owes `thread`'s left-out replies to a later check (last in the queue),
+/// keeping the latest [`OWED_THREADS`].
+fn owe(owed: &mut Vec<Owed>, thread: Owed) {
+    owed.retain(|o| o.thread != thread.thread);
+    owed.push(thread);
+    let over = owed.len().saturating_sub(OWED_THREADS);
+    if over > 0 {
+        tracing::warn!("YouTube: {over} threads' left-out replies won't be read (too many owed)");
+        owed.drain(..over);
+    }
+}
+
 /// The replies YouTube includes with a thread (a few, not always all).
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -942,9 +1060,18 @@ fn map_comment(thread: &Thread) -> Option<(NewMention, String)> {
     comment_mention(&thread.id, comment, snippet.video_id.as_ref())
 }
 
-/// A reply in a thread as a mention, unless the channel wrote it (the
-/// business answering is not a mention of it).
-fn map_reply(thread: &Thread, reply: &Comment, channel: &str) -> Option<(NewMention, String)> {
+/// The video a thread is on.
+fn video_of(thread: &Thread) -> Option<&String> {
+    thread.snippet.as_ref().and_then(|s| s.video_id.as_ref())
+}
+
+/// A reply in a thread on `video` as a mention, unless the channel wrote it
+/// (the business answering is not a mention of it).
+fn map_reply(
+    video: Option<&String>,
+    reply: &Comment,
+    channel: &str,
+) -> Option<(NewMention, String)> {
     let id = reply.id.as_deref()?;
     let comment = reply.snippet.as_ref()?;
     let author = comment
@@ -954,7 +1081,6 @@ fn map_reply(thread: &Thread, reply: &Comment, channel: &str) -> Option<(NewMent
     if author == Some(channel) {
         return None;
     }
-    let video = thread.snippet.as_ref().and_then(|s| s.video_id.as_ref());
     comment_mention(id, comment, video)
 }
 

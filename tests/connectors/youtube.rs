@@ -446,6 +446,202 @@ fn replies_that_fail_or_outrun_the_meter_are_read_on_a_later_check() {
     assert!(fourth.mentions.is_empty(), "{:?}", ids_of(&fourth));
 }
 
+/// A channel's comment threads, `pages` of them newest first (page k > 0
+/// asked for with the token "P{k}"), and each thread's replies from
+/// `comments?parentId=` on one page: a thread in `gone` answers 404
+/// `commentNotFound`, and `refuse` (when set) answers every reply request.
+fn channel_of(
+    pages: Vec<Vec<Value>>,
+    replies: BTreeMap<String, Vec<Value>>,
+    gone: &'static [&'static str],
+    refuse: Option<Reply>,
+) -> impl Fn(&crate::support::SeenRequest) -> Reply + Send + Sync + 'static {
+    move |req| {
+        if req.route() == "/youtube/v3/comments" {
+            if let Some(reply) = refuse.clone() {
+                return reply;
+            }
+            let parent = req.query("parentId").unwrap();
+            if gone.contains(&parent.as_str()) {
+                return Reply::json(
+                    404,
+                    &google_error(404, "commentNotFound", "The comment could not be found."),
+                );
+            }
+            let items = replies.get(&parent).cloned().unwrap_or_default();
+            return Reply::json(
+                200,
+                &json!({"kind": "youtube#commentListResponse", "items": items}),
+            );
+        }
+        assert_eq!(req.route(), "/youtube/v3/commentThreads");
+        let k: usize = req
+            .query("pageToken")
+            .map(|t| t[1..].parse().unwrap())
+            .unwrap_or(0);
+        let next = (k + 1 < pages.len()).then(|| format!("P{}", k + 1));
+        Reply::json(200, &page(pages[k].clone(), next.as_deref()))
+    }
+}
+
+/// Thread `id` on day `day` of May with `total` replies, of which
+/// commentThreads includes none; its replies, two from customers.
+fn long_thread(id: &str, day: u32, total: usize) -> (Value, Vec<Value>) {
+    let at = format!("2026-05-{day:02}T10:00:00Z");
+    let mut t = thread(id, &format!("Question {id}"), &at, &at);
+    t["snippet"]["totalReplyCount"] = json!(total);
+    let replies = (1..=total)
+        .map(|n| {
+            reply(
+                &format!("R{n}"),
+                id,
+                &format!("Answer {n} to {id}"),
+                &format!("2026-05-{day:02}T1{n}:00:00Z"),
+                ("UCjo0000000000000000000", "@jo_rides"),
+            )
+        })
+        .collect();
+    (t, replies)
+}
+
+fn parents_asked(server: &FakeServer, from: usize) -> Vec<String> {
+    server.requests()[from..]
+        .iter()
+        .filter(|r| r.route() == "/youtube/v3/comments")
+        .map(|r| r.query("parentId").unwrap())
+        .collect()
+}
+
+#[test]
+fn replies_not_read_are_owed_and_read_when_a_later_check_stops_above_their_page() {
+    let (t1, t1_replies) = long_thread("UgzT1", 1, 4);
+    let replies = BTreeMap::from([("UgzT1".to_string(), t1_replies)]);
+    let day = |d: u32| format!("2026-05-{d:02}T10:00:00Z");
+    let t0 = thread("UgzT0", "Old news", &day(1), &day(1));
+    let t2 = thread("UgzT2", "Nice bikes", &day(3), &day(3));
+    let t3 = thread("UgzT3", "Open on Sunday?", &day(4), &day(4));
+    let server = FakeServer::start(channel_of(
+        vec![vec![t2.clone(), t1.clone()]],
+        replies.clone(),
+        &[],
+        Some(Reply::json(
+            500,
+            &google_error(500, "backendError", "Backend Error"),
+        )),
+    ));
+    let mut row = comments_row(&server);
+    let meter = Meter::new(Some(10_000), 0);
+    // The replies of UgzT1 can't be read: the threads still come.
+    let first = run(&row, &meter, &[]).unwrap();
+    assert_eq!(ids_of(&first), ["UgzT2", "UgzT1"]);
+    let cursor = first.state.cursor.clone().unwrap();
+    assert!(cursor.contains("replies_owed"), "{cursor}");
+    row.state = first.state;
+
+    // A new thread pushes UgzT1 to a second page, which this check doesn't
+    // reach (it stops at UgzT2, the watermark). The owed replies are asked
+    // for anyway, and YouTube throttles them: the new thread is kept, the
+    // next check waits as asked, and the replies stay owed.
+    let pages = vec![vec![t3.clone(), t2.clone()], vec![t1.clone(), t0.clone()]];
+    server.set(channel_of(
+        pages.clone(),
+        replies.clone(),
+        &[],
+        Some(
+            Reply::json(429, &google_error(429, "rateLimitExceeded", "slow"))
+                .with_header("Retry-After", "120"),
+        ),
+    ));
+    let before = server.requests().len();
+    let throttled = run(&row, &meter, &[]).unwrap();
+    assert_eq!(ids_of(&throttled), ["UgzT3"]);
+    assert_eq!(throttled.wait_secs, Some(120));
+    assert_eq!(parents_asked(&server, before), ["UgzT1"]);
+    row.state = throttled.state;
+
+    // Answered now: one page of threads (not the second), then UgzT1's
+    // replies, every one of them.
+    server.set(channel_of(pages.clone(), replies.clone(), &[], None));
+    let before = server.requests().len();
+    let third = run(&row, &meter, &[]).unwrap();
+    assert_eq!(
+        ids_of(&third),
+        ["UgzT1.R1", "UgzT1.R2", "UgzT1.R3", "UgzT1.R4"]
+    );
+    assert_eq!(third.mentions[2].text, "Answer 3 to UgzT1");
+    assert_eq!(
+        third.mentions[2].url.as_deref(),
+        Some("https://www.youtube.com/watch?v=vid12345678&lc=UgzT1.R3")
+    );
+    let asked = &server.requests()[before..];
+    assert_eq!(asked.len(), 2, "one page of threads, one of replies");
+    assert_eq!(asked[0].query("pageToken"), None);
+    let cursor = third.state.cursor.clone().unwrap();
+    assert!(!cursor.contains("replies_owed"), "{cursor}");
+    row.state = third.state;
+
+    // Nothing is owed any more: the next check asks for one page only.
+    let before = server.requests().len();
+    assert!(run(&row, &meter, &[]).unwrap().mentions.is_empty());
+    assert_eq!(server.requests().len(), before + 1);
+}
+
+#[test]
+fn threads_over_a_checks_share_are_owed_oldest_first_and_a_deleted_one_is_dropped() {
+    // Twenty-two threads with replies left out, newest (day 23) first: a
+    // check reads the replies of twenty.
+    let threads: Vec<(Value, Vec<Value>)> = (0..22)
+        .rev()
+        .map(|n| long_thread(&format!("UgzL{n:02}"), n + 2, 2))
+        .collect();
+    let replies: BTreeMap<String, Vec<Value>> = threads
+        .iter()
+        .map(|(t, r)| (t["id"].as_str().unwrap().to_string(), r.clone()))
+        .collect();
+    let all: Vec<Value> = threads.iter().map(|(t, _)| t.clone()).collect();
+    let server = FakeServer::start(channel_of(vec![all.clone()], replies.clone(), &[], None));
+    let mut row = comments_row(&server);
+    let meter = Meter::new(Some(10_000), 0);
+    let first = run(&row, &meter, &[]).unwrap();
+    let asked = parents_asked(&server, 0);
+    assert_eq!(asked.len(), 20);
+    assert_eq!(asked[0], "UgzL21");
+    assert_eq!(asked[19], "UgzL02");
+    let ids = ids_of(&first);
+    assert!(ids.contains(&"UgzL02.R2"), "{ids:?}");
+    assert!(!ids.contains(&"UgzL01.R1"), "{ids:?}");
+    assert!(!ids.contains(&"UgzL00.R1"), "{ids:?}");
+    row.state = first.state;
+
+    // A new thread; the old ones move to a page this check doesn't read.
+    // The two owed are read in the order they were owed; UgzL00 was
+    // deleted meanwhile.
+    let (new, _) = long_thread("UgzNEW", 28, 0);
+    let mut pages = vec![vec![new, all[0].clone()]];
+    pages.push(all[1..].to_vec());
+    server.set(channel_of(
+        pages.clone(),
+        replies.clone(),
+        &["UgzL00"],
+        None,
+    ));
+    let before = server.requests().len();
+    let second = run(&row, &meter, &[]).unwrap();
+    assert_eq!(parents_asked(&server, before), ["UgzL01", "UgzL00"]);
+    assert_eq!(ids_of(&second), ["UgzNEW", "UgzL01.R1", "UgzL01.R2"]);
+    assert_eq!(
+        server.requests().len(),
+        before + 3,
+        "one page of threads, two of replies"
+    );
+    row.state = second.state;
+
+    // Nothing is owed: the deleted thread isn't asked for again.
+    let before = server.requests().len();
+    assert!(run(&row, &meter, &[]).unwrap().mentions.is_empty());
+    assert!(parents_asked(&server, before).is_empty());
+}
+
 #[test]
 fn a_later_check_stops_at_the_watermark_and_returns_only_new_comments() {
     let server = FakeServer::start(|_| {
