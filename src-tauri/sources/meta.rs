@@ -65,6 +65,10 @@ const USAGE_STOP_PERCENT: f64 = 95.0;
 const DEFAULT_USAGE_WAIT_SECS: u64 = 1800;
 /// How long edges are read one by one after Meta refused the combined request.
 const SEPARATE_FOR_SECS: i64 = 24 * 3600;
+/// An Instagram media's comments are read in full at least this often,
+/// even while its `comments_count` stands still: a comment deleted and
+/// another added leave the count as it was.
+const IG_FULL_READ_SECS: i64 = 24 * 3600;
 const MAX_TEXT_CHARS: usize = 20_000;
 const MAX_DETAIL_CHARS: usize = 200;
 
@@ -586,6 +590,10 @@ struct InstagramCursor {
     /// Media id → its `comments_count` when every comment had been read.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     comment_counts: BTreeMap<String, u64>,
+    /// Media id → when (unix seconds) every comment had been read. A
+    /// cursor without it reads each media in full once.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    comments_read_at: BTreeMap<String, i64>,
     /// Until when (unix seconds) edges are read one by one, after Meta
     /// refused the combined request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -673,7 +681,10 @@ async fn fetch_instagram(ctx: &FetchContext<'_>) -> Result<FetchOutcome, FetchEr
 /// would have to be read to be sure none is new. Its `comments_count` says
 /// when that is needed: while it is the count seen when every comment had
 /// been read, the first page (in the combined answer) is all there is to
-/// look at; when it changed, the pages are read.
+/// look at; when it changed, the pages are read. A comment deleted and
+/// another added keep the count, so the pages are also read once a day
+/// ([`IG_FULL_READ_SECS`]): a new comment on a later page waits a day at
+/// most.
 async fn instagram_comments(
     graph: &mut Graph<'_>,
     found: &mut FoundMentions,
@@ -700,24 +711,27 @@ async fn instagram_comments(
         }
     };
     let own_name = media.data.iter().find_map(|m| m.username.clone());
+    let now = clock::now().unix_timestamp();
     let mut after = BTreeMap::new();
     let mut counts = BTreeMap::new();
+    let mut read_at = BTreeMap::new();
     for item in media.data.iter().take(RECENT_POSTS) {
         let since = cursor.comments.get(&item.id).cloned();
         let known_count = cursor.comment_counts.get(&item.id).copied();
-        let unchanged =
-            since.is_some() && known_count.is_some() && known_count == item.comments_count;
-        let carry = |after: &mut BTreeMap<String, Mark>, counts: &mut BTreeMap<String, u64>| {
-            if let Some(s) = since.clone() {
-                after.insert(item.id.clone(), s);
-            }
-            if let Some(c) = known_count {
-                counts.insert(item.id.clone(), c);
-            }
-        };
+        let known_at = cursor.comments_read_at.get(&item.id).copied();
+        let unchanged = since.is_some()
+            && known_count.is_some()
+            && known_count == item.comments_count
+            && known_at.is_some_and(|at| now - at < IG_FULL_READ_SECS);
         // Without the combined answer, an unchanged count spares the request.
         if !combined && (graph.stop || unchanged) {
-            carry(&mut after, &mut counts);
+            if let Some(s) = since {
+                after.insert(item.id.clone(), s);
+            }
+            if let (Some(c), Some(at)) = (known_count, known_at) {
+                counts.insert(item.id.clone(), c);
+                read_at.insert(item.id.clone(), at);
+            }
             continue;
         }
         let mut url = edge.url(graph, &item.id);
@@ -782,10 +796,16 @@ async fn instagram_comments(
         }
         if let (true, Some(c)) = (complete, item.comments_count) {
             counts.insert(item.id.clone(), c);
+            // A full read is dated when the count changed or a day had
+            // passed; while the count stands still within the day the
+            // cursor stays as it was.
+            let at = if unchanged { known_at } else { None };
+            read_at.insert(item.id.clone(), at.unwrap_or(now));
         }
     }
     cursor.comments = after;
     cursor.comment_counts = counts;
+    cursor.comments_read_at = read_at;
 }
 
 fn instagram_media(media: &IgMedia) -> NewMention {

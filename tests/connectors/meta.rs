@@ -1252,6 +1252,76 @@ fn instagram_comments_are_paged_only_when_their_count_changed() {
     assert_eq!(ids(&out), ["18100000000000004"]);
 }
 
+#[test]
+fn a_comment_swapped_in_on_a_later_page_is_found_by_the_daily_full_read() {
+    let account = account();
+    let comment = |n: u32, hour: u32| {
+        ig_comment(
+            &format!("1810000000000000{n}"),
+            &format!("comment {n}"),
+            &format!("2026-09-06T{hour:02}:00:00+0000"),
+            "a",
+            "1",
+        )
+    };
+    let media = "17800000000000001";
+    account.comments.lock().unwrap().insert(
+        media.into(),
+        vec![comment(1, 8), comment(2, 9), comment(3, 7)],
+    );
+    account.tags.lock().unwrap().truncate(1);
+    let server = account.start(2);
+    let mut row = ig_row(&server);
+    let first = run(&row).unwrap();
+    assert_eq!(first.mentions.len(), 4);
+    let read_at = cursor(&first)["comments_read_at"][media].as_i64().unwrap();
+    assert!(
+        (time::OffsetDateTime::now_utc().unix_timestamp() - read_at).abs() < 600,
+        "{read_at}"
+    );
+    row.state = first.state;
+
+    // The third comment is deleted and a fourth lands on the second page:
+    // the count stands still, so within the day only the first page (in
+    // the combined answer) is looked at.
+    {
+        let mut all = account.comments.lock().unwrap();
+        let list = all.get_mut(media).unwrap();
+        list.pop();
+        list.push(comment(4, 10));
+    }
+    let before = server.requests().len();
+    let out = run(&row).unwrap();
+    assert!(out.mentions.is_empty(), "{:?}", ids(&out));
+    assert_eq!(since(&server, before).len(), 1);
+    assert_eq!(
+        cursor(&out)["comments_read_at"][media].as_i64(),
+        Some(read_at)
+    );
+    row.state = out.state;
+
+    // A day after the last full read, the pages are read and the fourth is found.
+    let mut stored = cursor_of(&row);
+    stored["comments_read_at"][media] = json!(read_at - 24 * 3600 - 60);
+    row.state.cursor = Some(stored.to_string());
+    let before = server.requests().len();
+    let out = run(&row).unwrap();
+    assert_eq!(
+        since(&server, before).len(),
+        2,
+        "the second page of comments"
+    );
+    assert_eq!(ids(&out), ["18100000000000004"]);
+    let again = cursor(&out)["comments_read_at"][media].as_i64().unwrap();
+    assert!(again >= read_at, "{again} after {read_at}");
+    row.state = out.state;
+
+    // Then one request a poll again.
+    let before = server.requests().len();
+    assert!(run(&row).unwrap().mentions.is_empty());
+    assert_eq!(since(&server, before).len(), 1);
+}
+
 /// An account whose first poll saw one tagged post, then 25 more newest first.
 fn account_with_a_burst_of_tags() -> (Account, FakeServer, SourceRow) {
     let account = Account::default();
