@@ -104,7 +104,7 @@ fn sources(server: &FakeServer) -> (Vec<Source>, Vec<String>) {
             "instagram",
             &[("ig_user_id", IG)],
             Some("EAAB-bench-ig-token"),
-            "one combined Graph request: the newest tags, the 10 latest media with their comment counts and first comments; tags are paged only down to the last one read, comments only when a count changed",
+            "one combined Graph request: the newest tags, the 10 latest media with their comment counts and first comments; tags are paged only down to the last one read, comments only when a count changed (and once a day anyway)",
         ),
         (
             Platform::Youtube,
