@@ -59,8 +59,9 @@ const MAX_REPLY_THREADS: usize = 20;
 const REPLY_PAGES: usize = 3;
 /// Threads whose reply count the cursor remembers as read in full.
 const REMEMBERED_THREADS: usize = 200;
-/// Threads whose left-out replies the cursor keeps to read on a later
-/// check (more than [`MAX_REPLY_THREADS`] a check would drain them).
+/// At most this many threads are kept owed to later checks (oldest
+/// dropped first); a check reads the replies of up to
+/// [`MAX_REPLY_THREADS`] threads, those on its pages first.
 const OWED_THREADS: usize = 500;
 
 /// What this platform needs from the owner, in plain words.
