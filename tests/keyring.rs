@@ -23,6 +23,23 @@ fn secret_tool_lookup(session: &KeyringSession, user: &str) -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
+/// `secret` is in no file under `data` and in none of the CLI's `outputs`.
+fn assert_nowhere(data: &Path, outputs: &[String], secret: &str) {
+    for text in outputs {
+        assert!(
+            !text.contains(secret),
+            "{secret} leaked into CLI output: {text}"
+        );
+    }
+    for f in files_under(data) {
+        assert!(
+            !file_contains(&f, secret.as_bytes()),
+            "{secret} leaked into {}",
+            f.display()
+        );
+    }
+}
+
 #[test]
 fn a_planted_token_reaches_the_keyring_and_nothing_else() {
     let session = KeyringSession::start();
@@ -104,22 +121,10 @@ fn a_planted_token_reaches_the_keyring_and_nothing_else() {
         "removal deletes the key"
     );
 
-    for text in &outputs {
-        assert!(
-            !text.contains(CANARY),
-            "secret leaked into CLI output: {text}"
-        );
-    }
     let files = files_under(data);
     assert!(files.iter().any(|f| f.ends_with("hearken.sqlite3")));
     assert!(files.iter().any(|f| f.to_string_lossy().contains("logs")));
-    for f in &files {
-        assert!(
-            !file_contains(f, CANARY.as_bytes()),
-            "secret leaked into {}",
-            f.display()
-        );
-    }
+    assert_nowhere(data, &outputs, CANARY);
 }
 
 #[test]
@@ -394,16 +399,7 @@ fn a_revoked_token_asks_for_a_new_one_and_the_other_sources_carry_on() {
     assert!(out.contains("Pedal & Pine, still no refund"), "{out}");
 
     for token in [OLD, NEW] {
-        for f in files_under(data) {
-            assert!(
-                !file_contains(&f, token.as_bytes()),
-                "{token} leaked into {}",
-                f.display()
-            );
-        }
-        for o in &outputs {
-            assert!(!o.contains(token), "{token} leaked into output: {o}");
-        }
+        assert_nowhere(data, &outputs, token);
     }
 }
 
@@ -509,14 +505,5 @@ fn an_edge_the_token_may_not_read_is_said_on_the_source_and_the_check_still_coun
     assert!(human.contains("It partly works."), "{human}");
     assert!(human.contains("the Page's feed"), "{human}");
 
-    for f in files_under(data) {
-        assert!(
-            !file_contains(&f, TOKEN.as_bytes()),
-            "token in {}",
-            f.display()
-        );
-    }
-    for o in &outputs {
-        assert!(!o.contains(TOKEN), "token in output: {o}");
-    }
+    assert_nowhere(data, &outputs, TOKEN);
 }
